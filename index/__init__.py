@@ -1,0 +1,1 @@
+"""Ingestion, structure-aware chunking and hybrid (dense + lexical) retrieval over the document library."""

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Creates .venv, installs the project with pinned versions and the embedded models, assembles the LLM file once.
+# Usage: scripts/setup.sh [--test]   (--test also installs the test tools: Chromium, LibreOffice, Playwright)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+extras="embedded-llm"
+if [ "${1:-}" = "--test" ]; then
+  extras="embedded-llm,test"
+  need=""
+  command -v chromium >/dev/null 2>&1 || need="$need chromium"
+  command -v soffice >/dev/null 2>&1 || need="$need libreoffice-writer-nogui"
+  command -v pdftoppm >/dev/null 2>&1 || need="$need poppler-utils"
+  if [ -n "$need" ]; then
+    sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends $need fonts-liberation2 fonts-dejavu-core >/dev/null
+  fi
+fi
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade "pip>=24" >/dev/null
+.venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
+.venv/bin/plan-assistant setup-models
