@@ -1,0 +1,173 @@
+"""Structure-aware chunking: passages follow the document's own headings (Phần/Chương, I., Điều, 1., 1.1., a)).
+
+Each chunk keeps the path of headings above it (`section`), which is shown in citations and embedded with the text.
+Sections are split only where they exceed the token budget, at paragraph and then sentence boundaries, with overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.models import Chunk, LoadedDocument
+
+OPENING_SECTION = "Phần mở đầu"
+_LABEL_CHARS = 90
+
+# (level, pattern) — lower level is higher in the tree. Order matters: the first match wins.
+_HEADINGS: list[tuple[int, re.Pattern]] = [
+    (0, re.compile(r"^(?:PHẦN|Phần)\s+(?:THỨ\s+|thứ\s+)?[\wÀ-ỹ]+\b|^(?:CHƯƠNG|Chương)\s+[IVXLC\d]+\b|^PHỤ LỤC\b|^Phụ lục\s+[IVXLC\d]+\b")),
+    (1, re.compile(r"^(?:MỤC|Mục)\s+\d+\b")),
+    (2, re.compile(r"^[IVX]{1,5}\.\s+\S|^Điều\s+\d+[a-z]?\.")),
+    (3, re.compile(r"^\d{1,2}\.\s+\S")),
+    (4, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (5, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
+    (6, re.compile(r"^[a-zđ]\)\s+\S")),
+]
+_SIGNATURE_BLOCK = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ỹ0-9\-–•(“\"])")
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free estimate for multilingual subword models on Vietnamese (~3.2 characters per token)."""
+    return max(1, round(len(text) / 3.2))
+
+
+def heading_level(line: str) -> int | None:
+    """Level of a heading line, or None for body text."""
+    if _SIGNATURE_BLOCK.match(line):
+        return 2
+    for level, pattern in _HEADINGS:
+        if pattern.match(line):
+            return level
+    return None
+
+
+def _label(line: str) -> str:
+    line = line.rstrip(" :")
+    if len(line) <= _LABEL_CHARS:
+        return line
+    cut = line[:_LABEL_CHARS].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+@dataclass
+class _Paragraph:
+    text: str
+    section: str
+    page: int | None
+    is_heading: bool
+
+
+def _paragraphs(doc: LoadedDocument) -> list[_Paragraph]:
+    """Lines of the document with the heading path each one sits under."""
+    stack: list[tuple[int, str]] = []
+    out: list[_Paragraph] = []
+    for page in doc.pages:
+        for line in page.text.split("\n"):
+            line = line.strip()
+            if not line:
+                continue
+            level = heading_level(line)
+            if level is not None:
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                stack.append((level, _label(line)))
+            section = " > ".join(label for _, label in stack) or OPENING_SECTION
+            out.append(_Paragraph(line, section, page.page, level is not None))
+    return out
+
+
+def section_outline(text: str) -> list[str]:
+    """Heading paths of a text in reading order (for tests, drafting and display)."""
+    doc = LoadedDocument(source="", pages=[])
+    from index.models import PageText
+
+    doc.pages = [PageText(text=text)]
+    seen: list[str] = []
+    for paragraph in _paragraphs(doc):
+        if paragraph.is_heading and paragraph.section not in seen:
+            seen.append(paragraph.section)
+    return seen
+
+
+def _split_long(text: str, max_tokens: int, count: Callable[[str], int]) -> list[str]:
+    """Sentences grouped under the budget; a single over-long sentence is cut by words."""
+    pieces: list[str] = []
+    for sentence in _SENTENCE_SPLIT.split(text):
+        if count(sentence) <= max_tokens:
+            pieces.append(sentence)
+            continue
+        words, current = sentence.split(), []
+        for word in words:
+            if current and count(" ".join(current + [word])) > max_tokens:
+                pieces.append(" ".join(current))
+                current = []
+            current.append(word)
+        if current:
+            pieces.append(" ".join(current))
+    return pieces
+
+
+def chunk_document(
+    doc: LoadedDocument,
+    *,
+    max_tokens: int,
+    overlap_tokens: int,
+    count_tokens: Callable[[str], int] | None = None,
+) -> list[Chunk]:
+    """Passages that never cross a section boundary and fit `max_tokens` (section path included)."""
+    count = count_tokens or estimate_tokens
+    chunks: list[Chunk] = []
+    buffer: list[str] = []
+    buffer_section, buffer_page = "", None
+
+    def flush(carry: list[str] | None = None) -> None:
+        nonlocal buffer
+        body = [part for part in buffer if part]
+        if body and any(not part.endswith(":") or len(part) > _LABEL_CHARS for part in body):
+            chunks.append(Chunk(
+                chunk_id=f"{doc.source}::{len(chunks)}",
+                source=doc.source,
+                text="\n".join(body),
+                section=buffer_section,
+                page=buffer_page,
+                order=len(chunks),
+                metadata=doc.metadata,
+            ))
+        buffer = list(carry or [])
+
+    for paragraph in _paragraphs(doc):
+        budget = max(32, max_tokens - count(paragraph.section) - 4)
+        if paragraph.section != buffer_section:
+            if buffer and not _only_headings(buffer, paragraph.section, buffer_section):
+                flush()
+            buffer_section, buffer_page = paragraph.section, paragraph.page
+        pieces = [paragraph.text] if count(paragraph.text) <= budget else _split_long(paragraph.text, budget, count)
+        for piece in pieces:
+            if buffer and count("\n".join(buffer + [piece])) > budget:
+                flush(_overlap(buffer, overlap_tokens, count))
+                buffer_page = paragraph.page
+            buffer.append(piece)
+    flush()
+    return chunks
+
+
+def _only_headings(buffer: list[str], new_section: str, old_section: str) -> bool:
+    """A buffer holding only the headings of a parent section travels down into its first child section."""
+    return new_section.startswith(old_section) and all(heading_level(part) is not None and len(part) <= _LABEL_CHARS
+                                                       for part in buffer)
+
+
+def _overlap(buffer: list[str], overlap_tokens: int, count: Callable[[str], int]) -> list[str]:
+    """The tail of the previous chunk (whole sentences) repeated at the head of the next one."""
+    if overlap_tokens <= 0:
+        return []
+    sentences = _SENTENCE_SPLIT.split(buffer[-1])
+    tail: list[str] = []
+    for sentence in reversed(sentences):
+        if count(" ".join([sentence] + tail)) > overlap_tokens:
+            break
+        tail.insert(0, sentence)
+    return [" ".join(tail)] if tail else []

@@ -1,0 +1,171 @@
+"""Read PDF, DOCX, TXT and MD files into cleaned pages with metadata; every failure is a typed DocumentError."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import zipfile
+from pathlib import Path
+
+from assistant.errors import (
+    CorruptFileError,
+    EmptyFileError,
+    EncryptedFileError,
+    FileTooLargeError,
+    NoTextLayerError,
+    UnsupportedFileError,
+)
+from assistant.settings import Settings
+from index.metadata import extract_metadata
+from index.models import LoadedDocument, PageText
+from index.text import drop_repeated_lines, normalize_text
+
+SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".txt", ".md"}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected Office files are OLE containers
+_MAX_DOCX_EXPANSION = 100  # uncompressed/compressed ratio above which a DOCX is treated as a zip bomb
+_MIN_TEXT_CHARS_PER_PAGE = 20
+
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def load_file(path: Path, settings: Settings, *, source: str | None = None, sidecar: dict | None = None) -> LoadedDocument:
+    """Read `path` into a LoadedDocument; `source` is the name the library knows it by (default: the file name)."""
+    path = Path(path)
+    source = source or path.name
+    extension = path.suffix.lower()
+    if extension not in SUPPORTED_EXTENSIONS:
+        raise UnsupportedFileError(detail=source)
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFileError(detail=source)
+    limit = int(settings.max_file_mb * 1024 * 1024)
+    if size > limit:
+        raise FileTooLargeError(
+            f"Tệp vượt quá dung lượng cho phép ({size / 1048576:.1f} MB > {settings.max_file_mb:g} MB).",
+            f"The file exceeds the size limit ({size / 1048576:.1f} MB > {settings.max_file_mb:g} MB).",
+            detail=source,
+        )
+    data = path.read_bytes()
+    reader = {".pdf": _read_pdf, ".docx": _read_docx}.get(extension, _read_text)
+    pages = reader(data, settings, source)
+    pages = [page for page in pages if page.text.strip()]
+    if not pages:
+        raise EmptyFileError("Tệp không có nội dung văn bản.", "The file has no text.", detail=source)
+    text = "\n\n".join(page.text for page in pages)
+    return LoadedDocument(
+        source=source,
+        pages=pages,
+        metadata=extract_metadata(text, source, sidecar),
+        content_hash=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _read_pdf(data: bytes, settings: Settings, source: str) -> list[PageText]:
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise EncryptedFileError(detail=source)
+        count = len(reader.pages)
+        if count > settings.max_pdf_pages:
+            raise FileTooLargeError(
+                f"PDF có {count} trang, vượt giới hạn {settings.max_pdf_pages} trang.",
+                f"The PDF has {count} pages, over the limit of {settings.max_pdf_pages}.",
+                detail=source,
+            )
+        raw_pages = [page.extract_text() or "" for page in reader.pages]
+    except (EncryptedFileError, FileTooLargeError):
+        raise
+    except FileNotDecryptedError as error:
+        raise EncryptedFileError(detail=source) from error
+    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            RecursionError, OSError, NotImplementedError) as error:
+        raise CorruptFileError(detail=f"{source}: {error}") from error
+    if raw_pages and sum(len(page.strip()) for page in raw_pages) < _MIN_TEXT_CHARS_PER_PAGE * len(raw_pages) / 4:
+        raise NoTextLayerError(detail=source)
+    cleaned = drop_repeated_lines([normalize_text(page) for page in raw_pages])
+    return [PageText(text=text, page=number) for number, text in enumerate(cleaned, start=1)]
+
+
+def _check_docx_container(data: bytes, source: str) -> None:
+    if data.startswith(_OLE_MAGIC):
+        raise EncryptedFileError(
+            "Tệp DOCX được đặt mật khẩu (hoặc là tệp .doc cũ), hãy gỡ mật khẩu/lưu lại dạng DOCX rồi tải lên.",
+            "The DOCX is password-protected (or an old .doc file).",
+            detail=source,
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+            if "word/document.xml" not in archive.namelist():
+                raise CorruptFileError(detail=f"{source}: no word/document.xml")
+    except zipfile.BadZipFile as error:
+        raise CorruptFileError(detail=f"{source}: {error}") from error
+    if expanded > max(len(data) * _MAX_DOCX_EXPANSION, 20 << 20):
+        raise CorruptFileError(
+            "Tệp DOCX bất thường (nội dung nén phình quá lớn), đã từ chối để bảo vệ hệ thống.",
+            "The DOCX expands to an abnormal size (zip bomb); refused.",
+            detail=source,
+        )
+
+
+def _read_docx(data: bytes, settings: Settings, source: str) -> list[PageText]:
+    """Paragraphs and tables in body order; headings kept as their own lines so chunking sees the structure."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    _check_docx_container(data, source)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks: list[str] = []
+        for element in document.element.body.iterchildren():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                text = Paragraph(element, document).text.strip()
+                if text:
+                    blocks.append(text)
+            elif tag == "tbl":
+                for row in Table(element, document).rows:
+                    cells: list[str] = []
+                    for cell in row.cells:
+                        value = " ".join(cell.text.split())
+                        if value and (not cells or cells[-1] != value):
+                            cells.append(value)
+                    if cells:
+                        blocks.append(" | ".join(cells))
+    except (KeyError, ValueError, zipfile.BadZipFile, AttributeError) as error:
+        raise CorruptFileError(detail=f"{source}: {error}") from error
+    except Exception as error:  # lxml raises its own XMLSyntaxError family on a damaged part
+        if type(error).__module__.startswith("lxml"):
+            raise CorruptFileError(detail=f"{source}: {error}") from error
+        raise
+    return [PageText(text=normalize_text("\n\n".join(blocks)), page=None)]
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8/UTF-16 by BOM, then UTF-8, then the best guess among Vietnamese legacy code pages."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if data.count(b"\x00") > len(data) // 4:
+        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace")
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["cp1258", "cp1252", "utf_16", "latin_1"]).best()
+    return str(best) if best is not None else data.decode("cp1258", errors="replace")
+
+
+def _read_text(data: bytes, settings: Settings, source: str) -> list[PageText]:
+    text = decode_text(data)
+    if "\x00" in text[:1000]:
+        raise CorruptFileError("Tệp văn bản chứa dữ liệu nhị phân, không đọc được.", "The text file is binary.",
+                               detail=source)
+    return [PageText(text=normalize_text(text), page=None)]
