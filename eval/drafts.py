@@ -1,0 +1,101 @@
+"""Drafting evaluation: one draft per task (DIR/<id>.md, DIR/<id>.docx, cached in DIR/<id>.json) and offline checks."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Callable
+
+from assistant.errors import AssistantError
+from eval import metrics
+from eval.datasets import DraftTask
+
+
+def known_doc_numbers(library) -> set[str]:
+    """Every document number the library holds: documents' số ký hiệu, titles and numbers cited in chunk texts."""
+    known = {metrics.doc_number_key(record.metadata.doc_number) for record in library.documents()
+             if record.metadata.doc_number}
+    for chunk in library.iter_chunks():
+        known.update(metrics.doc_numbers(chunk.text))
+        known.update(metrics.doc_numbers(chunk.metadata.title))
+    return known
+
+
+def _request(task: DraftTask):
+    from assistant.drafting import DraftRequest
+
+    return DraftRequest(province=task.province, period=task.period, theme=task.theme, focus=list(task.focus))
+
+
+def _draft_one(drafter, task: DraftTask, out_dir: Path) -> dict:
+    from assistant.docx_writer import write_docx
+
+    started = time.perf_counter()
+    try:
+        draft = drafter.draft(_request(task))
+    except AssistantError as error:
+        return {"markdown": "", "sections": [], "warnings": [], "timings": {"total_s": time.perf_counter() - started},
+                "error": error.message_en}
+    payload = draft.to_dict()
+    payload.setdefault("timings", {}).setdefault("total_s", time.perf_counter() - started)
+    (out_dir / f"{task.id}.md").write_text(payload["markdown"], encoding="utf-8")
+    write_docx(draft, out_dir / f"{task.id}.docx")
+    return payload
+
+
+def generate(drafter, tasks: list[DraftTask], out_dir: Path, *, reuse: bool = False,
+             progress: Callable[[int, int, str], None] | None = None) -> dict[str, dict]:
+    """Drafts every task; with `reuse`, a task whose cached JSON was made from the same task fields is not redone."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    drafts = {}
+    for done, task in enumerate(tasks, start=1):
+        cache = out_dir / f"{task.id}.json"
+        cached = json.loads(cache.read_text(encoding="utf-8")) if reuse and cache.is_file() else None
+        if cached and cached.get("task") == asdict(task) and not cached["draft"].get("error"):
+            drafts[task.id] = cached["draft"]
+        else:
+            drafts[task.id] = _draft_one(drafter, task, out_dir)
+            cache.write_text(json.dumps({"task": asdict(task), "draft": drafts[task.id]}, ensure_ascii=False,
+                                        indent=1), encoding="utf-8")
+        if progress:
+            progress(done, len(tasks), task.id)
+    return drafts
+
+
+def score_one(task: DraftTask, draft: dict, known_numbers: set[str], find_provinces) -> dict:
+    markdown = draft.get("markdown") or ""
+    structure = metrics.structure_compliance(markdown)
+    foreign = metrics.other_provinces(markdown, task.province, find_provinces)
+    invented = metrics.unknown_doc_numbers(markdown, known_numbers)
+    coverage = metrics.must_include_coverage(markdown, task.must_include)
+    return {
+        "id": task.id, "province": task.province, "period": task.period, "theme": task.theme,
+        "error": draft.get("error"), "structure": structure, "other_provinces": foreign,
+        "province_consistent": not foreign and metrics.normalize(task.province) in metrics.normalize(markdown),
+        "invented_numbers": invented, "must_include": coverage,
+        "warnings": draft.get("warnings") or [], "total_s": (draft.get("timings") or {}).get("total_s"),
+        "characters": len(markdown), "opening": markdown[:1500],
+    }
+
+
+def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[str], find_provinces=None) -> dict:
+    """Aggregates over tasks: structure compliance, province consistency, invented numbers, must-include coverage."""
+    if find_provinces is None:
+        from index.metadata import find_provinces
+    rows = [score_one(task, drafts[task.id], known_numbers, find_provinces) for task in tasks if task.id in drafts]
+    summary = {
+        "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
+        "structure_compliance": metrics.mean(r["structure"]["score"] for r in rows),
+        "structure_complete": metrics.mean(r["structure"]["complete"] for r in rows),
+        "province_consistency": metrics.mean(r["province_consistent"] for r in rows),
+        "invented_numbers": sum(len(r["invented_numbers"]) for r in rows),
+        "must_include_coverage": metrics.mean(r["must_include"]["coverage"] for r in rows),
+        "total_s": metrics.latency_summary([r["total_s"] for r in rows]),
+    }
+    return {"summary": summary, "items": rows}
+
+
+def run(drafter, library, tasks: list[DraftTask], out_dir: Path, *, reuse: bool = False, progress=None) -> dict:
+    return score(tasks, generate(drafter, tasks, out_dir, reuse=reuse, progress=progress), known_doc_numbers(library))

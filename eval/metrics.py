@@ -1,0 +1,323 @@
+"""Offline scorers (no LLM judge): retrieval ranks, answer correctness, citations, refusals, latency, drafts.
+
+Every function takes plain values (strings, lists, dicts as written by `ask --json` / `draft --json`) and returns plain
+values, so scorers are unit-testable on hand-made cases and reusable on cached predictions. `eval/README.md` defines
+each metric.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from pathlib import PurePath
+
+# Old-style tone placement at a syllable's end ("hoà", "uỷ") mapped to the modern style ("hòa", "ủy"); "hoạch",
+# "soát" (tone rightly on the vowel before a final consonant) are left alone.
+_TONE_STYLE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+               "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
+_OLD_TONE = re.compile(r"(%s)(?!\w)" % "|".join(_TONE_STYLE))
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Function syllables that carry no fact; ignored when measuring how much of a gold text a prediction contains.
+STOP_SYLLABLES = frozenset(
+    "và của các là có được cho với trong theo về để từ đến khi này đó những một thì mà do tại trên ra vào như "
+    "bị nào gì ở hoặc cũng đã sẽ đang thế".split()
+)
+
+
+# --------------------------------------------------------------------------------------------- normalisation
+def normalize(text: str) -> str:
+    """NFC, lowercase, one tone-placement style, punctuation to spaces, collapsed whitespace."""
+    text = _OLD_TONE.sub(lambda m: _TONE_STYLE[m[1]], unicodedata.normalize("NFC", text or "").lower())
+    return " ".join(_WORD.findall(text))
+
+
+def syllables(text: str) -> list[str]:
+    """Vietnamese syllables (the unit of the standard ViQuAD-style token F1); punctuation dropped."""
+    return normalize(text).split()
+
+
+def content_syllables(text: str) -> list[str]:
+    return [s for s in syllables(text) if s not in STOP_SYLLABLES]
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    """Bag-of-syllables F1 between prediction and gold (SQuAD/ViQuAD definition)."""
+    pred, ref = syllables(prediction), syllables(gold)
+    if not pred or not ref:
+        return float(pred == ref)
+    common = sum(min(pred.count(t), ref.count(t)) for t in set(ref))
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(pred), common / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def containment(gold: str, text: str) -> float:
+    """Fraction of the gold's content syllables that occur in `text` (1.0 when the gold has none)."""
+    ref = content_syllables(gold)
+    if not ref:
+        return 1.0
+    have = set(syllables(text))
+    return sum(1 for t in ref if t in have) / len(ref)
+
+
+# --------------------------------------------------------------------------------------------- key facts
+_DATE_DMY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_DATE_MY = re.compile(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_DATE_DM = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/|\d))", re.IGNORECASE)
+# Document numbers: 0125/KH-UBND, 86/2025/QĐ-UBND, 30/2020/NĐ-CP, 46-CT/TW, 7886/HD-BNV, 319-KH/TU.
+DOC_NUMBER = re.compile(
+    r"(?<![\w/])\d{1,5}[a-z]?(?:/\d{4})?(?:/|-)[A-ZĐ]{1,6}(?:[-/][A-ZĐ][A-Za-zĐđ0-9]{0,9}){0,3}(?![\w/])"
+)
+_DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/])|(?<![\w/])(\d{1,2})/(\d{4})(?![\w/])")
+_NUMBER = re.compile(r"(?<![\w/.,])\d+(?:[.,]\d+)*(?![\w/])")
+
+
+def _canonical_dates(text: str) -> str:
+    text = _DATE_DMY.sub(lambda m: f"{m[1]}/{m[2]}/{m[3]}", text)
+    text = _DATE_MY.sub(lambda m: f"tháng {m[1]}/{m[2]}", text)
+    return _DATE_DM.sub(lambda m: f"{m[1]}/{m[2]}", text)
+
+
+def doc_number_key(number: str) -> str:
+    """Comparable form of a số ký hiệu: upper case, no leading zeros ("0125/KH-UBND" == "125/kh-ubnd")."""
+    number = unicodedata.normalize("NFC", number).upper().replace("Ð", "Đ")
+    return re.sub(r"^0+(?=\d)", "", number)
+
+
+def doc_numbers(text: str) -> list[str]:
+    """Document numbers (số ký hiệu) written in `text`, in comparable form, in order of appearance."""
+    text = unicodedata.normalize("NFC", text or "")
+    return [doc_number_key(m.group(0)) for m in DOC_NUMBER.finditer(text)]
+
+
+def key_facts(text: str) -> set[str]:
+    """The checkable facts of a text: document numbers, dates (any Vietnamese spelling) and other numbers.
+
+    Facts are canonical strings: "doc:125/KH-UBND", "date:18/11/2025", "date:10/2025", "num:5", "num:85".
+    """
+    text = _canonical_dates(unicodedata.normalize("NFC", text or ""))
+    facts: set[str] = set()
+    for match in DOC_NUMBER.finditer(text):
+        facts.add("doc:" + doc_number_key(match.group(0)))
+    text = DOC_NUMBER.sub(" ", text)
+    for m in _DATE.finditer(text):
+        if m[4]:
+            facts.add(f"date:{int(m[4])}/{m[5]}")
+        else:
+            year = f"/{m[3]}" if m[3] else ""
+            facts.add(f"date:{int(m[1])}/{int(m[2])}{year}")
+    text = _DATE.sub(" ", text)
+    for m in _NUMBER.finditer(text):
+        digits = m.group(0).replace(",", ".")
+        digits = digits.replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits) else digits
+        facts.add("num:" + (digits.lstrip("0") or "0"))
+    return facts
+
+
+def fact_recall(gold: str, prediction: str) -> float | None:
+    """Fraction of the gold's key facts that the prediction also states; None when the gold has no key fact."""
+    wanted = key_facts(gold)
+    if not wanted:
+        return None
+    have = key_facts(prediction)
+    # A full date in the prediction also states its month/year and day/month.
+    for fact in list(have):
+        if fact.startswith("date:") and fact.count("/") == 2:
+            day, month, year = fact[5:].split("/")
+            have |= {f"date:{month}/{year}", f"date:{day}/{month}", f"num:{year}"}
+    return sum(1 for fact in wanted if fact in have) / len(wanted)
+
+
+# --------------------------------------------------------------------------------------------- Q&A items
+def same_source(a: str, b: str) -> bool:
+    """Two source names denote the same document: equal file names, or equal stems (x.txt == x.pdf rendering)."""
+    a, b = PurePath(a or "").name, PurePath(b or "").name
+    return bool(a) and (a == b or PurePath(a).stem == PurePath(b).stem)
+
+
+def is_gold(source: str, gold_sources: list[str]) -> bool:
+    return any(same_source(source, gold) for gold in gold_sources)
+
+
+def answer_correctness(prediction: str, gold: str, *, refused: bool = False, threshold: float = 0.5) -> dict:
+    """Scores one answer to an answerable question.
+
+    `correct` is True when every key fact of the gold (numbers, dates, document numbers) is in the prediction, or,
+    for a gold without key facts, when at least `threshold` of its content syllables are. A refusal is never correct.
+    """
+    facts = fact_recall(gold, prediction)
+    contained = containment(gold, prediction)
+    if refused:
+        correct = False
+    elif facts is not None:
+        correct = facts == 1.0
+    else:
+        correct = contained >= threshold
+    return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": contained,
+            "fact_recall": facts}
+
+
+def citation_scores(cited_sources: list[str], gold_sources: list[str]) -> dict:
+    """Precision: share of distinct cited documents that are gold; recall: share of gold documents cited.
+
+    None when undefined (no citation, or no gold source).
+    """
+    cited = list(dict.fromkeys(s for s in cited_sources if s))
+    precision = sum(is_gold(s, gold_sources) for s in cited) / len(cited) if cited else None
+    recall = (sum(any(same_source(c, g) for c in cited) for g in gold_sources) / len(gold_sources)
+              if gold_sources else None)
+    return {"precision": precision, "recall": recall}
+
+
+# --------------------------------------------------------------------------------------------- retrieval
+def first_gold_rank(ranked_sources: list[str], gold_sources: list[str]) -> int | None:
+    """1-based rank of the first retrieved passage from a gold document; None if none retrieved."""
+    for rank, source in enumerate(ranked_sources, start=1):
+        if is_gold(source, gold_sources):
+            return rank
+    return None
+
+
+def recall_at_k(ranked_sources: list[str], gold_sources: list[str], k: int) -> float:
+    """1.0 if a passage of a gold document is among the top k, else 0.0 (hit rate; averaged it is recall@k)."""
+    rank = first_gold_rank(ranked_sources, gold_sources)
+    return float(rank is not None and rank <= k)
+
+
+def source_coverage_at_k(ranked_sources: list[str], gold_sources: list[str], k: int) -> float:
+    """Share of the gold documents that have a passage among the top k (matters for multi-document questions)."""
+    if not gold_sources:
+        return 0.0
+    top = ranked_sources[:k]
+    return sum(any(same_source(s, g) for s in top) for g in gold_sources) / len(gold_sources)
+
+
+def reciprocal_rank(ranked_sources: list[str], gold_sources: list[str]) -> float:
+    rank = first_gold_rank(ranked_sources, gold_sources)
+    return 1.0 / rank if rank else 0.0
+
+
+def evidence_hit_at_k(ranked: list[tuple[str, str]], evidence: list[dict], k: int, *, threshold: float = 0.8) -> float:
+    """1.0 if one of the top-k (source, text) passages contains a gold evidence text.
+
+    "Contains" = the passage is from the evidence's file and holds at least `threshold` of the evidence's syllables
+    (chunk boundaries may cut a sentence). 0.0 when nothing matches; callers skip items without evidence.
+    """
+    for source, text in ranked[:k]:
+        have = set(syllables(text))
+        for ev in evidence:
+            want = syllables(ev.get("text", ""))
+            if want and same_source(source, ev.get("file", "")) and \
+                    sum(t in have for t in want) / len(want) >= threshold:
+                return 1.0
+    return 0.0
+
+
+# --------------------------------------------------------------------------------------------- aggregates
+def mean(values) -> float | None:
+    values = [float(v) for v in values if v is not None]
+    return sum(values) / len(values) if values else None
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Linear-interpolated percentile (q in 0..100) of the non-None values."""
+    values = sorted(float(v) for v in values if v is not None)
+    if not values:
+        return None
+    if len(values) == 1:
+        return values[0]
+    position = (len(values) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
+
+
+def latency_summary(values: list[float | None]) -> dict:
+    present = [float(v) for v in values if v is not None]
+    return {"n": len(present), "p50": percentile(present, 50), "p95": percentile(present, 95),
+            "mean": statistics.fmean(present) if present else None, "max": max(present) if present else None}
+
+
+# --------------------------------------------------------------------------------------------- drafts
+def _lines(markdown: str) -> list[str]:
+    """Draft lines without Markdown decoration (#, **, _, >, table bars), NFC."""
+    clean = []
+    for line in unicodedata.normalize("NFC", markdown or "").splitlines():
+        line = re.sub(r"^[#>\s]+", "", line)
+        line = re.sub(r"[*_`|]+", "", line).strip()
+        if line:
+            clean.append(line)
+    return clean
+
+
+# Expected start of each roman section's title (normalised); "(hoặc tương đương)" is allowed after the first words.
+EXPECTED_SECTIONS = {"i": "mục đích", "ii": "nội dung", "iii": "tổ chức thực hiện"}
+_ROMAN_HEADING = re.compile(r"^([IVX]+)\s*[.)]\s*(.+)$")
+
+
+def structure_checks(markdown: str) -> dict[str, bool]:
+    """Each element of a Kế hoạch per Nghị định 30/2020/NĐ-CP: present (True) or missing (False)."""
+    lines = _lines(markdown)
+    norm = [normalize(line) for line in lines]
+    title_at = next((i for i, line in enumerate(lines[:30]) if line == "KẾ HOẠCH" or line.startswith("KẾ HOẠCH ")), None)
+    head, tail = norm[:title_at if title_at is not None else 12], norm[-40:]
+    headings, section_i_at = {}, len(lines)
+    for at, line in enumerate(lines):
+        m = _ROMAN_HEADING.match(line)
+        if m and m[1].lower() not in headings and line.upper() == line:  # the plan's headings are in capitals
+            headings[m[1].lower()] = normalize(m[2])
+            section_i_at = at if m[1] == "I" else section_i_at
+    checks = {
+        "quoc_hieu": any("cộng hòa xã hội chủ nghĩa việt nam" in line for line in head),
+        "tieu_ngu": any("độc lập tự do hạnh phúc" in line for line in head),
+        "issuer": any("ủy ban nhân dân" in line or line.startswith("ubnd") for line in head),
+        "so_ky_hieu": any(re.search(r"\bsố\b.*\bkh\b", line) for line in head),
+        "place_date": any(re.search(r"\bngày\b.*\btháng\b.*\bnăm\b", line) for line in head),
+        "ten_loai_ke_hoach": title_at is not None,
+        "can_cu": any(line.startswith(("căn cứ", "thực hiện")) for line in norm[:section_i_at]),
+    }
+    for roman, start in EXPECTED_SECTIONS.items():
+        checks[f"section_{roman}"] = headings.get(roman, "").startswith(start)
+    checks["noi_nhan"] = any(line.startswith("nơi nhận") for line in tail)
+    checks["signer"] = any(re.match(r"^(tm|kt|tl|q)\b.*|^(phó )?chủ tịch$", line) for line in tail)
+    return checks
+
+
+def structure_compliance(markdown: str) -> dict:
+    checks = structure_checks(markdown)
+    return {"score": sum(checks.values()) / len(checks), "complete": all(checks.values()),
+            "missing": [name for name, ok in checks.items() if not ok], "checks": checks}
+
+
+def other_provinces(markdown: str, province: str, find_provinces) -> list[str]:
+    """Provinces named in the draft other than the target (must be empty). `find_provinces(text) -> list[str]`."""
+    target = normalize(province)
+    return [name for name in find_provinces(markdown or "") if normalize(name) != target]
+
+
+def unknown_doc_numbers(markdown: str, known_numbers: set[str]) -> list[str]:
+    """Document numbers in the draft that appear nowhere in the library (invented; must be empty).
+
+    `known_numbers` holds `doc_number_key` forms of every number found in the library's metadata and chunk texts.
+    """
+    return list(dict.fromkeys(n for n in doc_numbers(markdown) if n not in known_numbers))
+
+
+def must_include_coverage(markdown: str, must_include: list[str], *, threshold: float = 0.5) -> dict:
+    """Fuzzy coverage of the facts a good draft states.
+
+    An item is covered when all its key facts (numbers, dates, document numbers) appear somewhere in the draft and one
+    paragraph (or two adjacent ones) holds at least `threshold` of its content syllables.
+    """
+    paragraphs = _lines(markdown)
+    windows = [" ".join(paragraphs[i:i + 2]) for i in range(max(1, len(paragraphs)))]
+    items = []
+    for item in must_include:
+        facts = fact_recall(item, markdown)
+        best = max((containment(item, window) for window in windows), default=0.0)
+        covered = best >= threshold and (facts is None or facts == 1.0)
+        items.append({"item": item, "covered": covered, "fact_recall": facts, "best_paragraph_containment": best})
+    coverage = sum(i["covered"] for i in items) / len(items) if items else None
+    return {"coverage": coverage, "items": items}
