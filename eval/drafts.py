@@ -45,7 +45,7 @@ def _draft_one(drafter, task: DraftTask, out_dir: Path) -> dict:
     return payload
 
 
-def generate(drafter, tasks: list[DraftTask], out_dir: Path, *, reuse: bool = False,
+def generate(get_drafter: Callable[[], object], tasks: list[DraftTask], out_dir: Path, *, reuse: bool = False,
              progress: Callable[[int, int, str], None] | None = None) -> dict[str, dict]:
     """Drafts every task; with `reuse`, a task whose cached JSON was made from the same task fields is not redone."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -56,7 +56,7 @@ def generate(drafter, tasks: list[DraftTask], out_dir: Path, *, reuse: bool = Fa
         if cached and cached.get("task") == asdict(task) and not cached["draft"].get("error"):
             drafts[task.id] = cached["draft"]
         else:
-            drafts[task.id] = _draft_one(drafter, task, out_dir)
+            drafts[task.id] = _draft_one(get_drafter(), task, out_dir)
             cache.write_text(json.dumps({"task": asdict(task), "draft": drafts[task.id]}, ensure_ascii=False,
                                         indent=1), encoding="utf-8")
         if progress:
@@ -97,5 +97,5 @@ def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[st
     return {"summary": summary, "items": rows}
 
 
-def run(drafter, library, tasks: list[DraftTask], out_dir: Path, *, reuse: bool = False, progress=None) -> dict:
-    return score(tasks, generate(drafter, tasks, out_dir, reuse=reuse, progress=progress), known_doc_numbers(library))
+def run(get_drafter, library, tasks: list[DraftTask], out_dir: Path, *, reuse: bool = False, progress=None) -> dict:
+    return score(tasks, generate(get_drafter, tasks, out_dir, reuse=reuse, progress=progress), known_doc_numbers(library))

@@ -35,11 +35,12 @@ def _ask(chain, question: str) -> dict:
     return payload
 
 
-def predict(chain, items: list[QAItem], out_dir: Path, *, reuse: bool = False,
+def predict(get_chain: Callable[[], object], items: list[QAItem], out_dir: Path, *, reuse: bool = False,
             progress: Callable[[int, int, str], None] | None = None) -> dict[str, dict]:
     """Writes `out_dir/predictions.jsonl` (id, question + the `ask --json` fields) line by line as answers arrive.
 
-    With `reuse`, answers already in the file for the same question are kept and the chain is not called for them.
+    With `reuse`, answers already in the file for the same question are kept and the chain is not called for them
+    (`get_chain` builds the chain only when an answer is missing, so re-rendering a report never loads the LLM).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / PREDICTIONS
@@ -49,7 +50,7 @@ def predict(chain, items: list[QAItem], out_dir: Path, *, reuse: bool = False,
         for done, item in enumerate(items, start=1):
             row = cached.get(item.id)
             if not row or row.get("question") != item.question or row.get("error"):
-                row = {"id": item.id, "question": item.question, **_ask(chain, item.question)}
+                row = {"id": item.id, "question": item.question, **_ask(get_chain(), item.question)}
             predictions[item.id] = row
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             handle.flush()
@@ -97,6 +98,8 @@ def score(items: list[QAItem], predictions: dict[str, dict], *, worst: int = 8) 
         "ttft_s": metrics.latency_summary([r["ttft_s"] for r in rows]),
         "total_s": metrics.latency_summary([r["total_s"] for r in rows]),
     }
+    for key in ("ttft_s", "total_s"):
+        summary.update({f"{key[:-2]}_{q}": summary[key][q] for q in ("p50", "p95")})
     by_type = {}
     for kind in sorted({r["type"] for r in rows}):
         of_kind = [r for r in rows if r["type"] == kind]
@@ -106,5 +109,5 @@ def score(items: list[QAItem], predictions: dict[str, dict], *, worst: int = 8) 
     return {"summary": summary, "items": rows, "worst": [r for r in ranked if not r["ok"]][:worst]}
 
 
-def run(chain, items: list[QAItem], out_dir: Path, *, reuse: bool = False, progress=None) -> dict:
-    return score(items, predict(chain, items, out_dir, reuse=reuse, progress=progress))
+def run(get_chain, items: list[QAItem], out_dir: Path, *, reuse: bool = False, progress=None) -> dict:
+    return score(items, predict(get_chain, items, out_dir, reuse=reuse, progress=progress))

@@ -1,0 +1,173 @@
+"""`plan-assistant eval retrieval|qa|draft|all`: evaluation on any dataset in the formats of shared/eval/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from assistant.cli import print_json
+from assistant.errors import AssistantError
+from assistant.settings import get_settings
+
+
+def _ks(text: str) -> list[int]:
+    try:
+        ks = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        ks = []
+    if not ks or ks[0] < 1:
+        raise AssistantError("--k cần các số nguyên dương, ví dụ 1,5,10.", "--k needs positive integers, e.g. 1,5,10.")
+    return ks
+
+
+def _systems(text: str) -> tuple[str, ...]:
+    from eval.retrieval import ALL_SYSTEMS
+
+    systems = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [s for s in systems if s not in ALL_SYSTEMS]
+    if unknown or not systems:
+        raise AssistantError(f"Hệ truy xuất không hợp lệ: {', '.join(unknown)}.",
+                             f"Unknown retrieval system(s): {', '.join(unknown)}; use {', '.join(ALL_SYSTEMS)}.")
+    return systems
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("eval", help="Đánh giá truy xuất, hỏi đáp, soạn thảo / evaluation")
+    commands = parser.add_subparsers(dest="eval_command", required=True, metavar="WHAT")
+
+    retrieval = commands.add_parser("retrieval", help="recall@k và MRR cho dense, lexical, hybrid, naive")
+    retrieval.add_argument("--dataset", type=Path, required=True, help="JSONL theo định dạng dev_qa.jsonl")
+    retrieval.set_defaults(handler=run_retrieval)
+
+    qa = commands.add_parser("qa", help="hỏi đáp: độ đúng, trích dẫn, từ chối, thời gian")
+    qa.add_argument("--dataset", type=Path, required=True, help="JSONL theo định dạng dev_qa.jsonl")
+    qa.set_defaults(handler=run_qa)
+
+    draft = commands.add_parser("draft", help="soạn kế hoạch: thể thức, tỉnh, số hiệu, must_include, thời gian")
+    draft.add_argument("--dataset", type=Path, required=True, help="JSONL theo định dạng dev_drafting_tasks.jsonl")
+    draft.set_defaults(handler=run_draft)
+
+    everything = commands.add_parser("all", help="truy xuất + hỏi đáp + soạn thảo, một báo cáo HTML/JSON")
+    everything.add_argument("--qa", type=Path, help="JSONL câu hỏi (định dạng dev_qa.jsonl)")
+    everything.add_argument("--drafts", type=Path, help="JSONL nhiệm vụ soạn thảo (định dạng dev_drafting_tasks.jsonl)")
+    everything.add_argument("--compare", action="append", default=[], metavar="NAME=KEY=VALUE,...",
+                            help="một cấu hình để so sánh (lặp lại); ví dụ dense=retrieval_mode=dense; "
+                                 "chỉ NAME = cấu hình hiện tại")
+    everything.add_argument("--judge", action="store_true", help="thêm chấm điểm bằng LLM (faithfulness, relevance)")
+    everything.add_argument("--library", type=Path, action="append", default=[],
+                            help="tài liệu để lập chỉ mục cho cấu hình đổi cách chia đoạn/nhúng "
+                                 "(mặc định: thư viện mẫu)")
+    everything.set_defaults(handler=run_all)
+
+    for sub in (retrieval, qa, draft, everything):
+        sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+    for sub in (retrieval, everything):
+        sub.add_argument("--k", type=_ks, default=[1, 3, 5, 10], help="các giá trị k, ví dụ 1,5,10")
+        sub.add_argument("--systems", type=_systems, default=None,
+                         help="dense,lexical,hybrid,naive (mặc định: tất cả)")
+    for sub in (qa, draft, everything):
+        sub.add_argument("--out", type=Path, required=True, help="thư mục kết quả")
+        sub.add_argument("--reuse", action="store_true",
+                         help="dùng lại câu trả lời/bản thảo đã có trong --out (không gọi lại LLM)")
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _evaluate(args, *, qa_path: Path | None, drafts_path: Path | None, options) -> tuple[dict, Path | None]:
+    """Loads the datasets, runs the suite for every configuration, writes the report when `--out` is given."""
+    from eval import compare, report, suite
+    from eval.datasets import describe, load_draft_tasks, load_qa
+
+    qa_items = load_qa(qa_path) if qa_path else []
+    tasks = load_draft_tasks(drafts_path) if drafts_path else []
+    datasets = {}
+    if qa_path:
+        datasets["qa"] = describe(qa_path, len(qa_items))
+    if drafts_path:
+        datasets["drafts"] = describe(drafts_path, len(tasks))
+    out_dir = getattr(args, "out", None)
+    configs = [compare.parse_config(spec) for spec in getattr(args, "compare", [])]
+    results = suite.run_all(get_settings(), configs, qa_items, tasks, out_dir or Path("."), options, log=_log)
+    full = suite.assemble(results, datasets)
+    if out_dir:
+        report.write(full, out_dir)
+    return full, out_dir
+
+
+def _options(args, **values):
+    from eval.retrieval import ALL_SYSTEMS
+    from eval.suite import SuiteOptions
+
+    chosen = {"ks": getattr(args, "k", [1, 3, 5, 10]), "reuse": getattr(args, "reuse", False),
+              "systems": getattr(args, "systems", None) or ALL_SYSTEMS}
+    return SuiteOptions(**{**chosen, **values})
+
+
+def _print_retrieval(config: dict) -> None:
+    result = config["retrieval"]
+    keys = [f"recall@{k}" for k in result["ks"]] + ["mrr"]
+    print(f"Retrieval — {config['name']} — {result['n']} câu hỏi có nguồn / questions with gold sources")
+    print(f"{'system':<10}" + "".join(f"{k:>11}" for k in keys) + f"{'p50 ms':>9}")
+    for system, summary in result["systems"].items():
+        print(f"{system:<10}" + "".join(f"{summary[k]:>11.3f}" for k in keys) + f"{summary['latency_ms_p50']:>9.0f}")
+
+
+def _num(value) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _print_summary(config: dict) -> None:
+    if "retrieval" in config:
+        _print_retrieval(config)
+    if "qa" in config:
+        s = config["qa"]["summary"]
+        print(f"Q&A — {config['name']}: correctness {_num(s['correctness'])}, token F1 {_num(s['token_f1'])}, "
+              f"citation precision {_num(s['citation_precision'])}, recall {_num(s['citation_recall'])}, "
+              f"refusal accuracy {_num(s['refusal_accuracy'])}, false refusals {_num(s['false_refusal_rate'])}, "
+              f"TTFT p50 {_num(s['ttft_p50'])} s, total p50 {_num(s['total_p50'])} s, errors {s['errors']}")
+    if "judge" in config:
+        s = config["judge"]["summary"]
+        print(f"Judge — {config['name']}: faithfulness {_num(s['faithfulness'])}, relevance {_num(s['relevance'])}")
+    if "drafts" in config:
+        s = config["drafts"]["summary"]
+        print(f"Drafts — {config['name']}: structure {_num(s['structure_compliance'])} "
+              f"(complete {_num(s['structure_complete'])}), province {_num(s['province_consistency'])}, "
+              f"numbers not in library {s['invented_numbers']}, must-include {_num(s['must_include_coverage'])}, "
+              f"time p50 {_num(s['total_s']['p50'])} s")
+
+
+def _finish(args, full: dict, out_dir: Path | None) -> int:
+    if args.json:
+        print_json(full)
+        return 0
+    for config in full["configs"]:
+        _print_summary(config)
+    if out_dir:
+        print(f"Báo cáo / report: {out_dir / 'report.html'} , {out_dir / 'report.json'}")
+    return 0
+
+
+def run_retrieval(args) -> int:
+    full, _ = _evaluate(args, qa_path=args.dataset, drafts_path=None, options=_options(args, answer=False))
+    if args.json:
+        print_json({"datasets": full["datasets"], **full["configs"][0]["retrieval"]})
+        return 0
+    _print_retrieval(full["configs"][0])
+    return 0
+
+
+def run_qa(args) -> int:
+    return _finish(args, *_evaluate(args, qa_path=args.dataset, drafts_path=None, options=_options(args, systems=())))
+
+
+def run_draft(args) -> int:
+    return _finish(args, *_evaluate(args, qa_path=None, drafts_path=args.dataset, options=_options(args)))
+
+
+def run_all(args) -> int:
+    if not args.qa and not args.drafts:
+        raise AssistantError("Cần ít nhất --qa hoặc --drafts.", "Give --qa and/or --drafts.")
+    options = _options(args, judge=args.judge, library_paths=args.library)
+    return _finish(args, *_evaluate(args, qa_path=args.qa, drafts_path=args.drafts, options=options))
