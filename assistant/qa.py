@@ -1,0 +1,360 @@
+"""Grounded question answering: condense, retrieve, prompt within a CPU-sized budget, stream, then verify.
+
+The model only writes text; the chain owns what is cited (markers are re-mapped and checked against the passages),
+what is dropped (claims no passage supports) and when to refuse (weak retrieval evidence or the model saying the
+passages do not answer).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant import citations as cit
+from assistant.errors import InvalidQuestionError
+from assistant.prompts import load_prompt, render_prompt
+from assistant.settings import Settings
+from index.models import SearchHit
+
+REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
+CHARS_PER_TOKEN = 3.0  # Qwen2.5 tokenizer on the sample library: 3.0-3.7 chars/token; the low end keeps us in budget
+CLOSEST_ON_REFUSAL = 3
+MIN_COVERAGE = 0.5  # share of the question's key terms found in the best passage
+MIN_COVERAGE_ONE_RETRIEVER = 0.65  # stricter when dense and lexical retrieval agree on no passage in the top 3
+SUPPORT_THRESHOLD = 0.6
+FOREIGN_RETRY_SHARE = 0.1
+CONDENSE_MAX_TOKENS = 80
+HISTORY_TURNS = 4
+_ANAPHORA = {"đó", "này", "ấy", "kia", "trên", "nó", "họ", "vậy", "thế"}
+
+
+def estimate_tokens(text: str) -> int:
+    return math.ceil(len(text) / CHARS_PER_TOKEN)
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    title: str
+    doc_number: str
+    section: str
+    page: int | None
+    text: str
+
+    @classmethod
+    def from_hit(cls, n: int, hit: SearchHit) -> Citation:
+        chunk = hit.chunk
+        return cls(n, chunk.source, chunk.metadata.title, chunk.metadata.doc_number, chunk.section, chunk.page, chunk.text)
+
+    def to_dict(self) -> dict:
+        return {"n": self.n, "source": self.source, "title": self.title, "doc_number": self.doc_number,
+                "section": self.section, "page": self.page, "text": self.text}
+
+
+@dataclass
+class Answer:
+    """The verified answer; `to_dict()` is exactly the `ask --json` payload."""
+
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    retrieved: list[SearchHit]
+    timings: dict
+    question: str = ""
+    standalone_question: str = ""
+    unsupported: list[str] = field(default_factory=list)  # sentences dropped because no passage backs them
+    reason: str = ""  # why it was refused, for logs and eval
+
+    def to_dict(self) -> dict:
+        return {
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [c.to_dict() for c in self.citations],
+            "retrieved": [
+                {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 6)} for h in self.retrieved
+            ],
+            "timings": self.timings,
+        }
+
+
+@dataclass
+class QAEvent:
+    """kind: "status" (Vietnamese progress text), "token" (answer text delta), "answer" (the final Answer)."""
+
+    kind: str
+    text: str = ""
+    answer: Answer | None = None
+
+
+@dataclass
+class Evidence:
+    strong: bool
+    reason: str = ""
+    coverage: float = 0.0
+
+
+@dataclass
+class Passage:
+    """A retrieved chunk as shown to the model: its number and the excerpt that fitted the budget."""
+
+    n: int
+    hit: SearchHit
+    excerpt: str
+
+    def haystack(self) -> str:
+        """What a claim may be checked against: the chunk text (minus planted instructions) and its metadata."""
+        meta = self.hit.chunk.metadata
+        fields = [meta.title, meta.doc_number, meta.issuer, meta.province, meta.date, self.hit.chunk.section]
+        return "\n".join([cit.without_instructions(self.hit.chunk.text), *fields])
+
+
+def validate_question(question: str, settings: Settings) -> str:
+    text = cit.nfc(question or "").strip()
+    if not text:
+        raise InvalidQuestionError("Vui lòng nhập câu hỏi.", "The question is empty.")
+    if len(text) > settings.max_question_chars:
+        raise InvalidQuestionError(
+            f"Câu hỏi quá dài (tối đa {settings.max_question_chars} ký tự), hãy hỏi ngắn gọn hơn.",
+            f"The question is longer than {settings.max_question_chars} characters.",
+        )
+    if not any(ch.isalpha() for ch in text):
+        raise InvalidQuestionError("Câu hỏi cần có chữ, không chỉ gồm số hay ký hiệu.", "The question has no words.")
+    return text
+
+
+def assess_evidence(question: str, hits: Sequence[SearchHit], min_score: float = 0.0) -> Evidence:
+    """Weak evidence means refusing without asking the model (which would otherwise guess).
+
+    Rules, all general: a số ký hiệu or a proper name in the question must occur somewhere in the retrieved
+    passages or their documents' metadata; the best passage must hold enough of the question's key terms, more of
+    them when dense and lexical retrieval never agree on a top passage.
+    """
+    if not hits:
+        return Evidence(False, "no passages")
+    if hits[0].score < min_score:
+        return Evidence(False, "low score")
+    passages = [Passage(i + 1, hit, "").haystack() for i, hit in enumerate(hits)]
+    everything = "\n".join(passages)
+    lowered = everything.lower()
+    for number in cit.doc_numbers(question):
+        if number.lower() not in lowered:
+            return Evidence(False, f"document {number} not in the passages")
+    for phrase in cit.named_phrases(question):
+        if not cit.phrase_present(phrase, everything):
+            return Evidence(False, f"name {' '.join(phrase)} not in the passages")
+    terms = cit.key_terms(question)
+    if not terms:
+        return Evidence(True, "no key terms", 1.0)
+    coverage = max(len(terms & cit.key_terms(text)) / len(terms) for text in passages)
+    agree = any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3])
+    needed = MIN_COVERAGE if agree else MIN_COVERAGE_ONE_RETRIEVER
+    if coverage < needed:
+        return Evidence(False, f"key-term coverage {coverage:.2f} < {needed}", coverage)
+    return Evidence(True, "", coverage)
+
+
+def excerpt(text: str, question: str, max_chars: int) -> str:
+    """The contiguous run of sentences around the one sharing most terms with the question, within max_chars."""
+    if len(text) <= max_chars:
+        return text
+    sentences = cit.split_sentences(text)
+    terms = cit.key_terms(question)
+    scores = [len(terms & cit.key_terms(s)) for s in sentences]
+    best = max(range(len(sentences)), key=lambda i: scores[i]) if sentences else 0
+    if not sentences or len(sentences[best]) >= max_chars:
+        head = (sentences[best] if sentences else text)[: max(0, max_chars - 1)]
+        return head.rsplit(" ", 1)[0] + "…"
+    lo = hi = best
+    size = len(sentences[best])
+    while True:
+        grown = False
+        for candidate in (hi + 1, lo - 1):
+            if 0 <= candidate < len(sentences) and size + len(sentences[candidate]) + 1 <= max_chars:
+                size += len(sentences[candidate]) + 1
+                lo, hi = min(lo, candidate), max(hi, candidate)
+                grown = True
+        if not grown:
+            break
+    return "\n".join(sentences[lo : hi + 1])
+
+
+def _data(text: str) -> str:
+    """Passage text cannot close the <tai_lieu> block it sits in: angle brackets become look-alikes."""
+    return text.replace("<", "‹").replace(">", "›")
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def passage_header(hit: SearchHit) -> str:
+    meta = hit.chunk.metadata
+    source = " — ".join(part for part in (meta.doc_number, _shorten(meta.title, 90)) if part) or hit.chunk.source
+    section = hit.chunk.section.split(" > ")[-1] if hit.chunk.section else ""
+    return f"{source}; mục: {_shorten(section, 60)}" if section else source
+
+
+def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int) -> list[Passage]:
+    """Number the hits [1]..[n] and trim each to a share of the budget; a short passage leaves its rest to the next."""
+    passages: list[Passage] = []
+    remaining = budget_tokens
+    for index, hit in enumerate(hits):
+        header = f"[{index + 1}] ({_data(passage_header(hit))})\n"
+        share = remaining // (len(hits) - index)
+        room = share - estimate_tokens(header)
+        if room < 25:
+            break
+        body = excerpt(hit.chunk.text, question, int(room * CHARS_PER_TOKEN))
+        passages.append(Passage(index + 1, hit, header + _data(body)))
+        remaining -= estimate_tokens(header + body)
+    return passages
+
+
+class QAChain:
+    """Answers a question from the library with verified citations, or refuses."""
+
+    def __init__(self, library, chat_model, settings: Settings):
+        self.library = library
+        self.chat_model = chat_model
+        self.settings = settings
+
+    def ask(self, question: str, history: Sequence[dict] = ()) -> Answer:
+        for event in self.stream(question, history):
+            if event.kind == "answer":
+                return event.answer
+        raise RuntimeError("the Q&A stream ended without an answer")  # pragma: no cover - stream always answers
+
+    def stream(self, question: str, history: Sequence[dict] = ()) -> Iterator[QAEvent]:
+        start = time.perf_counter()
+        timings: dict = {}
+        question = validate_question(question, self.settings)
+        standalone = question
+        if history:
+            yield QAEvent("status", "Đang hiểu câu hỏi trong ngữ cảnh hội thoại…")
+            standalone = self.condense(question, history)
+            timings["condense_s"] = _since(start)
+
+        yield QAEvent("status", "Đang tìm tài liệu…")
+        t0 = time.perf_counter()
+        hits = self.library.search(standalone, k=self.settings.retrieval_k, mode="hybrid")
+        timings["retrieval_s"] = _since(t0)
+        evidence = assess_evidence(standalone, hits, self.settings.min_evidence_score)
+        base = {"question": question, "standalone_question": standalone}
+        if not evidence.strong:
+            yield QAEvent("token", REFUSAL)
+            timings["ttft_s"] = _since(start)
+            timings["total_s"] = timings["ttft_s"]
+            yield QAEvent("answer", answer=_refusal(hits, timings, reason=evidence.reason, **base))
+            return
+
+        passages = build_passages(hits, standalone, self._passage_budget(standalone))
+        messages = self._messages(passages, standalone)
+        yield QAEvent("status", "Đang soạn câu trả lời…")
+        t1 = time.perf_counter()
+        raw = ""
+        for chunk in self.chat_model.stream(messages, max_tokens=self.settings.llm_max_answer_tokens,
+                                             stop=["</tai_lieu>", "\nCâu hỏi:"]):
+            delta = chunk.content if isinstance(chunk.content, str) else ""
+            if not delta:
+                continue
+            if "ttft_s" not in timings:
+                timings["ttft_s"] = _since(start)
+            raw += delta
+            shown = cit.strip_foreign(delta)[0]
+            if shown:
+                yield QAEvent("token", shown)
+        timings.setdefault("ttft_s", _since(start))
+
+        if cit.foreign_share(raw) > FOREIGN_RETRY_SHARE or not cit.is_vietnamese(cit.clean_output(raw)):
+            yield QAEvent("status", "Đang viết lại câu trả lời bằng tiếng Việt…")
+            strict = [SystemMessage(messages[0].content + "\n" + load_prompt("qa_strict", self.settings.prompts_dir)),
+                      messages[1]]
+            retry = self.chat_model.invoke(strict, max_tokens=self.settings.llm_max_answer_tokens)
+            if cit.is_vietnamese(cit.clean_output(str(retry.content))):
+                raw = str(retry.content)
+        timings["generation_s"] = _since(t1)
+        answer = finalize(raw, passages, hits, timings, **base)
+        timings["total_s"] = _since(start)
+        yield QAEvent("answer", answer=answer)
+
+    def condense(self, question: str, history: Sequence[dict]) -> str:
+        """A follow-up rewritten as a standalone question; skipped when it already names what it is about."""
+        user_turns = [turn["content"] for turn in history if turn.get("role") == "user"]
+        if _self_contained(question) or not user_turns:
+            return question
+        lines = [f"{'Cán bộ' if turn.get('role') == 'user' else 'Trợ lý'}: {_shorten(turn['content'], 300)}"
+                 for turn in list(history)[-HISTORY_TURNS:]]
+        prompt = render_prompt("qa_condense", self.settings.prompts_dir, history="\n".join(lines), question=question)
+        reply = self.chat_model.invoke([HumanMessage(prompt)], max_tokens=CONDENSE_MAX_TOKENS)
+        rewritten = cit.clean_output(str(reply.content)).split("\n")[0].strip(" \"'“”")
+        if 8 <= len(rewritten) <= self.settings.max_question_chars and cit.is_vietnamese(rewritten):
+            return rewritten
+        return f"{user_turns[-1]} {question}"
+
+    def _passage_budget(self, question: str) -> int:
+        fixed = load_prompt("qa_answer", self.settings.prompts_dir) + render_prompt(
+            "qa_passages", self.settings.prompts_dir, passages="", question=question)
+        return self.settings.prompt_token_budget - estimate_tokens(fixed)
+
+    def _messages(self, passages: list[Passage], question: str) -> list:
+        body = "\n\n".join(p.excerpt for p in passages)
+        return [
+            SystemMessage(load_prompt("qa_answer", self.settings.prompts_dir)),
+            HumanMessage(render_prompt("qa_passages", self.settings.prompts_dir, passages=body, question=question)),
+        ]
+
+
+def _self_contained(question: str) -> bool:
+    words = cit.words(question)
+    names = cit.doc_numbers(question) or cit.named_phrases(question)
+    return bool(names) and len(words) >= 6 and not _ANAPHORA.intersection(words)
+
+
+def _since(start: float) -> float:
+    return round(time.perf_counter() - start, 3)
+
+
+def _refusal(hits: Sequence[SearchHit], timings: dict, *, reason: str, question: str, standalone_question: str,
+             unsupported: list[str] | None = None) -> Answer:
+    closest = [Citation.from_hit(i + 1, hit) for i, hit in enumerate(hits[:CLOSEST_ON_REFUSAL])]
+    return Answer(REFUSAL, True, closest, list(hits), timings, question, standalone_question,
+                  unsupported or [], reason)
+
+
+def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timings: dict, *, question: str,
+             standalone_question: str) -> Answer:
+    """Turn the model's text into the answer shown: verified sentences, renumbered citations, or a refusal."""
+    text = cit.clean_output(raw)
+    claims = cit.attribute(text, [p.haystack() for p in passages], standalone_question, SUPPORT_THRESHOLD)
+    unsupported = [c.text for c in claims if not c.supported]
+    kept = [c for c in claims if c.supported]
+    facts = [c for c in kept if not c.meta]
+    if not facts:
+        reason = "model says the passages do not answer" if any(c.meta for c in claims) else "no supported claim"
+        return _refusal(hits, timings, reason=reason, question=question, standalone_question=standalone_question,
+                        unsupported=unsupported)
+
+    order: list[int] = []
+    for claim in facts:
+        order += [n for n in claim.cited if n not in order]
+    renumber = {old: new for new, old in enumerate(order, start=1)}
+    sentences = [_with_markers(c.text, [renumber[n] for n in c.cited]) for c in kept]
+    joiner = "\n" if any(s.lstrip().startswith(("-", "*", "+", "•")) for s in sentences) else " "
+    cited = [Citation.from_hit(renumber[n], passages[n - 1].hit) for n in order]
+    return Answer(joiner.join(sentences), False, cited, list(hits), timings, question, standalone_question,
+                  unsupported, "")
+
+
+def _with_markers(sentence: str, numbers: list[int]) -> str:
+    if not numbers:
+        return sentence
+    marks = "".join(f"[{n}]" for n in numbers)
+    body = sentence.rstrip()
+    if body and body[-1] in ".!?;:":
+        return f"{body[:-1].rstrip()} {marks}{body[-1]}"
+    return f"{body} {marks}"
