@@ -23,7 +23,7 @@ _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
 
 def claims(answer: str) -> list[str]:
     """The answer split into sentences (one claim each), citation markers removed, very short fragments dropped."""
-    parts = (_MARKER.sub("", part).strip(" -•*") for part in _SENTENCE.split(answer or ""))
+    parts = (_MARKER.sub("", part).strip(" -•*.;") for part in _SENTENCE.split(answer or ""))
     return [part for part in parts if len(metrics.syllables(part)) >= 3]
 
 

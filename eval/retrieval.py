@@ -31,11 +31,19 @@ def library_searcher(library, mode: str) -> Searcher:
 
 
 def library_texts(library) -> dict[str, str]:
-    """Each document's text, rebuilt from its chunks in reading order (what the library indexed)."""
+    """Each document's full text, re-read from the library's copy of its file by the same loader; a document whose
+    copy is gone is rebuilt from its chunks in reading order."""
+    from index.loaders import load_file
+
     parts: dict[str, list] = defaultdict(list)
     for chunk in library.iter_chunks():
         parts[chunk.source].append((chunk.order, chunk.text))
-    return {source: "\n\n".join(text for _, text in sorted(chunks)) for source, chunks in parts.items()}
+    texts = {}
+    for source, chunks in parts.items():
+        path = library.file_path(source)
+        texts[source] = (load_file(path, library.settings, source=source).text if path.is_file()
+                         else "\n\n".join(text for _, text in sorted(chunks)))
+    return texts
 
 
 class NaiveBaseline:

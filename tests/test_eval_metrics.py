@@ -1,0 +1,222 @@
+"""Scorers on hand-made cases, including the ones where they must report a failure."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from eval import judge, metrics, qa
+from eval.datasets import DatasetError, QAItem, load_draft_tasks, load_qa
+
+GOOD_DRAFT = """CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+**Độc lập - Tự do - Hạnh phúc**
+
+ỦY BAN NHÂN DÂN TỈNH NGHỆ AN
+
+Số: …/KH-UBND
+
+Nghệ An, ngày … tháng … năm 2026
+
+# KẾ HOẠCH
+Phát động phong trào thi đua yêu nước năm 2026
+
+Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022;
+Căn cứ Kế hoạch số 982/KH-UBND ngày 19/11/2025 của UBND tỉnh Nghệ An.
+
+## I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+## II. NỘI DUNG THI ĐUA
+1. Thi đua xây dựng nông thôn mới.
+## III. TỔ CHỨC THỰC HIỆN
+1. Giao Sở Nội vụ (Phòng Thi đua - Khen thưởng) hướng dẫn, theo dõi, tổng hợp.
+
+Nơi nhận:
+- Lưu: VT, NV.
+
+TM. ỦY BAN NHÂN DÂN
+KT. CHỦ TỊCH
+PHÓ CHỦ TỊCH
+"""
+
+
+# ------------------------------------------------------------------------------------------ normalisation
+def test_normalize_unifies_nfd_tone_style_case_and_punctuation():
+    nfd = unicodedata.normalize("NFD", "Uỷ ban nhân dân tỉnh Khánh Hoà!")
+    assert metrics.normalize(nfd) == "ủy ban nhân dân tỉnh khánh hòa"
+    # tone before a final consonant is not "old style" and must stay
+    assert metrics.normalize("Kế hoạch rà soát") == "kế hoạch rà soát"
+
+
+def test_token_f1_and_containment():
+    assert metrics.token_f1("Sở Nội vụ", "Sở Nội vụ.") == 1.0
+    assert metrics.token_f1("Bộ Tài chính", "Sở Nội vụ") == 0.0
+    assert 0 < metrics.token_f1("Sở Nội vụ tỉnh", "Sở Nội vụ") < 1
+    assert metrics.containment("Sở Nội vụ (Phòng Thi đua - Khen thưởng)",
+                               "Phản ánh về Sở Nội vụ, Phòng Thi đua - Khen thưởng.") == 1.0
+    assert metrics.containment("Sở Nội vụ", "Văn phòng UBND tỉnh") == 0.0
+
+
+# ------------------------------------------------------------------------------------------ key facts
+def test_key_facts_read_every_spelling_of_dates_and_numbers():
+    assert metrics.key_facts("Kế hoạch số 0125/KH-UBND, ngày 18/11/2025.") == {"doc:125/KH-UBND", "date:18/11/2025"}
+    assert metrics.key_facts("ban hành ngày 18 tháng 11 năm 2025") == {"date:18/11/2025"}
+    assert metrics.key_facts("từ tháng 10 năm 2025") == {"date:10/2025"}
+    assert metrics.key_facts("Không quá 05 cá nhân") == {"num:5"}
+    assert metrics.key_facts("Chỉ thị số 28/CT-TTg và 46-CT/TW, 86/2025/QĐ-UBND") == {
+        "doc:28/CT-TTG", "doc:46-CT/TW", "doc:86/2025/QĐ-UBND"}
+
+
+def test_fact_recall_accepts_other_spellings_and_reports_missing_facts():
+    gold = "Kế hoạch số 0125/KH-UBND, ngày 18/11/2025."
+    assert metrics.fact_recall(gold, "Kế hoạch 125/KH-UBND ban hành ngày 18 tháng 11 năm 2025 [1].") == 1.0
+    assert metrics.fact_recall(gold, "Kế hoạch số 0125/KH-UBND ngày 19/11/2025.") == 0.5
+    assert metrics.fact_recall(gold, "Không rõ.") == 0.0
+    assert metrics.fact_recall("Sở Nội vụ.", "bất kỳ") is None
+    # a full date in the prediction also states its month/year
+    assert metrics.fact_recall("tháng 4/2026", "ngày 15/4/2026") == 1.0
+
+
+def test_answer_correctness_requires_every_key_fact():
+    gold = "Có hiệu lực từ 15/12/2025; bãi bỏ Quyết định số 13/2024/QĐ-UBND ngày 31/5/2024."
+    right = "Quyết định có hiệu lực từ ngày 15/12/2025 và bãi bỏ Quyết định 13/2024/QĐ-UBND ngày 31/5/2024 [1]."
+    wrong_date = "Có hiệu lực từ ngày 01/12/2025; bãi bỏ Quyết định số 13/2024/QĐ-UBND ngày 31/5/2024."
+    assert metrics.answer_correctness(right, gold)["correct"] is True
+    scored = metrics.answer_correctness(wrong_date, gold)
+    assert scored["correct"] is False and scored["fact_recall"] == pytest.approx(2 / 3)
+    # a refusal is never a correct answer, even if it quotes the facts
+    assert metrics.answer_correctness(right, gold, refused=True)["correct"] is False
+
+
+def test_answer_correctness_without_facts_uses_syllable_containment():
+    gold = "Sở Nội vụ (Phòng Thi đua - Khen thưởng)."
+    assert metrics.answer_correctness("Gửi phản ánh về Sở Nội vụ (Phòng Thi đua - Khen thưởng) [1].", gold)["correct"]
+    assert not metrics.answer_correctness("Văn phòng Ủy ban nhân dân tỉnh.", gold)["correct"]
+
+
+# ------------------------------------------------------------------------------------------ citations, retrieval
+def test_citation_precision_and_recall():
+    gold = ["002_a.txt", "003_b.txt"]
+    assert metrics.citation_scores(["002_a.txt", "002_a.txt"], gold) == {"precision": 1.0, "recall": 0.5}
+    assert metrics.citation_scores(["002_a.pdf", "009_x.txt"], gold) == {"precision": 0.5, "recall": 0.5}
+    assert metrics.citation_scores(["009_x.txt"], gold) == {"precision": 0.0, "recall": 0.0}
+    assert metrics.citation_scores([], gold) == {"precision": None, "recall": 0.0}
+
+
+def test_recall_mrr_and_coverage():
+    ranked = ["x.txt", "y.txt", "gold.txt", "other.txt"]
+    assert metrics.first_gold_rank(ranked, ["gold.txt"]) == 3
+    assert metrics.recall_at_k(ranked, ["gold.txt"], 1) == 0.0
+    assert metrics.recall_at_k(ranked, ["gold.txt"], 3) == 1.0
+    assert metrics.reciprocal_rank(ranked, ["gold.txt"]) == pytest.approx(1 / 3)
+    assert metrics.reciprocal_rank(ranked, ["missing.txt"]) == 0.0
+    assert metrics.source_coverage_at_k(ranked, ["gold.txt", "other.txt"], 3) == 0.5
+
+
+def test_evidence_hit_needs_the_right_file_and_the_text():
+    evidence = [{"file": "a.txt", "text": "Hồ sơ nộp 01 bộ (bản pdf) qua hệ thống phần mềm Idesk."}]
+    passage = "3. Hồ sơ: Hồ sơ nộp 01 bộ (bản pdf) qua hệ thống phần mềm Idesk của Sở Nội vụ."
+    assert metrics.evidence_hit_at_k([("b.txt", "khác"), ("a.txt", passage)], evidence, 2) == 1.0
+    assert metrics.evidence_hit_at_k([("b.txt", "khác"), ("a.txt", passage)], evidence, 1) == 0.0
+    assert metrics.evidence_hit_at_k([("b.txt", passage)], evidence, 5) == 0.0
+
+
+def test_percentiles():
+    assert metrics.percentile([1, 2, 3, 4], 50) == 2.5
+    assert metrics.latency_summary([None, 2.0, 4.0])["n"] == 2
+    assert metrics.latency_summary([])["p50"] is None
+
+
+# ------------------------------------------------------------------------------------------ Q&A aggregate
+def _prediction(answer, refused, sources, ttft=1.0):
+    return {"answer": answer, "refused": refused, "retrieved": [],
+            "citations": [{"n": i + 1, "source": s, "text": "..."} for i, s in enumerate(sources)],
+            "timings": {"ttft_s": ttft, "total_s": ttft * 2}}
+
+
+def test_qa_score_counts_refusals_false_refusals_and_worst_items():
+    items = [QAItem("a", "Q1", "Không quá 05 cá nhân.", "single", ["k.txt"]),
+             QAItem("b", "Q2", "Ít nhất 85%.", "single", ["c.txt"]),
+             QAItem("c", "Q3", None, "unanswerable"),
+             QAItem("d", "Q4", None, "unanswerable")]
+    predictions = {"a": _prediction("Không quá 05 cá nhân [1].", False, ["k.txt"]),
+                   "b": _prediction("Không tìm thấy thông tin này trong thư viện tài liệu.", True, []),
+                   "c": _prediction("Không tìm thấy thông tin này trong thư viện tài liệu.", True, []),
+                   "d": _prediction("Ông Nguyễn Văn A [1].", False, ["z.txt"], ttft=3.0)}
+    result = qa.score(items, predictions)
+    s = result["summary"]
+    assert s["correctness"] == 0.5
+    assert s["false_refusal_rate"] == 0.5
+    assert s["refusal_accuracy"] == 0.5
+    assert s["citation_precision"] == 1.0 and s["answers_with_citations"] == 1
+    assert s["ttft_s"]["max"] == 3.0
+    assert {row["id"] for row in result["worst"]} == {"b", "d"}
+
+
+# ------------------------------------------------------------------------------------------ drafts
+def test_structure_compliance_of_a_complete_draft():
+    result = metrics.structure_compliance(GOOD_DRAFT)
+    assert result["complete"], result["missing"]
+
+
+def test_structure_compliance_reports_what_is_missing():
+    broken = GOOD_DRAFT.replace("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "").replace("Nơi nhận:", "") \
+        .replace("III. TỔ CHỨC THỰC HIỆN", "III. KINH PHÍ")
+    result = metrics.structure_compliance(broken)
+    assert not result["complete"]
+    assert set(result["missing"]) == {"quoc_hieu", "noi_nhan", "section_iii"}
+
+
+def test_other_provinces_and_invented_numbers_are_caught():
+    from index.metadata import find_provinces
+
+    draft = GOOD_DRAFT + "\nHọc tập kinh nghiệm của tỉnh Bình Thuận.\nThực hiện Chỉ thị số 99/CT-UBND của UBND tỉnh."
+    assert metrics.other_provinces(draft, "Nghệ An", find_provinces) == ["Bình Thuận"]
+    assert metrics.other_provinces(GOOD_DRAFT, "Nghệ An", find_provinces) == []
+    known = {metrics.doc_number_key("982/KH-UBND")}
+    assert metrics.unknown_doc_numbers(draft, known) == ["99/CT-UBND"]
+    assert metrics.unknown_doc_numbers(GOOD_DRAFT, known) == []
+
+
+def test_must_include_coverage_is_fuzzy_but_needs_the_facts():
+    must = ["Viện dẫn Luật Thi đua, khen thưởng ngày 15/6/2022",
+            "Giao Sở Nội vụ (Phòng Thi đua - Khen thưởng) hướng dẫn, theo dõi, tổng hợp",
+            "Viện dẫn Kế hoạch số 319-KH/TU ngày 10/4/2025 của Tỉnh ủy Nghệ An"]
+    result = metrics.must_include_coverage(GOOD_DRAFT, must)
+    assert [item["covered"] for item in result["items"]] == [True, True, False]
+    assert result["coverage"] == pytest.approx(2 / 3)
+    wrong_date = GOOD_DRAFT.replace("15/6/2022", "15/6/2023")
+    assert not metrics.must_include_coverage(wrong_date, must[:1])["items"][0]["covered"]
+
+
+# ------------------------------------------------------------------------------------------ datasets, judge parsing
+def test_datasets_load_any_file_in_the_format(tmp_path):
+    path = tmp_path / "qa.jsonl"
+    rows = [{"id": "x1", "question": "Câu hỏi?", "answer": "Đáp án", "type": "multi", "source_file": ["a.txt"],
+             "evidence": [{"file": "a.txt", "text": "t"}]},
+            {"id": "x2", "question": "Không có?", "answer": None, "source_file": []}]
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8")
+    items = load_qa(path)
+    assert [i.answerable for i in items] == [True, False]
+    assert items[1].type == "unanswerable"
+    tasks_path = tmp_path / "t.jsonl"
+    tasks_path.write_text(json.dumps({"id": "d", "province": "Huế", "period": "năm 2026", "theme": "x",
+                                      "format_requirements": ["y"]}, ensure_ascii=False), encoding="utf-8")
+    task = load_draft_tasks(tasks_path)[0]
+    assert task.must_include == [] and task.extra == {"format_requirements": ["y"]}
+    path.write_text('{"id": "bad"}\n', encoding="utf-8")
+    with pytest.raises(DatasetError):
+        load_qa(path)
+    path.write_text("not json\n", encoding="utf-8")
+    with pytest.raises(DatasetError):
+        load_qa(path)
+
+
+def test_judge_reply_parsing_and_claims():
+    assert judge.parse_supported("CÓ") and judge.parse_supported("Có, được hỗ trợ.")
+    assert not judge.parse_supported("KHÔNG") and not judge.parse_supported("")
+    assert judge.parse_relevance("Điểm: 5") == 1.0 and judge.parse_relevance("1") == 0.0
+    assert judge.parse_relevance("không rõ") is None
+    assert judge.claims("Kế hoạch số 0125/KH-UBND [1]. Ban hành ngày 18/11/2025 [1].\nOK") == [
+        "Kế hoạch số 0125/KH-UBND", "Ban hành ngày 18/11/2025"]
