@@ -56,16 +56,16 @@ def run_config(name: str, services, qa_items: list[QAItem], tasks: list[DraftTas
     if qa_items and options.answer:
         started = time.perf_counter()
         log(f"[{name}] Q&A on {len(qa_items)} questions")
-        result["qa"] = qa.run(lambda: services.qa, qa_items, out_dir / "qa", reuse=options.reuse,
+        result["qa"] = qa.run(lambda: services.qa, qa_items, out_dir, reuse=options.reuse,
                               progress=lambda done, total, item: log(f"[{name}] Q&A {done}/{total} {item}"))
         if options.judge:
             log(f"[{name}] LLM judge")
-            result["judge"] = judge.run(lambda: services.chat_model, result["qa"]["items"], out_dir / "qa",
+            result["judge"] = judge.run(lambda: services.chat_model, result["qa"]["items"], out_dir,
                                         prompts_dir=settings.prompts_dir, reuse=options.reuse)
         result["qa_seconds"] = time.perf_counter() - started
     if tasks:
         log(f"[{name}] drafting {len(tasks)} plan(s)")
-        result["drafts"] = drafts.run(lambda: services.drafter, services.library, tasks, out_dir / "drafts",
+        result["drafts"] = drafts.run(lambda: services.drafter, services.library, tasks, out_dir,
                                       reuse=options.reuse,
                                       progress=lambda done, total, item: log(f"[{name}] draft {done}/{total} {item}"))
     return result
