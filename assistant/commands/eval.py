@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -16,7 +17,7 @@ def _ks(text: str) -> list[int]:
     except ValueError:
         ks = []
     if not ks or ks[0] < 1:
-        raise AssistantError("--k cần các số nguyên dương, ví dụ 1,5,10.", "--k needs positive integers, e.g. 1,5,10.")
+        raise argparse.ArgumentTypeError("cần các số nguyên dương, ví dụ 1,5,10 / positive integers, e.g. 1,5,10")
     return ks
 
 
@@ -26,8 +27,8 @@ def _systems(text: str) -> tuple[str, ...]:
     systems = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
     unknown = [s for s in systems if s not in ALL_SYSTEMS]
     if unknown or not systems:
-        raise AssistantError(f"Hệ truy xuất không hợp lệ: {', '.join(unknown)}.",
-                             f"Unknown retrieval system(s): {', '.join(unknown)}; use {', '.join(ALL_SYSTEMS)}.")
+        raise argparse.ArgumentTypeError(f"hệ truy xuất không hợp lệ / unknown system(s) {', '.join(unknown)}; "
+                                         f"dùng / use {', '.join(ALL_SYSTEMS)}")
     return systems
 
 
