@@ -16,7 +16,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-QA_METRICS = [("correctness", "Đúng (correctness)"), ("token_f1", "Token F1"), ("fact_recall", "Key facts"),
+QA_METRICS = [("correctness", "Correctness"), ("token_f1", "Token F1"), ("fact_recall", "Key facts"),
               ("citation_precision", "Citation precision"), ("citation_recall", "Citation recall"),
               ("refusal_accuracy", "Refusal accuracy"), ("false_refusal_rate", "False refusals")]
 DRAFT_METRICS = [("structure_compliance", "Structure"), ("structure_complete", "Structure 100%"),
@@ -38,7 +38,7 @@ def _table(header: list[str], rows: list[list]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell if isinstance(cell, str) else _fmt(cell)}</td>" for cell in row)
                    + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='wide'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 def _png(fig) -> str:
@@ -95,7 +95,9 @@ def latency_histograms(configs: list[dict]) -> str:
 # --------------------------------------------------------------------------------------------- sections
 def _retrieval_section(config: dict) -> str:
     result = config["retrieval"]
-    keys = [k for k in next(iter(result["systems"].values()), {}) if k != "latency_ms_p50"] + ["latency_ms_p50"]
+    present = next(iter(result["systems"].values()), {})
+    keys = [f"{name}@{k}" for name in ("recall", "coverage", "evidence") for k in result["ks"]
+            if f"{name}@{k}" in present] + ["mrr", "latency_ms_p50"]
     rows = [[system, *[summary.get(k) for k in keys]] for system, summary in result["systems"].items()]
     return (f"<h3>Retrieval — {html.escape(config['name'])} ({result['n']} questions with gold sources)</h3>"
             + _table(["system", *keys], rows) + recall_curves(config))
@@ -154,10 +156,27 @@ def _summary_table(configs: list[dict], section: str, names: list[tuple[str, str
     return _table(["metric", *[c["name"] for c in configs]], rows)
 
 
+def headline(config: dict) -> dict:
+    """The few figures a maintainer compares first (None where a part was not run)."""
+    hybrid = config.get("retrieval", {}).get("systems", {}).get("hybrid", {})
+    qa = config.get("qa", {}).get("summary", {})
+    drafts = config.get("drafts", {}).get("summary", {})
+    return {"hybrid recall@5": hybrid.get("recall@5"), "hybrid MRR": hybrid.get("mrr"),
+            "correctness": qa.get("correctness"), "citation precision": qa.get("citation_precision"),
+            "refusal accuracy": qa.get("refusal_accuracy"), "false refusals": qa.get("false_refusal_rate"),
+            "TTFT p50 (s)": qa.get("ttft_p50"), "draft structure": drafts.get("structure_compliance"),
+            "numbers not in library": drafts.get("invented_numbers"),
+            "must-include": drafts.get("must_include_coverage"),
+            "draft time p50 (s)": (drafts.get("total_s") or {}).get("p50")}
+
+
 def render_html(report: dict) -> str:
     configs = report["configs"]
+    heads = [headline(c) for c in configs]
     parts = [f"<h1>Evaluation report</h1><p>{html.escape(report['created'])} · "
-             f"{html.escape(', '.join(c['name'] for c in configs))}</p>"]
+             f"{html.escape(', '.join(c['name'] for c in configs))}</p><h2>Headline</h2>"
+             + _table(["metric", *[c["name"] for c in configs]],
+                      [[key, *[h[key] for h in heads]] for key in heads[0]])]
     with_retrieval = [c for c in configs if "retrieval" in c]
     if with_retrieval:
         parts.append("<h2>Retrieval</h2>" + "".join(_retrieval_section(c) for c in with_retrieval))
@@ -190,7 +209,7 @@ def render_html(report: dict) -> str:
     style = ("body{font-family:sans-serif;max-width:1150px;margin:auto;padding:1em;color:#222}"
              "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ccc;padding:3px 7px;"
              "font-size:13px;text-align:left}th{background:#f0f0f0}.item{border-top:1px solid #ddd;padding:.3em 0}"
-             "pre{white-space:pre-wrap;background:#f7f7f7;padding:.6em;font-size:12px}img{margin:.4em}")
+             ".wide{overflow-x:auto}pre{white-space:pre-wrap;background:#f7f7f7;padding:.6em;font-size:12px}img{margin:.4em}")
     return (f"<!DOCTYPE html><html lang='vi'><head><meta charset='utf-8'><title>Evaluation report</title>"
             f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
 

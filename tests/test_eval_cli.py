@@ -155,3 +155,24 @@ def test_suite_report_and_reuse_with_fake_chat_model(sample_library, tmp_path):
                            reuse=True), services_factory=lambda s, _: Services(s, chat_model=FailingChat(),
                                                                                  library=sample_library))
     assert reused[0]["qa"]["summary"]["n"] == 3
+
+
+def test_draft_evaluation_writes_files_and_scores_with_fake_chat_model(sample_library, tmp_path):
+    from eval.datasets import load_draft_tasks
+
+    path = tmp_path / "tasks.jsonl"
+    path.write_text(json.dumps({"id": "t1", "province": "Lâm Đồng", "period": "năm 2026", "theme": "chuyển đổi số",
+                                "must_include": ["Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022"]},
+                               ensure_ascii=False), encoding="utf-8")
+    chat = FixedChat(reply="Đẩy mạnh chuyển đổi số trong công tác thi đua, khen thưởng.")
+    out = tmp_path / "drafts"
+    results = suite.run_all(sample_library.settings, [], [], load_draft_tasks(path), out, suite.SuiteOptions(),
+                            services_factory=lambda s, _: Services(s, chat_model=chat, library=sample_library))
+    item = results[0]["drafts"]["items"][0]
+    assert item["error"] is None
+    assert (out / "t1.md").read_text(encoding="utf-8").strip() and (out / "t1.docx").stat().st_size > 0
+    assert set(item["structure"]["checks"]) >= {"quoc_hieu", "section_ii", "noi_nhan"}
+    assert results[0]["drafts"]["summary"]["invented_numbers"] == len(item["invented_numbers"])
+    assert item["must_include"]["coverage"] in (0.0, 1.0)
+    page = report.render_html(suite.assemble(results, {}))
+    assert "Drafts" in page and "t1" in page
