@@ -105,7 +105,8 @@ def _retrieval_section(config: dict) -> str:
 
 def _passages(row: dict) -> str:
     retrieved = "".join(f"<li>{html.escape(str(r.get('source')))} — {html.escape(str(r.get('section') or ''))} "
-                        f"({_fmt(r.get('score'))})</li>" for r in row["retrieved"])
+                        f"({_fmt(r.get('score'))})<br><small>{html.escape((r.get('text') or '')[:600])}</small></li>"
+                        for r in row.get("passages") or row["retrieved"])
     cited = "".join(f"<li>[{html.escape(str(c.get('n')))}] <b>{html.escape(str(c.get('source')))}</b> "
                     f"{html.escape(str(c.get('section') or ''))}<br><small>{html.escape((c.get('text') or '')[:600])}"
                     f"</small></li>" for c in row["citations"])

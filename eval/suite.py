@@ -58,6 +58,9 @@ def run_config(name: str, services, qa_items: list[QAItem], tasks: list[DraftTas
         log(f"[{name}] Q&A on {len(qa_items)} questions")
         result["qa"] = qa.run(lambda: services.qa, qa_items, out_dir, reuse=options.reuse,
                               progress=lambda done, total, item: log(f"[{name}] Q&A {done}/{total} {item}"))
+        for row in result["qa"]["worst"]:  # the passages themselves, so a reader can tell a retrieval miss
+            row["passages"] = [hit.to_dict() for hit in services.library.search(row["question"],
+                                                                               k=settings.retrieval_k)]
         if options.judge:
             log(f"[{name}] LLM judge")
             result["judge"] = judge.run(lambda: services.chat_model, result["qa"]["items"], out_dir,

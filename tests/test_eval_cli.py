@@ -144,6 +144,8 @@ def test_suite_report_and_reuse_with_fake_chat_model(sample_library, tmp_path):
     qa_summary = results[0]["qa"]["summary"]
     assert qa_summary["n"] == 3 and qa_summary["answerable"] == 2
     assert qa_summary["correctness"] == 0.0  # gold answer "x" is never produced
+    worst = results[0]["qa"]["worst"]
+    assert {row["id"] for row in worst} >= {"found", "wrong-gold"} and all(row["passages"] for row in worst)
     predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [p["id"] for p in predictions] == ["found", "wrong-gold", "none"]
     assert {"answer", "refused", "citations", "retrieved", "timings"} <= predictions[0].keys()
