@@ -147,7 +147,7 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     if not meta.doc_type:
         meta.doc_type = "tin-bai" if not meta.doc_number else "van-ban"
     if not meta.title and lines:
-        meta.title = lines[0].strip()[:200]
+        meta.title = next((line.strip() for line in lines[:8] if len(line.split()) >= 5), lines[0].strip())[:200]
     if meta.doc_number and meta.doc_number not in meta.title and meta.doc_type != "tin-bai":
         meta.title = f"{meta.title} ({meta.doc_number})" if meta.title else meta.doc_number
 

@@ -71,6 +71,7 @@ class SearchHit:
     score: float
     dense_rank: int | None = None
     lexical_rank: int | None = None
+    dense_score: float | None = None  # cosine similarity from the dense retriever, when it found the chunk
 
     def to_dict(self) -> dict:
         meta = self.chunk.metadata
