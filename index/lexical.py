@@ -11,8 +11,11 @@ import re
 import threading
 import unicodedata
 
+import logging
+
 import numpy as np
 
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 _WORD = re.compile(r"[\wÀ-ỹ]+(?:_[\wÀ-ỹ]+)*|\d+(?:[/.\-]\d+)*(?:/[\wĐđ\-]+)?")
 _STOPWORDS = frozenset(
     "và của các là có được cho trong với những một này theo về để đã từ khi không thì tại do đến như trên"

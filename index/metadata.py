@@ -115,7 +115,11 @@ def _title_after_type_word(lines: list[str]) -> tuple[str, str]:
         word = line.strip().rstrip(":").upper() if line.strip().isupper() else ""
         if word in _TYPE_WORDS:
             body = next((candidate.strip() for candidate in lines[index + 1:index + 4] if candidate.strip()), "")
-            title = f"{word.capitalize()} {body[:1].lower()}{body[1:].lower() if body.isupper() else body[1:]}"
+            if body.isupper():
+                body = body.lower()
+                for name in PROVINCES:
+                    body = body.replace(name.lower(), name)
+            title = f"{word.capitalize()} {body[:1].lower()}{body[1:]}"
             return _TYPE_WORDS[word], title.strip()
     return "", ""
 

