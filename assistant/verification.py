@@ -1,0 +1,167 @@
+"""Nothing invented: document numbers and dates in generated text must exist in the library; other provinces' names
+copied from example plans are replaced by the target province.
+
+Each check returns the corrected text and Vietnamese warnings, so the drafter can show staff exactly what it changed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from index.metadata import CITY_PROVINCES, canonical_spelling, find_provinces
+
+PLACEHOLDER = "…"
+
+# Số ký hiệu: "123/KH-UBND", "46-CT/TW", "30/2020/NĐ-CP", "06/2022/QH15", "28/CT-TTg", "83/2025/NQ-HĐND".
+DOC_NUMBER_RE = re.compile(
+    r"(?<![\w/.-])(?P<num>\d{1,5})(?P<year>/\d{4})?(?P<code>[/-][A-ZĐ][A-Za-zĐđ0-9]*(?:[/-][A-ZĐ][A-Za-zĐđ0-9]*)*)"
+)
+DATE_RE = re.compile(
+    r"ngày\s+(?P<d1>\d{1,2})\s+tháng\s+(?P<m1>\d{1,2})\s+năm\s+(?P<y1>\d{4})"
+    r"|(?<![\d/])(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})(?![\d/])"
+)
+_YEAR_RE = re.compile(r"\bnăm\s+(\d{4})\b")
+_ADMIN_PREFIX = r"(?:(?P<prefix>tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.|TP)\s+)?"
+
+
+def number_key(number: str) -> str:
+    """Comparison key for a document number: case, "Đ"/"D" and leading zeros do not matter."""
+    key = unicodedata.normalize("NFC", number).casefold().replace("đ", "d").replace("–", "-")
+    return re.sub(r"^0+(?=\d)", "", key)
+
+
+def find_numbers(text: str) -> list[re.Match]:
+    """Document-number matches in `text` (codes need at least two letters, so "1-A" is not a number)."""
+    return [m for m in DOC_NUMBER_RE.finditer(text) if sum(ch.isalpha() for ch in m.group("code")) >= 2]
+
+
+def _date_tuple(match: re.Match) -> tuple[int, int, int]:
+    day, month, year = match.group("d1", "m1", "y1") if match.group("d1") else match.group("d2", "m2", "y2")
+    return int(day), int(month), int(year)
+
+
+def find_dates(text: str) -> list[tuple[re.Match, tuple[int, int, int]]]:
+    return [(m, _date_tuple(m)) for m in DATE_RE.finditer(text)]
+
+
+@dataclass
+class KnownFacts:
+    """Document numbers and full dates that appear anywhere in the library (metadata and passage texts)."""
+
+    numbers: set[str] = field(default_factory=set)
+    dates: set[tuple[int, int, int]] = field(default_factory=set)
+
+    def add_text(self, text: str) -> None:
+        self.numbers.update(number_key(m.group(0)) for m in find_numbers(text))
+        self.dates.update(date for _, date in find_dates(text))
+
+    def add_iso_date(self, iso: str) -> None:
+        parts = iso.split("-")
+        if len(parts) == 3 and all(part.isdigit() for part in parts):
+            self.dates.add((int(parts[2]), int(parts[1]), int(parts[0])))
+
+    @classmethod
+    def from_library(cls, library) -> KnownFacts:
+        facts = cls()
+        for record in library.documents():
+            meta = record.metadata
+            facts.add_text(" ".join((meta.doc_number, meta.title)))
+            facts.add_iso_date(meta.date)
+        for chunk in library.iter_chunks():
+            facts.add_text(chunk.text)
+        return facts
+
+    def with_text(self, *texts: str) -> KnownFacts:
+        """A copy that also accepts what the user typed (their deadline, period, instructions)."""
+        extra = KnownFacts(set(self.numbers), set(self.dates))
+        for text in texts:
+            extra.add_text(text)
+        return extra
+
+
+def check_references(text: str, known: KnownFacts, label: str) -> tuple[str, list[str]]:
+    """Numbers and dates not in `known` become visible placeholders, each with a warning."""
+    warnings: list[str] = []
+
+    def number(match: re.Match) -> str:
+        if sum(ch.isalpha() for ch in match.group("code")) < 2 or number_key(match.group(0)) in known.numbers:
+            return match.group(0)
+        warnings.append(f"{label}: số hiệu «{match.group(0)}» không có trong thư viện, đã thay bằng «{PLACEHOLDER}».")
+        return PLACEHOLDER + match.group("code")
+
+    def date(match: re.Match) -> str:
+        if _date_tuple(match) in known.dates:
+            return match.group(0)
+        warnings.append(f"{label}: ngày «{match.group(0)}» không có trong thư viện, đã thay bằng «{PLACEHOLDER}».")
+        return "ngày … tháng … năm …" if match.group("d1") else "…/…/…"
+
+    text = DOC_NUMBER_RE.sub(number, text)
+    text = DATE_RE.sub(date, text)
+    return text, warnings
+
+
+def same_place(a: str, b: str) -> bool:
+    """"Huế" and "Thừa Thiên Huế" name the same place; otherwise names must match."""
+    a, b = canonical_spelling(a).casefold(), canonical_spelling(b).casefold()
+    return a == b or a.endswith(" " + b) or b.endswith(" " + a)
+
+
+def province_phrase(province: str) -> str:
+    """"tỉnh Lâm Đồng" or "thành phố Cần Thơ"."""
+    return f"{'thành phố' if province in CITY_PROVINCES else 'tỉnh'} {province}"
+
+
+def _styled(replacement: str, original: str) -> str:
+    if original.isupper():
+        return replacement.upper()
+    if original[:1].isupper():
+        return replacement[:1].upper() + replacement[1:]
+    return replacement
+
+
+def fix_provinces(text: str, province: str, label: str) -> tuple[str, list[str]]:
+    """Replace other provinces' names (with their "tỉnh"/"thành phố" prefix) by the target province."""
+    text = unicodedata.normalize("NFC", text)
+    foreign = [name for name in find_provinces(text) if not same_place(name, province)]
+    if not foreign:
+        return text, []
+    # canonical_spelling keeps lengths, so spans found in the canonical copy are valid in `text`.
+    canonical = canonical_spelling(text)
+    warnings: list[str] = []
+    for name in foreign:
+        body = re.escape(name).replace(r"\ \-\ ", r"\s*[-–]\s*").replace(r"\ ", r"\s+")
+        pattern = re.compile(rf"(?<![\wÀ-ỹ]){_ADMIN_PREFIX}{body}(?![\wÀ-ỹ])")
+        spans = [m for m in pattern.finditer(canonical) if name in find_provinces(m.group(0))]
+        if not spans:
+            warnings.append(f"{label}: có nhắc tên tỉnh khác «{name}», cần kiểm tra lại.")
+            continue
+        for match in reversed(spans):
+            original = text[match.start():match.end()]
+            new = province_phrase(province) if match.group("prefix") else province
+            text = text[:match.start()] + _styled(new, original) + text[match.end():]
+            canonical = canonical[:match.start()] + _styled(new, original) + canonical[match.end():]
+        warnings.append(f"{label}: đã thay tên tỉnh khác «{name}» (chép từ văn bản mẫu) bằng «{province}».")
+    return text, warnings
+
+
+def check_years(text: str, allowed_text: str, label: str) -> list[str]:
+    """Flag years ("năm 2025") that the request never mentions: usually copied from an older example plan."""
+    allowed = set(re.findall(r"\d{4}", allowed_text))
+    stray = sorted({year for year in _YEAR_RE.findall(text) if year not in allowed})
+    return [f"{label}: có nhắc «năm {year}» — kiểm tra lại thời gian cho đúng kỳ kế hoạch." for year in stray]
+
+
+def verify_text(text: str, known: KnownFacts, province: str, label: str,
+                request_text: str = "") -> tuple[str, list[str]]:
+    """All checks on one generated section: numbers, dates, provinces, years."""
+    text, warnings = check_references(text, known, label)
+    text, province_warnings = fix_provinces(text, province, label)
+    return text, warnings + province_warnings + check_years(text, request_text, label)
+
+
+def unknown_numbers(texts: Iterable[str], known: KnownFacts) -> list[str]:
+    """Document numbers in `texts` that the library does not contain (what an evaluation counts)."""
+    return [m.group(0) for text in texts for m in find_numbers(text) if number_key(m.group(0)) not in known.numbers]

@@ -1,0 +1,290 @@
+"""Plan drafting with a scripted chat model: structure, legal bases, number/date/province checks, revision.
+
+A small in-memory library (real chunker, naive lexical search) keeps these fast; one test drafts against the real
+sample library, and one (`-m llm`) runs the embedded model.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from assistant.drafting import Draft, DraftRequest, PlanDrafter, clean_items, parse_revision, summary_line
+from assistant.errors import DraftInputError
+from assistant.settings import Settings
+from assistant.verification import KnownFacts, check_references, fix_provinces, unknown_numbers
+from index.chunking import chunk_document
+from index.metadata import find_provinces
+from index.models import DocumentMetadata, DocumentRecord, LoadedDocument, PageText, SearchHit
+
+EXAMPLE_PLAN = """ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
+Số: 0124/KH-UBND
+Đắk Lắk, ngày 18 tháng 11 năm 2025
+KẾ HOẠCH
+Phát động Đợt thi đua lập thành tích chào mừng Đại hội lần thứ XIV của Đảng
+Thực hiện Chỉ thị số 41-CT/TW ngày 26/12/2024 của Bộ Chính trị về tăng cường sự lãnh đạo của Đảng đối với công tác thi đua, khen thưởng trong tình hình mới; Luật Thi đua, khen thưởng ngày 15/6/2022;
+I. MỤC ĐÍCH, YÊU CẦU
+1. Mục đích
+- Khơi dậy tinh thần thi đua sôi nổi trong cán bộ, công chức và Nhân dân tỉnh Đắk Lắk, phấn đấu hoàn thành nhiệm vụ năm 2025.
+- Biểu dương, khen thưởng kịp thời các tập thể, cá nhân có thành tích xuất sắc.
+2. Yêu cầu
+- Phong trào thi đua được triển khai thiết thực, hiệu quả, tránh hình thức.
+- Việc khen thưởng bảo đảm kịp thời, đúng người, đúng thành tích.
+II. NỘI DUNG THI ĐUA
+1. Thi đua thực hiện thắng lợi nhiệm vụ phát triển kinh tế - xã hội năm 2025 của tỉnh Đắk Lắk.
+2. Thi đua đẩy mạnh cải cách hành chính, xây dựng chính quyền số.
+III. HÌNH THỨC KHEN THƯỞNG
+- Chủ tịch UBND tỉnh tặng Bằng khen cho các tập thể, cá nhân có thành tích tiêu biểu.
+IV. TỔ CHỨC THỰC HIỆN
+1. Các sở, ban, ngành, UBND các xã, phường
+- Xây dựng kế hoạch triển khai Đợt thi đua, tuyên truyền sâu rộng đến cán bộ, công chức.
+- Báo cáo kết quả về Sở Nội vụ (Phòng Xây dựng chính quyền) để tổng hợp.
+"""
+
+LAW_TEXT = """QUỐC HỘI
+Số: 06/2022/QH15
+LUẬT
+Thi đua, khen thưởng
+Điều 1. Phạm vi điều chỉnh
+Luật này quy định về thi đua, khen thưởng; nội dung thi đua, tổ chức phong trào thi đua.
+"""
+
+DOCS = {
+    "daklak-0124.txt": (EXAMPLE_PLAN, DocumentMetadata(
+        title="Kế hoạch 0124/KH-UBND phát động Đợt thi đua lập thành tích chào mừng Đại hội lần thứ XIV của Đảng",
+        doc_number="0124/KH-UBND", date="2025-11-18", issuer="UBND tỉnh Đắk Lắk", province="Đắk Lắk",
+        doc_type="ke-hoach")),
+    "luat-tdkt.txt": (LAW_TEXT, DocumentMetadata(
+        title="Luật Thi đua, khen thưởng", doc_number="06/2022/QH15", date="2022-06-15", issuer="Quốc hội",
+        doc_type="luat")),
+}
+
+
+class FakeLibrary:
+    """Real chunking, naive syllable-overlap search: enough to exercise section-aware retrieval."""
+
+    def __init__(self, docs=DOCS):
+        self.records, self.chunks = [], []
+        for source, (text, meta) in docs.items():
+            chunks = chunk_document(LoadedDocument(source, [PageText(text)], meta), max_tokens=60, overlap_tokens=0)
+            self.chunks += chunks
+            self.records.append(DocumentRecord(source, "hash", len(chunks), meta))
+
+    def search(self, query, *, k=None, mode="hybrid", filters=None):
+        words = set(query.casefold().split())
+        ranked = sorted(self.chunks, key=lambda c: -len(words & set(c.embed_text().casefold().split())))
+        return [SearchHit(c, 1.0 / (1 + i)) for i, c in enumerate(ranked[: k or 5])]
+
+    def documents(self, filters=None):
+        return self.records
+
+    def iter_chunks(self, source=None):
+        return iter([c for c in self.chunks if source in (None, c.source)])
+
+    def chunk_count(self):
+        return len(self.chunks)
+
+
+class ScriptedChat(BaseChatModel):
+    """Answers each prompt with `respond(prompt)` and records the prompts."""
+
+    respond: Callable[[str], str]
+    prompts: list[str] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "scripted"
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs: Any) -> ChatResult:
+        prompt = messages[-1].content
+        self.prompts.append(prompt)
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self.respond(prompt)))])
+
+
+def planted_reply(prompt: str) -> str:
+    """Plausible bullets; the "nội dung" reply plants an invented directive, a copied province and a stray date."""
+    if "nội dung thi đua chính" in prompt:
+        return ("- Thi đua thực hiện Chỉ thị số 99/CT-UBND ngày 02/03/2025 của UBND tỉnh Đắk Lắk về phát triển.\n"
+                "- Thi đua quán triệt Chỉ thị số 41-CT/TW ngày 26/12/2024 của Bộ Chính trị.\n"
+                "- Thi đua xây dựng chính quyền trong sạch, vững mạnh")
+    if "lĩnh vực sau" in prompt:
+        focus = re.search(r"lĩnh vực sau thành một nội dung thi đua bắt đầu bằng \"Thi đua\": (.+?)\.\n", prompt)
+        return "\n".join(f"- Thi đua đẩy mạnh {item.strip()} trên địa bàn." for item in focus.group(1).split(";"))
+    return "**Tiêu đề**\n- Ý thứ nhất về nhiệm vụ phong trào thi đua.\n- Ý thứ hai về khen thưởng kịp thời, đúng người."
+
+
+def request(**overrides) -> DraftRequest:
+    values = dict(province="Lâm Đồng", period="năm 2026", theme="phát động phong trào thi đua yêu nước năm 2026",
+                  focus=["cải cách hành chính"], report_deadline="30/11/2026")
+    values.update(overrides)
+    return DraftRequest(**values)
+
+
+@pytest.fixture
+def drafter(tmp_path):
+    return PlanDrafter(FakeLibrary(), ScriptedChat(respond=planted_reply), Settings(home=tmp_path))
+
+
+def test_request_validation_and_defaults():
+    ok = DraftRequest(province="TP. Hồ Chí Minh", period="năm 2026", theme="chuyển đổi số",
+                      focus=["a; b", "c"]).validated()
+    assert ok.province == "Hồ Chí Minh" and ok.issuer == "Ủy ban nhân dân thành phố Hồ Chí Minh"
+    assert ok.focus == ["a", "b", "c"]
+    assert request(province="tỉnh Khánh Hoà").validated().issuer == "Ủy ban nhân dân tỉnh Khánh Hòa"
+    for bad in (dict(theme=" "), dict(province="Atlantis"), dict(period=""), dict(focus=["x"] * 9)):
+        with pytest.raises(DraftInputError):
+            request(**bad).validated()
+
+
+def test_summary_line_strips_doc_kind_and_adds_period():
+    assert summary_line(request(theme="Kế hoạch chuyển đổi số của UBND tỉnh Lâm Đồng").validated()) == \
+        "Phát động phong trào thi đua chuyển đổi số năm 2026"
+    line = summary_line(request(theme="Tổng kết phong trào thi đua bầu cử", period="tháng 4/2026 (tổng kết)"))
+    assert line == "Tổng kết phong trào thi đua bầu cử (tháng 4/2026)"
+
+
+def test_planted_fake_directive_is_replaced_and_warned():
+    known = KnownFacts()
+    known.add_text("Chỉ thị số 41-CT/TW ngày 26/12/2024; Nghị định số 30/2020/NĐ-CP")
+    text, warnings = check_references(
+        "Căn cứ Chỉ thị số 99/CT-UBND ngày 01/02/2025; Chỉ thị số 41-CT/TW ngày 26/12/2024; "
+        "Nghị định 30/2020/NĐ-CP; Nghị định 31/2020/NĐ-CP.", known, "Mục II")
+    assert "99/CT-UBND" not in text and "Chỉ thị số …/CT-UBND" in text
+    assert "41-CT/TW ngày 26/12/2024" in text and "30/2020/NĐ-CP" in text and "31/2020" not in text
+    assert "ngày … tháng … năm …" not in text and "…/…/…" in text  # 01/02/2025 is not in the library
+    assert any("99/CT-UBND" in w for w in warnings) and any("31/2020/NĐ-CP" in w for w in warnings)
+    assert len(warnings) == 3
+
+
+def test_foreign_province_replaced_with_target_prefix_and_case():
+    text, warnings = fix_provinces("Nhân dân tỉnh Đắk Lắk và Tỉnh Bình Thuận; Khánh Hoà phát triển; tư tưởng Hồ Chí "
+                                   "Minh; Lâm Đồng.", "Cần Thơ", "Mục I")
+    assert text == ("Nhân dân thành phố Cần Thơ và Thành phố Cần Thơ; Cần Thơ phát triển; tư tưởng Hồ Chí Minh; "
+                    "Cần Thơ.")
+    assert len(warnings) == 4 and all("Cần Thơ" in w for w in warnings)
+    same, none = fix_provinces("Thừa Thiên Huế và thành phố Huế", "Huế", "x")
+    assert none == [] and same == "Thừa Thiên Huế và thành phố Huế"
+
+
+def test_full_draft_structure_and_verification(drafter):
+    calls = []
+    draft = drafter.draft(request(), progress=lambda *args: calls.append(args))
+    assert [c[1:] for c in calls] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    md = draft.markdown()
+    for needle in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "ỦY BAN NHÂN DÂN",
+                   "TỈNH LÂM ĐỒNG", "Số: …/KH-UBND", "Lâm Đồng, ngày … tháng … năm …", "# KẾ HOẠCH",
+                   "## I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "2. Yêu cầu", "## II. NỘI DUNG THI ĐUA",
+                   "## III. TỔ CHỨC THỰC HIỆN", "Nơi nhận:", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "30/11/2026"):
+        assert needle in md, needle
+    assert md.index("## I.") < md.index("## II.") < md.index("## III.") < md.index("Nơi nhận")
+    # legal bases come only from the library: the law's metadata and the directive the example plan cites
+    opening = draft.section("opening").text
+    assert "Căn cứ Chỉ thị số 41-CT/TW ngày 26/12/2024 của Bộ Chính trị về tăng cường" in opening
+    assert "Căn cứ Luật Thi đua, khen thưởng" in opening
+    assert "0124/KH-UBND" not in opening  # another province's plan is an example, not a legal basis
+    # nothing invented, nothing copied from Đắk Lắk
+    assert "99/CT-UBND" not in md and "02/03/2025" not in md
+    assert unknown_numbers([md], KnownFacts.from_library(drafter.library)) == []
+    assert set(find_provinces(md)) == {"Lâm Đồng"}
+    assert any("99/CT-UBND" in w for w in draft.warnings) and any("Đắk Lắk" in w for w in draft.warnings)
+    section_ii = draft.section("II").text
+    assert "1. Thi đua" in section_ii and "Thi đua đẩy mạnh cải cách hành chính" in section_ii
+    assert "Chỉ thị số 41-CT/TW ngày 26/12/2024" in section_ii
+    # each generated section names the library passages it drew on
+    assert all(s.sources for s in draft.sections)
+    assert {"source", "section", "doc_number"} <= set(draft.section("I").sources[0])
+    assert any("MỤC ĐÍCH" in src["section"] for src in draft.section("I").sources)
+    assert "Sở Nội vụ (Ban Thi đua - Khen thưởng)" in draft.section("III").text
+    payload = draft.to_dict()
+    assert set(payload) == {"markdown", "sections", "warnings", "timings"}
+    assert set(payload["sections"][1]) == {"title", "text", "sources"}
+    assert payload["timings"]["llm_calls"] == 6
+
+
+def test_own_province_plan_becomes_a_legal_basis(tmp_path):
+    drafter = PlanDrafter(FakeLibrary(), ScriptedChat(respond=planted_reply), Settings(home=tmp_path))
+    draft = drafter.draft(request(province="Đắk Lắk", theme="Tiếp nối Đợt thi đua chào mừng Đại hội lần thứ XIV "
+                                                            "của Đảng, lập thành tích"))
+    opening = draft.section("opening").text
+    assert "Kế hoạch số 0124/KH-UBND ngày 18/11/2025 của UBND tỉnh Đắk Lắk" in opening
+    assert "Sở Nội vụ (Phòng Xây dựng chính quyền)" in draft.section("III").text
+    assert not any("Đắk Lắk" in w for w in draft.warnings)
+
+
+def test_revision_regenerates_only_the_named_section(drafter):
+    draft = drafter.draft(request())
+    revised = drafter.revise(draft, "Viết lại mục II, thêm nội dung về chuyển đổi số")
+    assert revised.section("II").text != draft.section("II").text
+    assert "Thi đua đẩy mạnh chuyển đổi số" in revised.section("II").text
+    for key in ("opening", "I", "III"):
+        assert revised.section(key).text.encode() == draft.section(key).text.encode()
+        assert revised.section(key).sources == draft.section(key).sources
+    assert revised.timings["revised"] == "II" and revised.timings["llm_calls"] == 2
+    assert draft.section("II").text.encode() not in revised.markdown().encode()
+
+
+@pytest.mark.parametrize("instruction, expected", [
+    ("viết lại mục II, thêm nội dung về chuyển đổi số", ("II", "chuyển đổi số")),
+    ("Sửa mục I cho ngắn gọn hơn", ("I", "")),
+    ("phần 3: thêm ý về khen thưởng đột xuất", ("III", "khen thưởng đột xuất")),
+    ("viết lại phần nội dung thi đua", ("II", "")),
+])
+def test_parse_revision(instruction, expected):
+    assert parse_revision(instruction) == expected
+
+
+def test_parse_revision_rejects_unknown_section():
+    with pytest.raises(DraftInputError):
+        parse_revision("viết hay hơn")
+
+
+def test_clean_items_drops_markdown_headings_chinese_and_cut_off_tail():
+    raw = "```\n**I. MỤC ĐÍCH**\n1. Phát huy tinh thần thi đua yêu nước;\n* phát huy tinh thần thi đua yêu nước;\n" \
+          "- 加强 nội dung\n- Khen thưởng kịp thời, đúng người;\n- Ý cuối bị cắt giữa chừng vì"
+    assert clean_items(raw) == ["Phát huy tinh thần thi đua yêu nước;", "Khen thưởng kịp thời, đúng người;"]
+
+
+def test_empty_model_reply_falls_back_to_examples_with_warning(tmp_path):
+    drafter = PlanDrafter(FakeLibrary(), ScriptedChat(respond=lambda prompt: ""), Settings(home=tmp_path))
+    draft = drafter.draft(request())
+    assert "- " in draft.section("I").text
+    assert any("mô hình không trả lời" in w for w in draft.warnings)
+    assert set(find_provinces(draft.markdown())) == {"Lâm Đồng"}
+
+
+def test_draft_against_sample_library(sample_library, settings):
+    drafter = PlanDrafter(sample_library, ScriptedChat(respond=planted_reply), settings)
+    draft = drafter.draft(DraftRequest(province="Đắk Lắk", period="tháng 4/2026 (tổng kết)",
+                                       theme="Kế hoạch tổng kết, khen thưởng phong trào thi đua thực hiện thành công "
+                                             "cuộc bầu cử ĐBQH khóa XVI và HĐND các cấp nhiệm kỳ 2026 - 2031"))
+    opening = draft.section("opening").text
+    assert "Kế hoạch số 0125/KH-UBND ngày 18/11/2025" in opening
+    assert "46-CT/TW" in opening and "28/CT-TTg" in opening
+    md = draft.markdown()
+    assert unknown_numbers([md], KnownFacts.from_library(sample_library)) == []
+    assert set(find_provinces(md)) == {"Đắk Lắk"}
+    assert all(s.sources for s in draft.sections)
+
+
+@pytest.mark.llm
+def test_real_model_drafts_a_plan_in_time(sample_library, settings):
+    from assistant.llm import make_chat_model
+
+    drafter = PlanDrafter(sample_library, make_chat_model(settings), settings)
+    started = time.perf_counter()
+    draft: Draft = drafter.draft(request(focus=["chuyển đổi số", "cải cách hành chính"]))
+    elapsed = time.perf_counter() - started
+    assert elapsed < 330, elapsed
+    md = draft.markdown()
+    assert all(f"## {title}" in md for title in ("I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG THI ĐUA",
+                                                  "III. TỔ CHỨC THỰC HIỆN"))
+    assert re.search(r"\n2\. ", draft.section("II").text)  # at least two numbered contents
+    assert unknown_numbers([md], KnownFacts.from_library(sample_library)) == []
+    assert set(find_provinces(md)) == {"Lâm Đồng"}
