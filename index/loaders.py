@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from pathlib import Path
 
@@ -25,6 +27,7 @@ SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".txt", ".md"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected Office files are OLE containers
 _MAX_DOCX_EXPANSION = 100  # uncompressed/compressed ratio above which a DOCX is treated as a zip bomb
 _MIN_TEXT_CHARS_PER_PAGE = 20
+_CP1258_ONLY = re.compile("[đĐơƠưƯăĂ\u0300\u0301\u0303\u0309\u0323]")
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -147,16 +150,21 @@ def _read_docx(data: bytes, settings: Settings, source: str) -> list[PageText]:
 
 
 def decode_text(data: bytes) -> str:
-    """UTF-8/UTF-16 by BOM, then UTF-8, then the best guess among Vietnamese legacy code pages."""
+    """UTF-8/UTF-16 by BOM, UTF-16 by its NUL bytes, UTF-8, Windows-1258 when it yields Vietnamese-only letters,
+    then the best guess among legacy code pages."""
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
+    if data.count(b"\x00") > len(data) // 4:  # UTF-16 without BOM (NUL bytes are valid UTF-8, so test first)
+        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if data.count(b"\x00") > len(data) // 4:
-        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace")
+    with contextlib.suppress(UnicodeDecodeError):
+        legacy = data.decode("cp1258")
+        if _CP1258_ONLY.search(legacy):  # đ ơ ư ă or a combining tone mark: cp1252 would turn these into ð õ ý ã ì
+            return legacy
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=["cp1258", "cp1252", "utf_16", "latin_1"]).best()
