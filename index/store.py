@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[int, int, IngestResult], None]
 _META_FIELDS = ("title", "doc_number", "date", "issuer", "province", "doc_type")
 _MAX_NAME = 150
+_MAX_NAME_BYTES = 200  # NAME_MAX is 255 bytes; the temporary copy adds a dot, the pid and ".tmp"
 _BATCH = 256
 _REGISTRY_VECTOR = [1.0]  # registry records are looked up by id only; Chroma still wants a vector per record
 
@@ -49,7 +50,10 @@ def safe_source_name(name: str) -> str:
     if not dot:
         stem, extension = name, ""
     extension = extension[:10].lower()
-    stem = stem[: _MAX_NAME - len(extension) - 1].strip(" .") or "tai-lieu"
+    stem = stem[: _MAX_NAME - len(extension) - 1]
+    while len(stem.encode()) > _MAX_NAME_BYTES - len(extension) - 1:  # file systems count bytes, not letters
+        stem = stem[:-1]
+    stem = stem.strip(" .") or "tai-lieu"
     return f"{stem}.{extension}" if extension else stem
 
 
@@ -248,33 +252,45 @@ class Library:
         started = time.perf_counter()
         vectors = self.embeddings.embed_documents([chunk.embed_text() for chunk in chunks])
         result.seconds_embed = time.perf_counter() - started
-        self._store(doc, chunks, vectors, path)
+        try:
+            self._store(doc, chunks, vectors, path)
+        except OSError as error:
+            result.message = f"Không lưu được bản sao tệp vào thư viện: {error.strerror or error}"
+            return result
         result.status, result.chunks = ("updated" if existing else "added"), len(chunks)
         return result
 
     def _store(self, doc, chunks: list[Chunk], vectors: list[list[float]], path: Path) -> None:
+        """The file is copied before the store is touched, so a failed copy (disk full) leaves the library as it was."""
         kept_copy = self.file_path(doc.source)
-        with self._writing():
-            self._registry.delete(ids=[doc.source])
-            self._delete_source(doc.source)
-            for start in range(0, len(chunks), _BATCH):
-                batch = chunks[start:start + _BATCH]
-                self._chunks.add(
-                    ids=[chunk.chunk_id for chunk in batch],
-                    documents=[chunk.text for chunk in batch],
-                    embeddings=vectors[start:start + _BATCH],
-                    metadatas=[_chunk_metadata(chunk, doc.content_hash) for chunk in batch],
-                )
-            if path.resolve() != kept_copy.resolve():
-                temporary = kept_copy.with_name(f".{kept_copy.name}.{os.getpid()}.tmp")
+        temporary = None
+        if path.resolve() != kept_copy.resolve():
+            temporary = kept_copy.with_name(f".{kept_copy.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            if temporary is not None:
                 shutil.copyfile(path, temporary)
-                os.replace(temporary, kept_copy)
-            self._registry.upsert(
-                ids=[doc.source], embeddings=[_REGISTRY_VECTOR],
-                metadatas=[{"content_hash": doc.content_hash, "chunk_count": len(chunks),
-                            "province_key": province_key(doc.metadata.province), **doc.metadata.to_dict()}],
-            )
-            self._bump_revision()
+            with self._writing():
+                self._registry.delete(ids=[doc.source])
+                self._delete_source(doc.source)
+                for start in range(0, len(chunks), _BATCH):
+                    batch = chunks[start:start + _BATCH]
+                    self._chunks.add(
+                        ids=[chunk.chunk_id for chunk in batch],
+                        documents=[chunk.text for chunk in batch],
+                        embeddings=vectors[start:start + _BATCH],
+                        metadatas=[_chunk_metadata(chunk, doc.content_hash) for chunk in batch],
+                    )
+                if temporary is not None:
+                    os.replace(temporary, kept_copy)
+                self._registry.upsert(
+                    ids=[doc.source], embeddings=[_REGISTRY_VECTOR],
+                    metadatas=[{"content_hash": doc.content_hash, "chunk_count": len(chunks),
+                                "province_key": province_key(doc.metadata.province), **doc.metadata.to_dict()}],
+                )
+                self._bump_revision()
+        finally:
+            if temporary is not None:
+                temporary.unlink(missing_ok=True)
 
     def ingest_paths(self, paths: Iterable[Path], *, progress: Progress | None = None) -> list[IngestResult]:
         """Ingest files and folders (recursively; a folder's SOURCES.tsv supplies metadata). One bad file never
