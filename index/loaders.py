@@ -8,6 +8,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from assistant.errors import (
@@ -100,19 +101,28 @@ def _check_docx_container(data: bytes, source: str) -> None:
             "The DOCX is password-protected (or an old .doc file).",
             detail=source,
         )
+    budget = max(len(data) * _MAX_DOCX_EXPANSION, 20 << 20)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            expanded = sum(info.file_size for info in archive.infolist())
             if "word/document.xml" not in archive.namelist():
                 raise CorruptFileError(detail=f"{source}: no word/document.xml")
-    except zipfile.BadZipFile as error:
+            if any(info.flag_bits & 0x1 for info in archive.infolist()):  # zip-level encryption
+                raise EncryptedFileError(detail=source)
+            # Decompress in bounded pieces instead of trusting the declared sizes: a forged header would otherwise
+            # let the XML parser inflate gigabytes into memory; a member that lies about its size fails its CRC.
+            expanded = 0
+            for info in archive.infolist():
+                with archive.open(info) as member:
+                    while piece := member.read(1 << 20):
+                        expanded += len(piece)
+                        if expanded > budget:
+                            raise CorruptFileError(
+                                "Tệp DOCX bất thường (nội dung nén phình quá lớn), đã từ chối để bảo vệ hệ thống.",
+                                "The DOCX expands to an abnormal size (zip bomb); refused.",
+                                detail=source,
+                            )
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
         raise CorruptFileError(detail=f"{source}: {error}") from error
-    if expanded > max(len(data) * _MAX_DOCX_EXPANSION, 20 << 20):
-        raise CorruptFileError(
-            "Tệp DOCX bất thường (nội dung nén phình quá lớn), đã từ chối để bảo vệ hệ thống.",
-            "The DOCX expands to an abnormal size (zip bomb); refused.",
-            detail=source,
-        )
 
 
 def _read_docx(data: bytes, settings: Settings, source: str) -> list[PageText]:
