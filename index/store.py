@@ -23,7 +23,13 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-from assistant.errors import AssistantError, DocumentError, DocumentNotFoundError, IndexUnavailableError
+from assistant.errors import (
+    AssistantError,
+    CorruptFileError,
+    DocumentError,
+    DocumentNotFoundError,
+    IndexUnavailableError,
+)
 from assistant.settings import Settings
 from index.chunking import chunk_document
 from index.embeddings import make_embeddings
@@ -238,6 +244,10 @@ class Library:
             return result
         except OSError as error:
             result.message = f"Không đọc được tệp: {error.strerror or error}"
+            return result
+        except Exception as error:  # a parser bug on a hostile file must not stop the batch or the app
+            log.exception("unexpected error loading %s", source)
+            result.message = f"{CorruptFileError.message_vi} ({type(error).__name__})"
             return result
         result.pages = len(doc.pages)
         existing = self._existing(source)
