@@ -44,6 +44,7 @@ _META_FIELDS = ("title", "doc_number", "date", "issuer", "province", "doc_type")
 _MAX_NAME = 150
 _MAX_NAME_BYTES = 200  # NAME_MAX is 255 bytes; the temporary copy adds a dot, the pid and ".tmp"
 _BATCH = 256
+_STALE_TEMPORARY_S = 3600
 _REGISTRY_VECTOR = [1.0]  # registry records are looked up by id only; Chroma still wants a vector per record
 
 
@@ -155,16 +156,27 @@ class Library:
             for meta in self._all_metadatas(self._chunks):
                 counts[meta["source"]] = counts.get(meta["source"], 0) + 1
             removed = 0
-            for source, count in counts.items():
-                if registered.get(source) != count:
-                    removed += self._delete_source(source)
-            for source in set(registered) - set(counts):
-                if registered[source]:
+            broken = {source for source, count in counts.items() if registered.get(source) != count}
+            broken |= {source for source, count in registered.items() if count and source not in counts}
+            for source in broken:
+                removed += self._delete_source(source)
+                if source in registered:  # a record whose chunks are gone would make re-ingest say "unchanged"
                     self._registry.delete(ids=[source])
-            if removed:
+            if broken:
                 log.warning("reconcile: removed %d chunks of interrupted writes", removed)
                 self._bump_revision()
+            self._remove_orphan_copies({self.file_path(source).name for source in set(registered) - broken})
             return removed
+
+    def _remove_orphan_copies(self, kept: set[str]) -> None:
+        """File copies left by a write interrupted after the copy (no registry record), and stale temporaries."""
+        for file in self.settings.files_dir.iterdir():
+            if file.name.startswith(".") and file.name.endswith(".tmp"):
+                if time.time() - file.stat().st_mtime > _STALE_TEMPORARY_S:  # younger ones may be a live upload
+                    file.unlink(missing_ok=True)
+            elif file.is_file() and file.name not in kept:
+                log.warning("reconcile: removing orphan copy %s", file.name)
+                file.unlink(missing_ok=True)
 
     # ---- reading ---------------------------------------------------------------------------------------------
 
