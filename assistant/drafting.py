@@ -44,7 +44,8 @@ SECTION_ORDER = ("opening", "I", "II", "III")
 DEFAULT_FOCUS = "phát triển kinh tế - xã hội; cải cách hành chính và chuyển đổi số; bảo đảm an sinh xã hội"
 
 _EXAMPLE_CHARS = 900  # ≈ 350 Qwen tokens of Vietnamese: the whole prompt stays under ~600 tokens
-_MAX_BASES = 6
+_MAX_OUTPUT_TOKENS = 240  # 7 calls × 240 tokens at ~17 tok/s keeps a full draft under 5 minutes on 2 cores
+_MAX_BASES = 7
 _MAX_FIELD = {"province": 60, "period": 120, "theme": 500, "slogan": 200, "issuer": 200, "signer_title": 120,
               "signer_name": 80, "report_deadline": 60, "extra_instructions": 1000}
 _MAX_FOCUS = 6
@@ -198,7 +199,7 @@ _PARTS = {
 # Legal bases: references cited inside library passages ("Chỉ thị số 41-CT/TW ngày 26/12/2024 của Bộ Chính trị về …").
 _KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư"
 _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ][\wĐđ/-]*)"
-                     r"(?P<rest>[^;\n]*)")
+                     rf"(?P<rest>(?:(?!(?:{_KINDS})\s+s[oố]\s)[^;\n])*)")  # up to the next reference
 _LAW_RE = re.compile(r"Luật\s+(?P<name>[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?)\s+"
                      r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
@@ -207,7 +208,8 @@ _KIND_BY_TYPE = {"ke-hoach": "Kế hoạch", "chi-thi": "Chỉ thị", "nghi-quy
                  "quyet-dinh": "Quyết định", "huong-dan": "Hướng dẫn", "thong-tu": "Thông tư", "luat": "Luật"}
 _NATIONAL_ISSUERS = re.compile(r"Chính phủ|Thủ tướng|Quốc hội|Bộ Chính trị|Trung ương|Bộ Nội vụ")
 _STOP = set("thi đua phong trào kế hoạch của và các năm tỉnh thành phố về trên địa bàn ubnd ủy ban nhân dân "
-            "phát động lần thứ đảng với cho trong theo thực hiện tổ chức triển khai".split())
+            "phát động lần thứ đảng với cho trong theo thực hiện tổ chức triển khai khen thưởng công tác nhiệm vụ "
+            "quy định cấp có một những".split())
 
 
 def _words(text: str) -> set[str]:
@@ -231,7 +233,19 @@ class _Basis:
     line: str
     tier: int
     score: float
-    source: dict
+    source: dict = field(default_factory=dict)
+    pref: tuple = ()  # which rendering wins: library metadata, then the province's own wording, then the fuller one
+    docs: set = field(default_factory=set)
+    own: bool = False  # cited by (or issued in) the target province: wins ties
+
+    def merge(self, other: _Basis) -> None:
+        """The same document cited again: cited by more documents scores higher; the preferred rendering is kept."""
+        new_doc = not other.docs <= self.docs
+        self.score = max(self.score, other.score) + new_doc
+        self.docs |= other.docs
+        self.own |= other.own
+        if other.pref > self.pref:
+            self.line, self.source, self.pref = other.line, other.source, other.pref
 
 
 def _short_date(iso: str) -> str:
@@ -347,8 +361,9 @@ class PlanDrafter:
                    "III": self._section_iii}[key]
         lines, sources, warnings = builder(request, instruction)
         label = "Phần mở đầu" if key == "opening" else f"Mục {key}"
+        years_from = None if key == "opening" else request.all_text()  # legal bases cite older years by nature
         text, checked = verify_text("\n".join(lines), self._known_facts().with_text(request.all_text()),
-                                    request.province, label, request.all_text())
+                                    request.province, label, years_from)
         self._timings["sections"][key] = round(time.perf_counter() - started, 2)
         return DraftSection(key, SECTION_TITLES[key], text, _unique(sources), warnings + checked)
 
@@ -415,9 +430,13 @@ class PlanDrafter:
                                details="\n".join(d for d in details if d), examples=examples or "(không có)", task=task)
         system = render_prompt("draft_system", self.settings.prompts_dir).strip()
         started = time.perf_counter()
-        reply = self.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=prompt)])
+        reply = self.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=prompt)],
+                                       max_tokens=_MAX_OUTPUT_TOKENS)
         self._timings["llm_s"] += time.perf_counter() - started
         self._timings["llm_calls"] += 1
+        usage = getattr(reply, "usage_metadata", None) or {}
+        for name in ("input_tokens", "output_tokens"):
+            self._timings[name] = self._timings.get(name, 0) + int(usage.get(name) or 0)
         items = clean_items(_content(reply))
         warnings = []
         if not items:
@@ -460,28 +479,28 @@ class PlanDrafter:
             if not (kind and meta.doc_number and (own or national) and overlap >= 3):
                 continue
             rest = re.sub(rf"^{kind}\s+(?:số\s+)?{re.escape(meta.doc_number)}\s*", "", meta.title)
-            rest = rest.replace(f"({meta.doc_number})", "").strip()
+            rest = re.sub(r"\s*\([^)]*\)", "", rest).strip()  # "(số)", curator's notes
             date = _short_date(meta.date)
             line = " ".join(filter(None, [f"{kind} số {meta.doc_number}", f"ngày {date}" if date else "",
                                           f"của {meta.issuer}" if meta.issuer else "", rest]))
-            found[number_key(meta.doc_number)] = _Basis(number_key(meta.doc_number), line,
-                                                          _tier(kind, meta.doc_number), 10 + overlap,
-                                                          {"source": record.source, "title": meta.title,
-                                                           "doc_number": meta.doc_number, "section": ""})
+            source = {"source": record.source, "title": meta.title, "doc_number": meta.doc_number, "section": ""}
+            found[number_key(meta.doc_number)] = _Basis(number_key(meta.doc_number), line, _tier(kind, meta.doc_number),
+                                                        10 + overlap, source, (1,), {record.source}, own)
         for chunk in self._basis_chunks(request):
             own = same_place(chunk.metadata.province or "-", request.province)
-            for basis in _cited_bases(chunk.text, request.province, own):
-                basis.source = _source(chunk)
+            for basis in _cited_bases(chunk.text, request.province, own, theme_words):
+                basis.source, basis.docs, basis.own = _source(chunk), {chunk.source}, own
+                basis.pref = (0, own, len(basis.line))
                 if basis.key in found:
-                    found[basis.key].score += 1
+                    found[basis.key].merge(basis)
                 else:
                     found[basis.key] = basis
-        chosen = sorted(found.values(), key=lambda b: -b.score)[:_MAX_BASES]
+        chosen = sorted(found.values(), key=lambda b: (-b.score, not b.own))[:_MAX_BASES]
         chosen.sort(key=lambda b: (b.tier, -b.score))
         return [b.line for b in chosen], [b.source for b in chosen]
 
     def _basis_chunks(self, request: DraftRequest) -> list:
-        """Passages that cite legal bases: openings of the province's own plans and the best hits for the theme."""
+        """Passages that cite legal bases: the province's own plans and the best hits for the theme."""
         started = time.perf_counter()
         chunks = []
         for query in (f"căn cứ {request.theme}", "Căn cứ Luật Thi đua, khen thưởng; Chỉ thị về công tác thi đua"):
@@ -489,7 +508,7 @@ class PlanDrafter:
         for record in self.library.documents():
             if record.metadata.doc_type == "ke-hoach" and same_place(record.metadata.province or "-",
                                                                      request.province):
-                chunks += [c for c in self.library.iter_chunks(record.source) if c.order < 3]
+                chunks += list(self.library.iter_chunks(record.source))
         self._timings["retrieval_s"] += time.perf_counter() - started
         return chunks
 
@@ -545,23 +564,27 @@ class PlanDrafter:
         return timings
 
 
-def _cited_bases(text: str, province: str, own_province: bool) -> list[_Basis]:
-    """References a passage cites, rendered as "Chỉ thị số … ngày … của … về …"; other provinces' local ones dropped."""
-    out = []
+def _cited_bases(text: str, province: str, own_province: bool, theme_words: set[str]) -> list[_Basis]:
+    """References a passage cites, rendered as "Chỉ thị số … ngày … của … về …", scored by how often and by whom
+    they are cited and whether they concern thi đua or the theme; other provinces' local documents are dropped."""
+    out, base = [], 2 if own_province else 1
     for match in _LAW_RE.finditer(text):
         name = f"Luật {match.group('name')}"
-        out.append(_Basis(name.casefold(), f"{name} {match.group('tail')}", 0, 3, {}))
+        about_thi_dua = "thi đua" in name.casefold()
+        if about_thi_dua or _words(name) - {"luật"} & theme_words:
+            out.append(_Basis(name.casefold(), f"{name} {match.group('tail')}", 0, base + 2 * about_thi_dua))
     for match in _REF_RE.finditer(text):
         number, kind = match.group("num").rstrip("-/"), match.group("kind")
         if kind == "Luật" or (_LOCAL_CODE.search(number) and not own_province):
             continue
         rest = _REST_END.split(match.group("rest"), maxsplit=1)[0].strip(" ,")
-        rest = re.sub(r"của (Tỉnh ủy|Thành ủy|HĐND tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)(?=\s+về|$)",
-                      rf"của \1 {province}", rest)
+        rest = re.sub(r"\s+(?:và|cùng)$", "", rest)
+        rest = re.sub(r"(Tỉnh ủy|Thành ủy|HĐND tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)(?=\s+về|$)", rf"\1 {province}", rest)
         line = _trim(f"{kind} số {number} {rest}".strip(), 260)
         if any(not same_place(p, province) for p in find_provinces(line)) or not find_numbers(line):
             continue
-        out.append(_Basis(number_key(number), line, _tier(kind, number), 2 if own_province else 1, {}))
+        score = base + ("thi đua" in rest.casefold()) + (len(_words(rest) & theme_words) >= 2)
+        out.append(_Basis(number_key(number), line, _tier(kind, number), score))
     return out
 
 

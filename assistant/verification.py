@@ -155,11 +155,12 @@ def check_years(text: str, allowed_text: str, label: str) -> list[str]:
 
 
 def verify_text(text: str, known: KnownFacts, province: str, label: str,
-                request_text: str = "") -> tuple[str, list[str]]:
-    """All checks on one generated section: numbers, dates, provinces, years."""
+                years_from: str | None = "") -> tuple[str, list[str]]:
+    """All checks on one section: numbers, dates, provinces, and years unless `years_from` is None."""
     text, warnings = check_references(text, known, label)
     text, province_warnings = fix_provinces(text, province, label)
-    return text, warnings + province_warnings + check_years(text, request_text, label)
+    years = [] if years_from is None else check_years(text, years_from, label)
+    return text, warnings + province_warnings + years
 
 
 def unknown_numbers(texts: Iterable[str], known: KnownFacts) -> list[str]:
