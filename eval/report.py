@@ -129,7 +129,7 @@ def _worst_section(config: dict) -> str:
             f"<p><small>F1 {_fmt(row.get('token_f1'))} · containment {_fmt(row.get('containment'))} · "
             f"key facts {_fmt(row.get('fact_recall'))}{' · error: ' + html.escape(row['error']) if row['error'] else ''}"
             f"</small></p>{_passages(row)}</div>")
-    return (f"<h3>Worst Q&A items — {html.escape(config['name'])}</h3>"
+    return (f"<h3>Worst Q&amp;A items — {html.escape(config['name'])}</h3>"
             + ("".join(blocks) or "<p>No failed item.</p>"))
 
 
