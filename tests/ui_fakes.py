@@ -1,0 +1,55 @@
+"""A fake chat model for the web-app tests: answers from the passages it is given, so citations verify for real.
+
+Q&A prompts get the first sentence of passage [1] with the marker [1]; follow-up rewrites get the question back;
+drafting prompts get three plan-style items. It streams in small pieces, like the embedded model, and can be slowed
+down to show that a long draft does not block other sessions.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+DRAFT_ITEMS = ("- Tổ chức phát động phong trào thi đua sâu rộng trong cán bộ, công chức, viên chức và Nhân dân;\n"
+               "- Biểu dương, khen thưởng kịp thời các tập thể, cá nhân có thành tích xuất sắc trong phong trào;\n"
+               "- Phong trào thi đua được triển khai thiết thực, hiệu quả, tránh hình thức, lãng phí.")
+
+
+def reply_for(prompt: str) -> str:
+    if "<tai_lieu>" in prompt:
+        body = re.search(r"^\[1\] \(.*?\)\n(.+?)(?:\n\[2\] \(|\n</tai_lieu>)", prompt, re.S | re.M)
+        question = set(re.search(r"Câu hỏi: (.+)", prompt).group(1).lower().split())
+        lines = [" ".join(line.split()) for line in (body.group(1).split("\n") if body else []) if line.strip()]
+        best = max(lines, key=lambda line: len(question & set(line.lower().split())), default="")
+        sentence = best.rstrip(".;: ")
+        return f"{sentence} [1]." if sentence else "Các đoạn tài liệu không trả lời câu hỏi này."
+    if "Câu hỏi đầy đủ:" in prompt:
+        return re.search(r"Câu hỏi tiếp theo: (.+)", prompt).group(1).strip()
+    return DRAFT_ITEMS
+
+
+class PassageEchoChat(BaseChatModel):
+    delay_s: float = 0.0
+    calls: int = 0
+
+    @property
+    def _llm_type(self) -> str:
+        return "passage-echo"
+
+    def _text(self, messages) -> str:
+        self.calls += 1
+        if self.delay_s:
+            time.sleep(self.delay_s)
+        return reply_for("\n".join(str(m.content) for m in messages))
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._text(messages)))])
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        text = self._text(messages)
+        for start in range(0, len(text), 6):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=text[start:start + 6]))

