@@ -166,7 +166,8 @@ def decode_text(data: bytes) -> str:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace")
     if data.count(b"\x00") > len(data) // 4:  # UTF-16 without BOM (NUL bytes are valid UTF-8, so test first)
-        return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be", errors="replace")
+        little_endian = data[1::2].count(0) >= data[0::2].count(0)  # ASCII letters put their NUL second in LE
+        return data.decode("utf-16-le" if little_endian else "utf-16-be", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
