@@ -1,8 +1,8 @@
 """A fake chat model for the web-app tests: answers from the passages it is given, so citations verify for real.
 
 Q&A prompts get the first sentence of passage [1] with the marker [1]; follow-up rewrites get the question back;
-drafting prompts get three plan-style items. It streams in small pieces, like the embedded model, and can be slowed
-down to show that a long draft does not block other sessions.
+drafting prompts get three plan-style items. It streams in small pieces, like the embedded model; drafting calls can
+be slowed down to show that a long draft does not block other sessions.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def reply_for(prompt: str) -> str:
 
 
 class PassageEchoChat(BaseChatModel):
-    delay_s: float = 0.0
+    draft_delay_s: float = 0.0
     calls: int = 0
 
     @property
@@ -42,9 +42,10 @@ class PassageEchoChat(BaseChatModel):
 
     def _text(self, messages) -> str:
         self.calls += 1
-        if self.delay_s:
-            time.sleep(self.delay_s)
-        return reply_for("\n".join(str(m.content) for m in messages))
+        reply = reply_for("\n".join(str(m.content) for m in messages))
+        if reply == DRAFT_ITEMS:
+            time.sleep(self.draft_delay_s)
+        return reply
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._text(messages)))])

@@ -82,7 +82,8 @@ def build_app(services, startup: Startup | None = None) -> gr.Blocks:
             text = startup.banner()
             return gr.Markdown(text, visible=bool(text)), gr.Timer(active=bool(text))
 
-        timer.tick(tick, outputs=[banner, timer], show_progress="hidden", queue=False)
+        for trigger in (timer.tick, demo.load):
+            trigger(tick, outputs=[banner, timer], show_progress="hidden", queue=False)
         for trigger in (status_tab.select, refresh_status.click, demo.load):
             trigger(show_status, outputs=status, show_progress="hidden")
         library_tab.select(**refresh_library)
@@ -134,8 +135,13 @@ def _draft_tab(services) -> None:
             start = gr.Button("Soạn kế hoạch", variant="primary", elem_id="draft-button")
             progress = gr.Markdown(elem_id="draft-progress")
         with gr.Column(scale=4, min_width=420):
-            text = gr.Textbox(label="Bản thảo (có thể sửa trực tiếp; giữ nguyên các dòng tiêu đề «#»)", lines=26,
-                              max_lines=40, elem_id="draft-text", interactive=True, buttons=["copy"])
+            with gr.Tabs():
+                with gr.Tab("Xem trước", id="draft-preview-tab"):
+                    preview = gr.Markdown("_Bản thảo sẽ hiện ở đây sau khi bấm «Soạn kế hoạch»._",
+                                          elem_id="draft-preview", height=640, container=True, padding=True)
+                with gr.Tab("Sửa văn bản", id="draft-edit-tab"):
+                    text = gr.Textbox(label="Bản thảo Markdown (giữ nguyên các dòng tiêu đề bắt đầu bằng «#»)",
+                                      lines=26, max_lines=40, elem_id="draft-text", interactive=True, buttons=["copy"])
             with gr.Row():
                 instruction = gr.Textbox(label="Sửa một mục theo yêu cầu", scale=4, elem_id="revise-instruction",
                                          placeholder="Viết lại mục II, thêm nội dung về chuyển đổi số")
@@ -149,10 +155,12 @@ def _draft_tab(services) -> None:
     form = [province, issuer, period, theme, focus, signer_title, signer_name, deadline, slogan, extra]
     names = ["province", "issuer", "period", "theme", "focus", "signer_title", "signer_name", "deadline", "slogan",
              "extra"]
-    outputs = [progress, text, warnings, docx_file, md_file, draft]
+    outputs = [progress, text, preview, warnings, docx_file, md_file, draft]
 
     def show(view: dict) -> tuple:
-        keys = ["progress", "markdown", "warnings", "docx", "md", "draft"]
+        if "markdown" in view:
+            view = {**view, "preview": h.esc(view["markdown"])}
+        keys = ["progress", "markdown", "preview", "warnings", "docx", "md", "draft"]
         return tuple(view[key] if key in view else gr.skip() for key in keys)
 
     def run_draft(*values):
@@ -180,6 +188,7 @@ def _draft_tab(services) -> None:
     revise.click(run_revise, inputs=[draft, text, instruction], outputs=outputs, concurrency_id="draft",
                  concurrency_limit=1, show_progress="minimal", show_progress_on=progress)
     save.click(run_save, inputs=[draft, text], outputs=outputs, show_progress="hidden")
+    text.input(h.esc, inputs=text, outputs=preview, show_progress="hidden", queue=False)
 
 
 def _library_tab(services) -> dict:
@@ -190,14 +199,14 @@ def _library_tab(services) -> dict:
                             elem_id="upload-files")
             add = gr.Button("Đưa vào thư viện", variant="primary", elem_id="upload-button")
             upload_status = gr.Markdown(elem_id="upload-status")
-            results = gr.Dataframe(headers=h.UPLOAD_HEADERS, label="Kết quả từng tệp", interactive=False, wrap=True,
-                                   elem_id="upload-results", value=[])
         with gr.Column(scale=3):
             gr.Markdown("### Xóa tài liệu")
             with gr.Row():
                 to_delete = gr.Dropdown([], label="Tài liệu", scale=4, elem_id="delete-source")
                 delete = gr.Button("Xóa tài liệu", variant="stop", scale=1, elem_id="delete-button")
             delete_status = gr.Markdown()
+    results = gr.Dataframe(headers=h.UPLOAD_HEADERS, label="Kết quả từng tệp", interactive=False, wrap=True,
+                           elem_id="upload-results", value=[], column_widths=["35%", "15%", "10%", "40%"])
     gr.Markdown("### Tài liệu trong thư viện")
     with gr.Row():
         province = gr.Dropdown([h.ALL], value=h.ALL, label="Lọc theo tỉnh/thành phố", elem_id="filter-province")
