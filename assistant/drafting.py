@@ -371,8 +371,8 @@ class PlanDrafter:
         bases, sources = self._legal_bases(request)
         warnings = [] if bases else ["Phần mở đầu: thư viện không có văn bản làm căn cứ phù hợp, cần bổ sung."]
         slogan = f" với chủ đề “{request.slogan}”" if request.slogan else ""
-        intro = (f"Ủy ban nhân dân {request.place} ban hành Kế hoạch {summary_line(request)[:1].lower()}"
-                 f"{summary_line(request)[1:]}{slogan}, cụ thể như sau:")
+        summary = summary_line(request)
+        intro = f"{request.issuer} ban hành Kế hoạch {summary[:1].lower()}{summary[1:]}{slogan}, cụ thể như sau:"
         return [f"Căn cứ {line};" for line in bases] + [intro], sources, warnings
 
     def _section_i(self, request: DraftRequest, instruction: str):
@@ -401,7 +401,7 @@ class PlanDrafter:
                   "deadline": re.sub(r"(?i)^ngày\s+", "", request.report_deadline) or "… tháng … năm …"}
         duties, sources, warnings = self._generate("trach_nhiem", request, instruction)
         rewards, used, notes = self._generate("khen_thuong", request, instruction)
-        lines = [f"1. Các sở, ban, ngành, Ủy ban nhân dân các xã, phường",
+        lines = ["1. Các sở, ban, ngành, Ủy ban nhân dân các xã, phường",
                  *(f"- {item}" for item in _punctuate(duties)),
                  f"2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam {request.level} và các tổ chức chính trị - xã hội",
                  *self._fixed("draft_fixed_mttq", values),

@@ -288,3 +288,26 @@ def test_real_model_drafts_a_plan_in_time(sample_library, settings):
     assert re.search(r"\n2\. ", draft.section("II").text)  # at least two numbered contents
     assert unknown_numbers([md], KnownFacts.from_library(sample_library)) == []
     assert set(find_provinces(md)) == {"Lâm Đồng"}
+
+
+def test_draft_command_writes_docx_markdown_and_json(tmp_path, monkeypatch, capsys):
+    import json
+
+    from assistant import cli
+    from assistant.commands import draft as draft_command
+    from assistant.services import Services
+
+    services = Services(Settings(home=tmp_path), chat_model=ScriptedChat(respond=planted_reply), library=FakeLibrary())
+    monkeypatch.setattr(draft_command, "Services", lambda: services)
+    out, md = tmp_path / "kh.docx", tmp_path / "kh.md"
+    code = cli.main(["draft", "--province", "Lâm Đồng", "--period", "năm 2026", "--theme", "chuyển đổi số",
+                     "--focus", "cải cách hành chính; chuyển đổi số", "--signer-title", "Phó Chủ tịch",
+                     "--out", str(out), "--markdown-out", str(md), "--json"])
+    captured = capsys.readouterr()
+    assert code == 0 and out.stat().st_size > 5000
+    payload = json.loads(captured.out)
+    assert set(payload) == {"markdown", "sections", "warnings", "timings"}
+    assert md.read_text(encoding="utf-8") == payload["markdown"]
+    assert "KT. CHỦ TỊCH" in payload["markdown"] and "PHÓ CHỦ TỊCH" in payload["markdown"]
+    assert [line.split("]")[0] for line in captured.err.splitlines()] == ["[1/4", "[2/4", "[3/4", "[4/4"]
+    assert cli.main(["draft", "--province", "Atlantis", "--period", "x", "--theme", "y", "--out", str(out)]) == 2
