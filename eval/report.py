@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 QA_METRICS = [("correctness", "Correctness"), ("token_f1", "Token F1"), ("fact_recall", "Key facts"),
               ("citation_precision", "Citation precision"), ("citation_recall", "Citation recall"),
-              ("refusal_accuracy", "Refusal accuracy"), ("false_refusal_rate", "False refusals")]
+              ("refusal_accuracy", "Refusal accuracy"), ("false_refusal_rate", "False refusals (lower is better)")]
 DRAFT_METRICS = [("structure_compliance", "Structure"), ("structure_complete", "Structure 100%"),
                  ("province_consistency", "Province"), ("must_include_coverage", "Must-include")]
 
@@ -125,7 +125,8 @@ def _worst_section(config: dict) -> str:
             f"<p><b>Gold:</b> {html.escape(str(row['gold_answer']))} "
             f"<small>[{html.escape(', '.join(row['gold_sources']))}]</small></p>"
             f"<p><b>Produced:</b> {html.escape(row['answer'])} "
-            f"<small>[cited: {html.escape(', '.join(row['cited_sources']))}]</small></p>"
+            f"<small>[{'closest passages' if row['refused'] else 'cited'}: "
+            f"{html.escape(', '.join(row['cited_sources']))}]</small></p>"
             f"<p><small>F1 {_fmt(row.get('token_f1'))} · containment {_fmt(row.get('containment'))} · "
             f"key facts {_fmt(row.get('fact_recall'))}{' · error: ' + html.escape(row['error']) if row['error'] else ''}"
             f"</small></p>{_passages(row)}</div>")
