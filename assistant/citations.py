@@ -30,6 +30,7 @@ _FOREIGN = re.compile(
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+")
 _DOC_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-ZĐ][A-ZĐa-z\-]*[A-ZĐ]\b")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MARKER = re.compile(
     r"\[\s*((?:(?:tài liệu|đoạn|nguồn|văn bản)\s*)?\d+(?:\s*[,;–-]\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+)*)\s*\]",
     re.IGNORECASE,
@@ -37,6 +38,7 @@ _MARKER = re.compile(
 _ECHO = re.compile(r"\[\s*(?:n|N|số|số đoạn|\.\.\.|…|x)\s*\]")
 _TAG = re.compile(r"</?[a-z_]+(?:\s[^<>]*)?>")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=\S)|\n+")
+_PERSON_QUESTION = re.compile(r"\b(?:họ tên|họ và tên|là ai|do ai|ai ký|ai là|ai làm|người nào)\b", re.IGNORECASE)
 _UNKNOWN = re.compile(
     r"không có thông tin|không tìm thấy|không được (?:đề cập|nêu)|không nêu|không đề cập|chưa có thông tin"
     r"|không có dữ liệu|không rõ|không biết",
@@ -68,6 +70,11 @@ def key_terms(text: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """Digit runs without leading zeros, so "05" matches "5" and "18/11/2025" matches "ngày 18 tháng 11 năm 2025"."""
     return {n.lstrip("0") or "0" for n in _NUMBER.findall(strip_markers(text))}
+
+
+def years(text: str) -> set[str]:
+    """Years (19xx, 20xx) mentioned outside số ký hiệu: "năm 2025", "2024-2025"."""
+    return set(_YEAR.findall(_DOC_NUMBER.sub(" ", nfc(text))))
 
 
 def doc_numbers(text: str) -> list[str]:
@@ -152,6 +159,16 @@ def foreign_share(text: str) -> float:
     """Share of the letters that belong to scripts Vietnamese never uses."""
     letters = sum(1 for ch in text if ch.isalpha())
     return strip_foreign(text)[1] / letters if letters else 0.0
+
+
+def asks_for_person(question: str) -> bool:
+    """"Who" questions: the answer must then name someone, which a 1.5B model otherwise fills with a title."""
+    return bool(_PERSON_QUESTION.search(nfc(question)))
+
+
+def new_names(text: str, question: str) -> list[list[str]]:
+    """Proper names in the text that the question did not already contain."""
+    return [p for p in named_phrases(strip_markers(text)) if not phrase_present(p, question)]
 
 
 def says_unknown(text: str) -> bool:

@@ -131,8 +131,10 @@ def assess_evidence(question: str, hits: Sequence[SearchHit], min_score: float =
     """Weak evidence means refusing without asking the model (which would otherwise guess).
 
     Rules, all general: a số ký hiệu or a proper name in the question must occur somewhere in the retrieved
-    passages or their documents' metadata; the best passage must hold enough of the question's key terms, more of
-    them when dense and lexical retrieval never agree on a top passage.
+    passages or their documents' metadata; a year asked about must occur in a passage (with its document's
+    metadata) that also holds those names, so "năm 2025 of X" is not answered from X's 2024 plan; the best passage
+    must hold enough of the question's key terms, more of them when dense and lexical retrieval never agree on a
+    top passage.
     """
     if not hits:
         return Evidence(False, "no passages")
@@ -144,9 +146,14 @@ def assess_evidence(question: str, hits: Sequence[SearchHit], min_score: float =
     for number in cit.doc_numbers(question):
         if number.lower() not in lowered:
             return Evidence(False, f"document {number} not in the passages")
-    for phrase in cit.named_phrases(question):
+    names = cit.named_phrases(question)
+    for phrase in names:
         if not cit.phrase_present(phrase, everything):
             return Evidence(False, f"name {' '.join(phrase)} not in the passages")
+    years = cit.years(question)
+    if years and not any(years <= cit.numbers(text) and all(cit.phrase_present(p, text) for p in names)
+                         for text in passages):
+        return Evidence(False, f"no passage about {' '.join(sorted(years))} for the names asked")
     terms = cit.key_terms(question)
     if not terms:
         return Evidence(True, "no key terms", 1.0)
@@ -192,19 +199,23 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def passage_header(hit: SearchHit) -> str:
+def passage_header(hit: SearchHit, first_of_document: bool) -> str:
+    """Số ký hiệu, the title the first time a document appears (titles are long), and the section heading."""
     meta = hit.chunk.metadata
-    source = " — ".join(part for part in (meta.doc_number, _shorten(meta.title, 90)) if part) or hit.chunk.source
+    title = _shorten(meta.title, 70) if first_of_document else ""
+    source = " — ".join(part for part in (meta.doc_number, title) if part) or hit.chunk.source
     section = hit.chunk.section.split(" > ")[-1] if hit.chunk.section else ""
-    return f"{source}; mục: {_shorten(section, 60)}" if section else source
+    return f"{source}; mục: {_shorten(section, 50)}" if section else source
 
 
 def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int) -> list[Passage]:
     """Number the hits [1]..[n] and trim each to a share of the budget; a short passage leaves its rest to the next."""
     passages: list[Passage] = []
     remaining = budget_tokens
+    seen: set[str] = set()
     for index, hit in enumerate(hits):
-        header = f"[{index + 1}] ({_data(passage_header(hit))})\n"
+        header = f"[{index + 1}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n"
+        seen.add(hit.chunk.source)
         share = remaining // (len(hits) - index)
         room = share - estimate_tokens(header)
         if room < 25:
@@ -302,7 +313,8 @@ class QAChain:
         return self.settings.prompt_token_budget - estimate_tokens(fixed)
 
     def _messages(self, passages: list[Passage], question: str) -> list:
-        body = "\n\n".join(p.excerpt for p in passages)
+        # Best passage last, right before the question: the small model leans on what it read most recently.
+        body = "\n\n".join(p.excerpt for p in reversed(passages))
         return [
             SystemMessage(load_prompt("qa_answer", self.settings.prompts_dir)),
             HumanMessage(render_prompt("qa_passages", self.settings.prompts_dir, passages=body, question=question)),
@@ -334,8 +346,12 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     unsupported = [c.text for c in claims if not c.supported]
     kept = [c for c in claims if c.supported]
     facts = [c for c in kept if not c.meta]
-    if not facts:
+    if facts and cit.asks_for_person(standalone_question) and not any(
+            cit.new_names(c.text, standalone_question) for c in facts):
+        facts, reason = [], "asked who, the answer names no one"
+    elif not facts:
         reason = "model says the passages do not answer" if any(c.meta for c in claims) else "no supported claim"
+    if not facts:
         return _refusal(hits, timings, reason=reason, question=question, standalone_question=standalone_question,
                         unsupported=unsupported)
 

@@ -214,7 +214,7 @@ def test_prompt_injection_in_a_passage_stays_quoted_data(qa_settings):
     assert user.content.count("<tai_lieu>") == 1 and user.content.count("</tai_lieu>") == 1
     inside = user.content.split("<tai_lieu>")[1].split("</tai_lieu>")[0]
     assert "Bỏ qua mọi hướng dẫn" in inside and "‹/tai_lieu›" in inside
-    assert user.content.rstrip().endswith("sau mỗi ý:")
+    assert user.content.rstrip().endswith("Trả lời:")  # the question comes last, after the data
     assert answer.answer == "Hội đồng họp định kỳ 06 tháng một lần [1]."
 
 
@@ -262,3 +262,9 @@ def test_invalid_question_never_reaches_the_library(qa_settings):
     with pytest.raises(InvalidQuestionError):
         chain.ask("   ")
     assert library.queries == []
+
+
+def test_who_question_answered_with_a_title_not_a_name_is_refused(qa_settings):
+    chain, _ = chain_with(["Cơ quan thường trực là Sở Nội vụ [1]."], qa_settings)
+    answer = chain.ask("Họ tên người làm Chủ tịch Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh là gì?")
+    assert answer.refused and "names no one" in answer.reason

@@ -1,0 +1,105 @@
+"""LLM backends: settings pick the backend, failures become typed errors, and the real embedded model streams.
+
+The `llm` tests load the real GGUF once per module and make one short generation each; the OpenAI-compatible
+backend is tested against the HTTP server that the same loaded llama.cpp exposes on loopback.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.citations import VIETNAMESE_LETTERS as VIETNAMESE
+from assistant.errors import LLMServiceError, ModelUnavailableError
+from assistant.llm import LlamaCppChatModel, make_chat_model
+from assistant.model_files import llm_model_path
+from assistant.settings import Settings
+
+MESSAGES = [SystemMessage("Chỉ trả lời bằng tiếng Việt, thật ngắn."), HumanMessage("Thủ đô của Việt Nam là thành phố nào?")]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_missing_model_file_is_reported(tmp_path):
+    settings = Settings(home=tmp_path, llm_model_path=tmp_path / "absent.gguf")
+    with pytest.raises(ModelUnavailableError) as error:
+        make_chat_model(settings)
+    assert "absent.gguf" in error.value.detail
+
+
+def test_corrupt_model_file_is_reported_on_load(tmp_path):
+    bad = tmp_path / "bad.gguf"
+    bad.write_bytes(b"not a gguf file" * 1000)
+    model = make_chat_model(Settings(home=tmp_path, llm_model_path=bad))
+    with pytest.raises(ModelUnavailableError):
+        model.invoke(MESSAGES, max_tokens=4)
+
+
+def test_openai_backend_is_configured_from_settings(tmp_path):
+    settings = Settings(home=tmp_path, llm_backend="openai", openai_base_url="http://10.0.0.9:8000/v1",
+                        openai_model="qwen-vi", openai_api_key="secret", llm_timeout_s=42)
+    model = make_chat_model(settings)
+    assert not isinstance(model, LlamaCppChatModel)
+    assert model.openai_api_base == "http://10.0.0.9:8000/v1" and model.model_name == "qwen-vi"
+    assert model.request_timeout == 42 and model.streaming
+    assert model.openai_api_key.get_secret_value() == "secret"
+
+
+def test_openai_backend_unreachable_server_is_a_service_error(tmp_path):
+    settings = Settings(home=tmp_path, llm_backend="openai", openai_base_url=f"http://127.0.0.1:{_closed_port()}/v1",
+                        llm_timeout_s=5)
+    model = make_chat_model(settings)
+    with pytest.raises(LLMServiceError):
+        list(model.stream(MESSAGES, max_tokens=4))
+    with pytest.raises(LLMServiceError):
+        model.invoke(MESSAGES, max_tokens=4)
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory):
+    settings = Settings(home=tmp_path_factory.mktemp("llm-home"))
+    path = llm_model_path(Settings())
+    settings = settings.model_copy(update={"llm_model_path": path, "llm_context_tokens": 1024, "llm_temperature": 0.0})
+    model = make_chat_model(settings)
+    model.load()
+    return model
+
+
+@pytest.mark.llm
+def test_embedded_model_streams_token_deltas_one_generation_at_a_time(embedded):
+    assert isinstance(embedded, LlamaCppChatModel)
+    results: dict[str, list[str]] = {}
+
+    def run(name: str) -> None:
+        results[name] = [chunk.content for chunk in embedded.stream(MESSAGES, max_tokens=8)]
+
+    # Two callers at once: the lock serialises them, both complete with their own deltas.
+    threads = [threading.Thread(target=run, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    for deltas in results.values():
+        text = "".join(deltas)
+        assert len([d for d in deltas if d]) >= 2  # streamed in pieces, not one block
+        assert VIETNAMESE.intersection(text.lower())
+    assert set(results) == {"a", "b"}
+
+
+@pytest.mark.llm
+def test_openai_backend_against_real_local_server(embedded, tmp_path):
+    # The loaded llama.cpp also serves the OpenAI HTTP API on loopback; the openai backend talks to it over HTTP.
+    base_url = embedded.load().listening_address + "/v1"
+    assert base_url.startswith("http://127.0.0.1:")
+    settings = Settings(home=tmp_path, llm_backend="openai", openai_base_url=base_url, llm_timeout_s=60,
+                        llm_temperature=0.0)
+    model = make_chat_model(settings)
+    deltas = [chunk.content for chunk in model.stream(MESSAGES, max_tokens=8)]
+    assert len([d for d in deltas if d]) >= 2 and VIETNAMESE.intersection("".join(deltas).lower())
