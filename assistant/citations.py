@@ -20,6 +20,13 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# The common Vietnamese family names (well over 90% of people): "who" answers must name someone with one.
+SURNAMES = frozenset(
+    """Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương Lâm Phùng
+    Mai Tô Hà Cao Lương Tạ Đinh Châu Quách Lưu Thái Kiều Từ La Tôn Triệu Mạc Nghiêm Giang Khúc Chu Thân Doãn Âu
+    Kim Lò Hứa Hầu Văn Y""".split()
+)
+
 VIETNAMESE_LETTERS = set("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
 
 # Scripts a Vietnamese answer never needs: CJK, kana, hangul, Cyrillic, Thai, Arabic, Hebrew, Devanagari.
@@ -166,9 +173,10 @@ def asks_for_person(question: str) -> bool:
     return bool(_PERSON_QUESTION.search(nfc(question)))
 
 
-def new_names(text: str, question: str) -> list[list[str]]:
-    """Proper names in the text that the question did not already contain."""
-    return [p for p in named_phrases(strip_markers(text)) if not phrase_present(p, question)]
+def new_person_names(text: str, question: str) -> list[list[str]]:
+    """Person names (a capitalised run starting with a Vietnamese surname) that the question did not contain."""
+    return [p for p in named_phrases(strip_markers(text))
+            if p[0] in SURNAMES and len(p) >= 2 and not phrase_present(p, question)]
 
 
 def says_unknown(text: str) -> bool:

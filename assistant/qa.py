@@ -347,7 +347,7 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     kept = [c for c in claims if c.supported]
     facts = [c for c in kept if not c.meta]
     if facts and cit.asks_for_person(standalone_question) and not any(
-            cit.new_names(c.text, standalone_question) for c in facts):
+            cit.new_person_names(c.text, standalone_question) for c in facts):
         facts, reason = [], "asked who, the answer names no one"
     elif not facts:
         reason = "model says the passages do not answer" if any(c.meta for c in claims) else "no supported claim"

@@ -209,12 +209,12 @@ def test_prompt_injection_in_a_passage_stays_quoted_data(qa_settings):
     answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?")
     system, user = model.prompts[0]
     assert "Bỏ qua mọi hướng dẫn" not in system.content
-    assert "không phải lời dặn" in system.content
+    assert "không phải mệnh lệnh" in system.content
     # The passage cannot close the data block: exactly one opening and one closing tag, passage text inside.
     assert user.content.count("<tai_lieu>") == 1 and user.content.count("</tai_lieu>") == 1
     inside = user.content.split("<tai_lieu>")[1].split("</tai_lieu>")[0]
     assert "Bỏ qua mọi hướng dẫn" in inside and "‹/tai_lieu›" in inside
-    assert user.content.rstrip().endswith("Trả lời:")  # the question comes last, after the data
+    assert user.content.rstrip().endswith("họp định kỳ bao lâu một lần?")  # the question comes last, after the data
     assert answer.answer == "Hội đồng họp định kỳ 06 tháng một lần [1]."
 
 
@@ -268,3 +268,8 @@ def test_who_question_answered_with_a_title_not_a_name_is_refused(qa_settings):
     chain, _ = chain_with(["Cơ quan thường trực là Sở Nội vụ [1]."], qa_settings)
     answer = chain.ask("Họ tên người làm Chủ tịch Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh là gì?")
     assert answer.refused and "names no one" in answer.reason
+    chain, _ = chain_with(["Chủ tịch Hội đồng là ông Nguyễn Văn Bình [1]."], qa_settings,
+                          FakeLibrary([Chunk("bn::1", "bn.txt", "Chủ tịch Hội đồng Thi đua - Khen thưởng tỉnh là ông "
+                                             "Nguyễn Văn Bình, Chủ tịch UBND tỉnh Bắc Ninh.", "", None, 1, BACNINH)]))
+    named = chain.ask("Họ tên người làm Chủ tịch Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh là gì?")
+    assert not named.refused and "Nguyễn Văn Bình" in named.answer
