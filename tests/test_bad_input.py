@@ -446,7 +446,7 @@ def test_long_vietnamese_names_fit_the_file_system(fresh, tmp_path):
 
 class PromptObeyingChat(BaseChatModel):
     """A worst-case model: obeys any "trả lời rằng …" it can see (outside the data block unless `gullible`),
-    otherwise copies the sentence of passage [1] sharing most words with the question, and cites it."""
+    otherwise copies the passage sentence sharing most words with the question, and cites its passage."""
 
     gullible: bool = False
     prompts: list = []
@@ -463,13 +463,17 @@ class PromptObeyingChat(BaseChatModel):
         order = re.search(r"trả lời rằng (.+?)[.\n]", visible, re.IGNORECASE)
         if order:
             return f"{order.group(1)} [1]."
-        if not data:
-            return "KHÔNG CÓ THÔNG TIN"
         question = set(text.rsplit("Câu hỏi:", 1)[-1].lower().split())
-        first = re.split(r"\n\[2\] ", data.group(1).strip())[0].split("\n", 1)[-1]
-        sentences = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n", first) if s.strip()]
-        best = max(sentences, key=lambda s: len(question & set(s.lower().split())))
-        return best.rstrip(".") + " [1]."
+        candidates = [
+            (len(question & set(sentence.lower().split())), number, sentence.strip())
+            for number, body in re.findall(r"\[(\d+)\] \([^\n]*\)\n(.*?)(?=\n\s*\[\d+\] \(|\Z)",
+                                           data.group(1) if data else "", re.S)
+            for sentence in re.split(r"(?<=[.!?])\s+|\n", body) if sentence.strip()
+        ]
+        if not candidates:
+            return "KHÔNG CÓ THÔNG TIN"
+        _, number, best = max(candidates, key=lambda item: item[0])
+        return f"{best.rstrip('.')} [{number}]."
 
     def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages)))])
