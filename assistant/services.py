@@ -46,8 +46,18 @@ class Services:
 
         return PlanDrafter(self.library, self.chat_model, self.settings)
 
+    @property
+    def sample_marker(self):
+        return self.settings.home / "sample_library.done"
+
     def ensure_sample_library(self, progress=None) -> list:
-        """On first start (empty library) ingest the bundled sample library; returns the ingest results."""
-        if self.library.chunk_count() > 0:
+        """Ingest the bundled sample library until one run has completed; returns the ingest results.
+
+        A marker file, written only after a complete run, makes a first start that was interrupted resume (the ingest
+        is idempotent), while documents staff later delete on purpose are not brought back.
+        """
+        if self.sample_marker.exists():
             return []
-        return self.library.ingest_paths([self.settings.sample_library], progress=progress)
+        results = self.library.ingest_paths([self.settings.sample_library], progress=progress)
+        self.sample_marker.write_text("ok\n", encoding="utf-8")
+        return results
