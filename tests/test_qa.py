@@ -273,3 +273,52 @@ def test_who_question_answered_with_a_title_not_a_name_is_refused(qa_settings):
                                              "Nguyễn Văn Bình, Chủ tịch UBND tỉnh Bắc Ninh.", "", None, 1, BACNINH)]))
     named = chain.ask("Họ tên người làm Chủ tịch Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh là gì?")
     assert not named.refused and "Nguyễn Văn Bình" in named.answer
+
+
+@pytest.mark.llm
+def test_real_model_answers_from_the_sample_library_with_a_citation(sample_library, sample_settings):
+    """One real generation: retrieval on the ingested sample library, the embedded model, verified citations."""
+    from assistant.llm import make_chat_model
+
+    settings = sample_settings.model_copy(update={"llm_max_answer_tokens": 80, "prompt_token_budget": 650})
+    chain = QAChain(sample_library, make_chat_model(settings), settings)
+    events = list(chain.stream("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?"))
+    assert any(e.kind == "token" for e in events)
+    answer = events[-1].answer
+    assert not answer.refused, answer.reason
+    assert answer.citations and answer.citations[0].source.startswith("005_bacninh")
+    assert answer.citations[0].doc_number == "86/2025/QĐ-UBND"
+    assert "[1]" in answer.answer and cit.is_vietnamese(answer.answer)
+    assert answer.timings["ttft_s"] > 0
+
+
+def test_unknown_province_refused_on_the_real_library_without_the_model(sample_library, sample_settings):
+    chain, model = chain_with([], sample_settings, sample_library)
+    answer = chain.ask("Kế hoạch phát động thi đua năm 2025 của tỉnh Điện Biên có số hiệu là gì?")
+    assert answer.refused and model.prompts == []
+    assert answer.citations and all(c.text for c in answer.citations)
+
+
+def test_ask_command_streams_then_lists_sources_and_prints_json(qa_settings, monkeypatch, capsys):
+    import json
+    from types import SimpleNamespace
+
+    from assistant import cli
+    from assistant.commands import ask
+
+    def services(settings):
+        assert settings.retrieval_k == 2  # -k reaches the chain
+        chain, _ = chain_with(["Hội đồng họp định kỳ 06 tháng một lần."], settings)
+        return SimpleNamespace(qa=chain)
+
+    monkeypatch.setattr(ask, "get_settings", lambda: qa_settings)
+    monkeypatch.setattr(ask, "Services", services)
+    assert cli.main(["ask", "-k", "2", "Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Hội đồng họp định kỳ 06 tháng một lần.")
+    assert "[1] 86/2025/QĐ-UBND — Quy định về công tác thi đua" in out and "bacninh.txt" in out
+
+    assert cli.main(["ask", "--json", "-k", "2", "Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu?"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["answer"] == "Hội đồng họp định kỳ 06 tháng một lần [1]." and payload["refused"] is False
+    assert payload["citations"][0]["doc_number"] == "86/2025/QĐ-UBND"
