@@ -3,7 +3,8 @@
 Write protocol, so a crash never leaves a half-indexed document: a document's registry record is deleted first,
 its chunks replaced, and the registry record written last. On open, chunks without a registry record (or a record
 whose chunk count disagrees) are removed; re-running the ingest finishes the job. Writers hold a file lock, so
-several processes on one data directory (or one Chroma server) take turns. The lexical index lives in memory,
+several processes on one data directory (or one Chroma server) take turns; a process that sees another's
+revision reopens its on-disk client, whose vector index is cached in memory. The lexical index lives in memory,
 rebuilt from the chunks' stored tokens whenever the library's revision (kept in Chroma) changes, so every app
 process sharing a Chroma server sees the same lexical index.
 """
@@ -98,19 +99,24 @@ def _where(filters: dict | None) -> dict | None:
 class Library:
     """Documents, their chunks and the hybrid search over them."""
 
-    def __init__(self, settings: Settings, client, embeddings):
+    def __init__(self, settings: Settings, connect: Callable[[], object], embeddings):
         self.settings = settings
         self.embeddings = embeddings
-        self._client = client
-        prefix = settings.collection_prefix
-        space = {"hnsw": {"space": "cosine"}}
-        self._chunks = client.get_or_create_collection(f"{prefix}_chunks", configuration=space, embedding_function=None)
-        self._registry = client.get_or_create_collection(f"{prefix}_documents", embedding_function=None)
+        self._connect = connect
+        self._attach(connect())
         self._lexical = LexicalIndex()
         self._lexical_revision: str | None = None
         self._thread_lock = threading.RLock()
         settings.ensure_dirs()
         self._lock_path = settings.index_dir / "write.lock"
+
+    def _attach(self, client) -> None:
+        prefix = self.settings.collection_prefix
+        self._client = client
+        self._chunks = client.get_or_create_collection(f"{prefix}_chunks", configuration={"hnsw": {"space": "cosine"}},
+                                                       embedding_function=None)
+        self._registry = client.get_or_create_collection(f"{prefix}_documents", embedding_function=None)
+        self._client_revision = self._revision()
 
     # ---- opening ---------------------------------------------------------------------------------------------
 
@@ -121,16 +127,17 @@ class Library:
 
         settings.ensure_dirs()
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
+        if settings.chroma_url:
+            url = urlparse(settings.chroma_url)
+
+            def connect():
+                return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                           ssl=url.scheme == "https", settings=chroma_settings)
+        else:
+            def connect():
+                return chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
         try:
-            if settings.chroma_url:
-                url = urlparse(settings.chroma_url)
-                client = chromadb.HttpClient(
-                    host=url.hostname or "127.0.0.1", port=url.port or 8000, ssl=url.scheme == "https",
-                    settings=chroma_settings,
-                )
-            else:
-                client = chromadb.PersistentClient(path=str(settings.index_dir / "chroma"), settings=chroma_settings)
-            library = cls(settings, client, embeddings or make_embeddings(settings))
+            library = cls(settings, connect, embeddings or make_embeddings(settings))
         except AssistantError:
             raise
         except Exception as error:  # chromadb raises many unrelated types for an unreachable or broken store
@@ -229,6 +236,7 @@ class Library:
 
     def _bump_revision(self) -> None:
         value = f"{time.time_ns()}-{os.getpid()}"
+        self._client_revision = value
         self._registry.upsert(ids=["__revision__"], metadatas=[{"value": value, "chunk_count": -1}],
                               embeddings=[_REGISTRY_VECTOR])
 
@@ -353,13 +361,23 @@ class Library:
 
     # ---- search ----------------------------------------------------------------------------------------------
 
-    def _refresh_lexical(self) -> None:
+    def _refresh(self) -> None:
+        """Catch up with changes made since the last search, by this or another process.
+
+        An on-disk Chroma client keeps its vector index in memory, so after another process wrote (e.g.
+        `plan-assistant ingest` while `serve` runs) it is reopened to read the index from disk again.
+        """
         revision = self._revision()
         if revision == self._lexical_revision:
             return
         with self._thread_lock:
             revision = self._revision()
             if revision != self._lexical_revision:
+                writer = revision.rpartition("-")[2]
+                if revision != self._client_revision and not self.settings.chroma_url and writer != str(os.getpid()):
+                    self._client.close()
+                    self._attach(self._connect())
+                    revision = self._client_revision
                 tokens = {meta["_id"]: meta.get("lex", "").split() for meta in self._all_metadatas(self._chunks)}
                 self._lexical.replace_all(tokens)
                 self._lexical_revision = revision
@@ -385,10 +403,10 @@ class Library:
         candidates = max(self.settings.retrieval_candidates, k)
         where = _where(filters)
         try:
+            self._refresh()
             dense = self._dense(query, candidates, where) if mode in ("hybrid", "dense") else []
             lexical: list[tuple[str, float]] = []
             if mode in ("hybrid", "lexical"):
-                self._refresh_lexical()
                 allowed = self._allowed(where) if where else None
                 lexical = self._lexical.search(query, candidates, allowed)
         except AssistantError:

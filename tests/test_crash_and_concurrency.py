@@ -82,7 +82,7 @@ def assert_consistent(library: Library) -> dict[str, int]:
     for record in records:
         orders = sorted(chunk.order for chunk in chunks if chunk.source == record.source)
         assert orders == list(range(len(orders))), f"{record.source}: chunks missing or repeated"
-    library._refresh_lexical()
+    library._refresh()
     assert set(library._lexical._tokens) == set(ids), "lexical index disagrees with Chroma"
     for query in ("thi đua khen thưởng", "kế hoạch", "Hội đồng"):
         assert {cid for cid, _ in library._lexical.search(query, 10_000)} <= set(ids)

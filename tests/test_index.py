@@ -324,3 +324,21 @@ def test_seed_cache_serves_known_passages_and_model_fills_the_rest(tmp_path):
     cached = CachedEmbeddings(inner, tmp_path / "main.sqlite", seed)
     assert cached.embed_documents(["đã có", "mới"]) == [[9.0, 9.0], [3.0, 1.0]]
     assert inner.embedded == ["mới"]
+
+
+def test_second_process_writes_are_seen_without_restart(settings):
+    """`plan-assistant ingest` in another process while the app runs: the app's next search sees the document."""
+    import subprocess
+    import sys
+
+    library = Library.open(settings)
+    assert library.search("chi trả không dùng tiền mặt", k=2, mode="dense") == []
+    name = "004_cantho-kh-157-kh-ubnd-2025-thi-dua-chi-tra-khong-dung-tien-mat.txt"
+    code = ("import pathlib, sys; from tests.conftest import make_settings; from index.store import Library; "
+            "lib = Library.open(make_settings(pathlib.Path(sys.argv[1]))); "
+            "print(lib.ingest_file(pathlib.Path(sys.argv[2])).status)")
+    done = subprocess.run([sys.executable, "-c", code, str(settings.home), str(settings.sample_library / name)],
+                          capture_output=True, text=True, cwd=Path(__file__).parent.parent, timeout=300)
+    assert done.stdout.strip() == "added", done.stderr
+    for mode in ("dense", "lexical", "hybrid"):
+        assert library.search("chi trả không dùng tiền mặt", k=1, mode=mode)[0].chunk.source == name
