@@ -66,9 +66,9 @@ def containment(gold: str, text: str) -> float:
 _DATE_DMY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _DATE_MY = re.compile(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _DATE_DM = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/|\d))", re.IGNORECASE)
-# Document numbers: 0125/KH-UBND, 86/2025/QĐ-UBND, 30/2020/NĐ-CP, 46-CT/TW, 7886/HD-BNV, 319-KH/TU.
+# Document numbers: 0125/KH-UBND, 86/2025/QĐ-UBND, 30/2020/NĐ-CP, 46-CT/TW, 7886/HD-BNV, 319-KH/TU, 06/2022/QH15.
 DOC_NUMBER = re.compile(
-    r"(?<![\w/])\d{1,5}[a-z]?(?:/\d{4})?(?:/|-)[A-ZĐ]{1,6}(?:[-/][A-ZĐ][A-Za-zĐđ0-9]{0,9}){0,3}(?![\w/])"
+    r"(?<![\w/])\d{1,5}[a-z]?(?:/\d{4})?(?:/|-)[A-ZĐ]{1,6}\d{0,3}(?:[-/][A-ZĐ][A-Za-zĐđ0-9]{0,9}){0,3}(?![\w/])"
 )
 _DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/])|(?<![\w/])(\d{1,2})/(\d{4})(?![\w/])")
 _NUMBER = re.compile(r"(?<![\w/.,])\d+(?:[.,]\d+)*(?![\w/])")

@@ -66,6 +66,7 @@ def test_key_facts_read_every_spelling_of_dates_and_numbers():
     assert metrics.key_facts("Không quá 05 cá nhân") == {"num:5"}
     assert metrics.key_facts("Chỉ thị số 28/CT-TTg và 46-CT/TW, 86/2025/QĐ-UBND") == {
         "doc:28/CT-TTG", "doc:46-CT/TW", "doc:86/2025/QĐ-UBND"}
+    assert metrics.key_facts("Luật số 06/2022/QH15") == {"doc:6/2022/QH15"}
 
 
 def test_fact_recall_accepts_other_spellings_and_reports_missing_facts():
