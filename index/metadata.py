@@ -30,15 +30,19 @@ CITY_PROVINCES = {"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Ch�
 _NEEDS_PREFIX = {"Hồ Chí Minh", "Huế", "Hòa Bình", "Điện Biên", "Thái Bình"}
 _PREFIX = r"(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?|Tp\.?)\s+"
 
-# Old-style tone placement ("Hoà", "Thanh Hoá") mapped to the style used in PROVINCES.
+# Old-style tone placement in open syllables ("Hoà", "Thanh Hoá", "Thuỵ") mapped to the style used in PROVINCES;
+# a closed syllable ("hoạch", "khoán") keeps its tone on the main vowel in both styles and is left alone.
 _TONE_STYLE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy",
-               "uỹ": "ũy", "uỵ": "ụy", "Đăk": "Đắk", "Lăk": "Lắk", "Đắc": "Đắk"}
+               "uỹ": "ũy", "uỵ": "ụy"}
+_OPEN_SYLLABLE_TONE = re.compile("(" + "|".join(_TONE_STYLE) + r")(?![a-zà-ỹđ])", re.IGNORECASE)
+_SPELLING_VARIANTS = {"Đăk": "Đắk", "Lăk": "Lắk", "Đắc": "Đắk"}
 
 
 def canonical_spelling(text: str) -> str:
     """NFC with one tone-placement style, so "Khánh Hoà" and "Khánh Hòa" compare equal."""
-    text = unicodedata.normalize("NFC", text)
-    for old, new in _TONE_STYLE.items():
+    text = _OPEN_SYLLABLE_TONE.sub(lambda match: _TONE_STYLE.get(match.group(1), match.group(1)),
+                                   unicodedata.normalize("NFC", text))
+    for old, new in _SPELLING_VARIANTS.items():
         text = text.replace(old, new)
     return text
 

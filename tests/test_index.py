@@ -86,6 +86,12 @@ def test_find_provinces_handles_spelling_and_people():
     assert set(found) == {"Đắk Lắk", "Khánh Hòa", "Thừa Thiên Huế"}
 
 
+def test_canonical_spelling_moves_tones_only_in_open_syllables():
+    from index.metadata import canonical_spelling
+
+    assert canonical_spelling("Kế hoạch tỉnh Thanh Hoá, hoà nhập") == "Kế hoạch tỉnh Thanh Hóa, hòa nhập"
+
+
 def test_normalize_text_nfc_and_broken_lines():
     decomposed = unicodedata.normalize("NFD", "Thi đua khen thưởng")
     assert normalize_text(decomposed) == "Thi đua khen thưởng"
