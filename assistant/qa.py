@@ -371,6 +371,6 @@ def _with_markers(sentence: str, numbers: list[int]) -> str:
         return sentence
     marks = "".join(f"[{n}]" for n in numbers)
     body = sentence.rstrip()
-    if body and body[-1] in ".!?;:":
-        return f"{body[:-1].rstrip()} {marks}{body[-1]}"
-    return f"{body} {marks}"
+    core = body.rstrip(".!?;:…, ")
+    end = body[-1] if body and body[-1] in ".!?" else "."
+    return f"{core} {marks}{end}"
