@@ -41,7 +41,6 @@ SECTION_TITLES = {
     "III": "III. TỔ CHỨC THỰC HIỆN",
 }
 SECTION_ORDER = ("opening", "I", "II", "III")
-DEFAULT_FOCUS = "phát triển kinh tế - xã hội; cải cách hành chính và chuyển đổi số; bảo đảm an sinh xã hội"
 
 _EXAMPLE_CHARS = 900  # ≈ 350 Qwen tokens of Vietnamese: the whole prompt stays under ~600 tokens
 _MAX_OUTPUT_TOKENS = 240  # 7 calls × 240 tokens at ~17 tok/s keeps a full draft under 5 minutes on 2 cores
@@ -259,7 +258,7 @@ def _trim(text: str, limit: int) -> str:
         return text
     cut = text[:limit]
     end = max(cut.rfind(". "), cut.rfind("; "), cut.rfind(".\n"))
-    return cut[:end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0] + "…"
+    return cut[:end + 1] if end > limit // 2 else cut.rsplit(" ", 1)[0]  # no "…": the model would copy it
 
 
 def _source(hit_or_chunk) -> dict:
@@ -386,13 +385,15 @@ class PlanDrafter:
 
     def _section_ii(self, request: DraftRequest, instruction: str):
         items, sources, warnings = self._generate("noi_dung_chu_de", request, instruction)
-        more, used, notes = self._generate("noi_dung_trong_tam", request, instruction)
-        seen = {frozenset(_words(item)) for item in items}
-        items += [item for item in more if frozenset(_words(item)) not in seen]
+        if request.focus:  # no focus areas: the theme's contents alone, one LLM call saved
+            more, used, notes = self._generate("noi_dung_trong_tam", request, instruction)
+            seen = {frozenset(_words(item)) for item in items}
+            items += [item for item in more if frozenset(_words(item)) not in seen]
+            sources, warnings = sources + used, warnings + notes
         intro = (f"Các sở, ban, ngành, đoàn thể {request.level}, Ủy ban nhân dân các xã, phường (sau đây gọi chung là "
                  f"cơ quan, đơn vị, địa phương) tập trung thi đua thực hiện tốt các nội dung chủ yếu sau:")
         numbered = [f"{n}. {item}" for n, item in enumerate(_punctuate(items), start=1)]
-        return [intro, *numbered], sources + used, warnings + notes
+        return [intro, *numbered], sources, warnings
 
     def _section_iii(self, request: DraftRequest, instruction: str):
         interior = self._interior_unit(request)
@@ -424,7 +425,7 @@ class PlanDrafter:
                    f"Lưu ý: {request.extra_instructions}" if request.extra_instructions else "",
                    f"Yêu cầu sửa: {instruction}" if instruction else ""]
         task = render_prompt(part.prompt, self.settings.prompts_dir, place=request.place,
-                             focus="; ".join(request.focus) or DEFAULT_FOCUS).strip()
+                             focus="; ".join(request.focus)).strip()
         prompt = render_prompt("draft_section", self.settings.prompts_dir, issuer=request.issuer,
                                period=request.period, theme=request.theme, place=request.place,
                                details="\n".join(d for d in details if d), examples=examples or "(không có)", task=task)
@@ -595,7 +596,8 @@ def _content(reply) -> str:
     return str(content)
 
 
-_BULLET = re.compile(r"^\s*(?:[-*•+–]|\d{1,2}[.)]|[a-zđ]\))\s*")
+_BULLET = re.compile(r"^(?:\s*(?:[-*•+–]|\d{1,2}[.)]|[a-zđ]\))\s*)+")
+_REPEAT = re.compile(r"(?i)\b(\w+(?: \w+)?)(?:, \1\b)+")  # "tổ chức, tổ chức, tổ chức" -> "tổ chức"
 
 
 def clean_items(text: str) -> list[str]:
@@ -607,11 +609,12 @@ def clean_items(text: str) -> list[str]:
             continue
         if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", line):  # the model sometimes drifts into Chinese
             continue
-        line = _BULLET.sub("", line).strip()
+        line = _REPEAT.sub(r"\1", _BULLET.sub("", line).strip())
         line = line[:1].upper() + line[1:]
-        if len(line) >= 15 and not line.endswith(":") and line not in items:
+        letters = sum(ch.isalpha() for ch in line)
+        if letters >= 12 and letters >= len(line) / 2 and not line.endswith(":") and line not in items:
             items.append(line)
-    if len(items) > 1 and not re.search(r"[.;!?…]$", items[-1]):
+    if items and (items[-1].endswith("…") or len(items) > 1 and not re.search(r"[.;!?]$", items[-1])):
         items.pop()  # cut off by the output-token limit
     return items
 

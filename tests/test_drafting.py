@@ -91,6 +91,9 @@ class FakeLibrary:
     def chunk_count(self):
         return len(self.chunks)
 
+    def ingest_paths(self, paths, *, progress=None):
+        return []
+
 
 class ScriptedChat(BaseChatModel):
     """Answers each prompt with `respond(prompt)` and records the prompts."""
@@ -205,7 +208,7 @@ def test_full_draft_structure_and_verification(drafter):
     payload = draft.to_dict()
     assert set(payload) == {"markdown", "sections", "warnings", "timings"}
     assert set(payload["sections"][1]) == {"title", "text", "sources"}
-    assert payload["timings"]["llm_calls"] == 6
+    assert payload["timings"]["llm_calls"] == 6  # I: 2, II: theme + focus areas, III: 2
 
 
 def test_own_province_plan_becomes_a_legal_basis(tmp_path):
@@ -247,8 +250,10 @@ def test_parse_revision_rejects_unknown_section():
 
 def test_clean_items_drops_markdown_headings_chinese_and_cut_off_tail():
     raw = "```\n**I. MỤC ĐÍCH**\n1. Phát huy tinh thần thi đua yêu nước;\n* phát huy tinh thần thi đua yêu nước;\n" \
-          "- 加强 nội dung\n- Khen thưởng kịp thời, đúng người;\n- Ý cuối bị cắt giữa chừng vì"
-    assert clean_items(raw) == ["Phát huy tinh thần thi đua yêu nước;", "Khen thưởng kịp thời, đúng người;"]
+          "- 加强 nội dung\n- Tổ chức, tổ chức, tổ chức các hoạt động văn hóa;\n- - - - - - - - - - - - - - - - -.\n" \
+          "- Ý cuối bị cắt giữa chừng vì"
+    assert clean_items(raw) == ["Phát huy tinh thần thi đua yêu nước;", "Tổ chức các hoạt động văn hóa;"]
+    assert clean_items("- Thi đua phấn đấu hoàn thành nhiệm vụ, góp…") == []
 
 
 def test_empty_model_reply_falls_back_to_examples_with_warning(tmp_path):
