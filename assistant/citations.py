@@ -235,7 +235,7 @@ def attribute(answer: str, passages: list[str], question: str = "", threshold: f
     """Map each sentence to the passages that support it and flag the unsupported ones.
 
     Cited passages are checked first; if they fail (or nothing is cited) the best-overlapping passage that passes
-    is cited instead, so a wrong or missing "[n]" from the model is repaired rather than trusted.
+    is cited instead (or the best two together), so a wrong or missing "[n]" is repaired rather than trusted.
     """
     claims = []
     for sentence in split_sentences(answer):
@@ -249,9 +249,15 @@ def attribute(answer: str, passages: list[str], question: str = "", threshold: f
         if good_cited:
             claims.append(Claim(body, good_cited))
             continue
-        best = max(scores, key=scores.get, default=None)
-        if best is not None and scores[best] >= threshold:
-            claims.append(Claim(body, [best]))
+        ranked = sorted(scores, key=scores.get, reverse=True)
+        if ranked and scores[ranked[0]] >= threshold:
+            claims.append(Claim(body, [ranked[0]]))
+            continue
+        # A sentence joining two facts ("meets every 6 months; the secretariat is X") may need two passages.
+        pair = sorted(ranked[:2])
+        joined = "\n".join(passages[n - 1] for n in pair)
+        if len(pair) == 2 and support_score(body, joined, question) >= threshold:
+            claims.append(Claim(body, pair))
         else:
             claims.append(Claim(body, cited, supported=False))
     return claims

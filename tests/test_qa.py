@@ -322,3 +322,12 @@ def test_ask_command_streams_then_lists_sources_and_prints_json(qa_settings, mon
     payload = json.loads(capsys.readouterr().out)
     assert payload["answer"] == "Hội đồng họp định kỳ 06 tháng một lần [1]." and payload["refused"] is False
     assert payload["citations"][0]["doc_number"] == "86/2025/QĐ-UBND"
+
+
+def test_sentence_joining_two_passages_cites_both():
+    passages = ["Hội đồng họp định kỳ 06 tháng một lần.", "Sở Nội vụ là cơ quan thường trực của Hội đồng.",
+                "Hồ sơ nộp qua phần mềm Idesk."]
+    claims = cit.attribute("Hội đồng họp định kỳ 06 tháng một lần, cơ quan thường trực là Sở Nội vụ.", passages)
+    assert claims[0].supported and claims[0].cited == [1, 2]
+    invented = cit.attribute("Hội đồng họp định kỳ 03 tháng một lần, cơ quan thường trực là Sở Tư pháp.", passages)
+    assert not invented[0].supported
