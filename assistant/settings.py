@@ -107,7 +107,7 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 300.0
 
     # Q&A
-    prompt_token_budget: int = 900
+    prompt_token_budget: int = 650  # prompt tokens cost ~1/60 s each on 2 CPU cores: ≈ 10 s to the first token
     max_question_chars: int = 2000
     min_evidence_score: float = 0.0
 
