@@ -7,7 +7,6 @@ sample library, and one (`-m llm`) runs the embedded model.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -279,14 +278,12 @@ def test_draft_against_sample_library(sample_library, settings):
 
 
 @pytest.mark.llm
-def test_real_model_drafts_a_plan_in_time(sample_library, settings):
+def test_real_model_drafts_a_plan(sample_library, settings):
+    """The full path on the embedded model (its speed is measured by `eval draft`, not asserted here)."""
     from assistant.llm import make_chat_model
 
     drafter = PlanDrafter(sample_library, make_chat_model(settings), settings)
-    started = time.perf_counter()
     draft: Draft = drafter.draft(request(focus=["chuyển đổi số", "cải cách hành chính"]))
-    elapsed = time.perf_counter() - started
-    assert elapsed < 330, elapsed
     md = draft.markdown()
     assert all(f"## {title}" in md for title in ("I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG THI ĐUA",
                                                   "III. TỔ CHỨC THỰC HIỆN"))
