@@ -177,5 +177,5 @@ def test_several_app_processes_share_one_llm_server(llm_url, tmp_path):
     assert all(VIETNAMESE_LETTERS.intersection(reply.lower()) for reply in replies.values()), replies
     assert other_process.returncode == 0, err
     payload = json.loads(out)
-    assert not payload["refused"] and "Sở Nội vụ" in payload["answer"], payload
+    assert not payload["refused"] and "nội vụ" in payload["answer"].lower(), payload
     assert payload["citations"][0]["source"] == "lamdong.txt"

@@ -40,7 +40,7 @@ def run(args) -> int:
         report_deadline=args.deadline, extra_instructions=args.extra,
     ).validated()
     services = Services()
-    if services.ensure_sample_library():
+    if services.library.chunk_count() == 0 and services.ensure_sample_library():
         print("Đã nạp thư viện mẫu / sample library ingested.", file=sys.stderr)
     draft = services.drafter.draft(request, progress=_progress)
     write_docx(draft, args.out)
