@@ -15,7 +15,6 @@ import logging
 
 import numpy as np
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)
 _WORD = re.compile(r"[\wÀ-ỹ]+(?:_[\wÀ-ỹ]+)*|\d+(?:[/.\-]\d+)*(?:/[\wĐđ\-]+)?")
 _STOPWORDS = frozenset(
     "và của các là có được cho trong với những một này theo về để đã từ khi không thì tại do đến như trên"
@@ -71,6 +70,7 @@ class LexicalIndex:
             if self._built is None and self._tokens:
                 import bm25s
 
+                logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
                 ids = list(self._tokens)
                 retriever = bm25s.BM25()
                 retriever.index([self._tokens[chunk_id] or ["_"] for chunk_id in ids], show_progress=False)
