@@ -42,6 +42,7 @@ SECTION_TITLES = {
 }
 SECTION_ORDER = ("opening", "I", "II", "III")
 
+_THIN_SECTION_CHARS = 160  # below this a sub-section is padded with lines of the closest example plan
 _EXAMPLE_CHARS = 900  # ≈ 350 Qwen tokens of Vietnamese: the whole prompt stays under ~600 tokens
 _MAX_OUTPUT_TOKENS = 240  # 7 calls × 240 tokens at ~17 tok/s keeps a full draft under 5 minutes on 2 cores
 _MAX_BASES = 7
@@ -443,6 +444,12 @@ class PlanDrafter:
         if not items:
             items = clean_items(examples)[:3]
             warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, đã chép đoạn mẫu — cần biên tập lại.")
+        elif sum(len(item) for item in items) < _THIN_SECTION_CHARS:
+            seen = {frozenset(_words(item)) for item in items}
+            extra = [item for item in clean_items(examples) if frozenset(_words(item)) not in seen]
+            items += extra[:max(1, 3 - len(items))]
+            if extra:
+                warnings.append(f"Phần «{part_key}»: mô hình viết quá ngắn, đã bổ sung ý từ văn bản mẫu — cần biên tập.")
         return items, [_source(hit) for hit in hits], warnings
 
     def _examples(self, part: _Part, request: DraftRequest, instruction: str) -> list:

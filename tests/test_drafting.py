@@ -313,3 +313,12 @@ def test_draft_command_writes_docx_markdown_and_json(tmp_path, monkeypatch, caps
     assert "KT. CHỦ TỊCH" in payload["markdown"] and "PHÓ CHỦ TỊCH" in payload["markdown"]
     assert [line.split("]")[0] for line in captured.err.splitlines()] == ["[1/4", "[2/4", "[3/4", "[4/4"]
     assert cli.main(["draft", "--province", "Atlantis", "--period", "x", "--theme", "y", "--out", str(out)]) == 2
+
+
+def test_thin_model_output_is_padded_from_examples_with_a_warning(sample_library, settings):
+    terse = ScriptedChat(respond=lambda prompt: "- Khơi dậy tinh thần thi đua.")
+    draft = PlanDrafter(sample_library, terse, settings).draft(request())
+    purpose = draft.section("I").text.split("2. Yêu cầu")[0]
+    assert purpose.count("\n- ") >= 2
+    assert any("quá ngắn" in warning for warning in draft.warnings)
+    assert set(find_provinces(draft.markdown())) <= {"Lâm Đồng"}
