@@ -446,7 +446,8 @@ class PlanDrafter:
             warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, đã chép đoạn mẫu — cần biên tập lại.")
         elif sum(len(item) for item in items) < _THIN_SECTION_CHARS:
             seen = {frozenset(_words(item)) for item in items}
-            extra = [item for item in clean_items(examples) if frozenset(_words(item)) not in seen]
+            extra = [item for item in clean_items(examples)  # whole example lines only, not ones cut by the budget
+                     if frozenset(_words(item)) not in seen and re.search(r"[.;!?]$", item)]
             items += extra[:max(1, 3 - len(items))]
             if extra:
                 warnings.append(f"Phần «{part_key}»: mô hình viết quá ngắn, đã bổ sung ý từ văn bản mẫu — cần biên tập.")
