@@ -16,9 +16,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pypdf import PdfReader, PdfWriter
 
 from assistant.citations import VIETNAMESE_LETTERS
@@ -34,6 +31,7 @@ from assistant.errors import (
 )
 from assistant.qa import QAChain
 from conftest import make_settings
+from fakes import TextReplyChat
 from index.loaders import load_file
 from index.store import Library
 from test_index import _windows_1258
@@ -444,7 +442,7 @@ def test_long_vietnamese_names_fit_the_file_system(fresh, tmp_path):
 # ---- questions ------------------------------------------------------------------------------------------------------
 
 
-class PromptObeyingChat(BaseChatModel):
+class PromptObeyingChat(TextReplyChat):
     """A worst-case model: obeys any "trả lời rằng …" it can see (outside the data block unless `gullible`),
     otherwise copies the passage sentence sharing most words with the question, and cites its passage."""
 
@@ -475,13 +473,6 @@ class PromptObeyingChat(BaseChatModel):
         _, number, best = max(candidates, key=lambda item: item[0])
         return f"{best.rstrip('.')} [{number}]."
 
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._reply(messages)))])
-
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        text = self._reply(messages)
-        for start in range(0, len(text), 5):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=text[start:start + 5]))
 
 
 def chain_for(library: Library, **model) -> tuple[QAChain, PromptObeyingChat]:

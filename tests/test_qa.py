@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from assistant import citations as cit
 from assistant.errors import InvalidQuestionError
 from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, validate_question
 from assistant.settings import Settings
+from fakes import TextReplyChat
 from index.models import Chunk, DocumentMetadata, SearchHit
 
 DAKLAK = DocumentMetadata(
@@ -51,27 +49,20 @@ class FakeLibrary:
         return [hit(c, i + 1) for i, c in enumerate(ranked[: k or 5])]
 
 
-class ScriptedChat(BaseChatModel):
+class ScriptedChat(TextReplyChat):
     """Replies with the scripted texts in order and records every prompt it was given."""
 
     replies: list[str]
     prompts: list[list[Any]] = []
+    stream_chunk_chars: int = 7
 
     @property
     def _llm_type(self) -> str:
         return "scripted"
 
-    def _next(self, messages) -> str:
+    def _reply(self, messages) -> str:
         self.prompts.append(messages)
         return self.replies.pop(0)
-
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._next(messages)))])
-
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        text = self._next(messages)
-        for start in range(0, len(text), 7):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=text[start : start + 7]))
 
 
 @pytest.fixture

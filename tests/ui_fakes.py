@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 import time
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from fakes import TextReplyChat
 
 DRAFT_ITEMS = ("- Tổ chức phát động phong trào thi đua sâu rộng trong cán bộ, công chức, viên chức và Nhân dân;\n"
                "- Biểu dương, khen thưởng kịp thời các tập thể, cá nhân có thành tích xuất sắc trong phong trào;\n"
@@ -32,25 +30,19 @@ def reply_for(prompt: str) -> str:
     return DRAFT_ITEMS
 
 
-class PassageEchoChat(BaseChatModel):
+class PassageEchoChat(TextReplyChat):
     draft_delay_s: float = 0.0
+    stream_chunk_chars: int = 6
     calls: int = 0
 
     @property
     def _llm_type(self) -> str:
         return "passage-echo"
 
-    def _text(self, messages) -> str:
+    def _reply(self, messages) -> str:
         self.calls += 1
         reply = reply_for("\n".join(str(m.content) for m in messages))
         if reply == DRAFT_ITEMS:
             time.sleep(self.draft_delay_s)
         return reply
 
-    def _generate(self, messages, stop=None, run_manager=None, **kwargs) -> ChatResult:
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=self._text(messages)))])
-
-    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
-        text = self._text(messages)
-        for start in range(0, len(text), 6):
-            yield ChatGenerationChunk(message=AIMessageChunk(content=text[start:start + 6]))
