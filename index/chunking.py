@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.models import Chunk, LoadedDocument
+from index.models import Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 _LABEL_CHARS = 90
@@ -81,12 +81,8 @@ def _paragraphs(doc: LoadedDocument) -> list[_Paragraph]:
 
 def section_outline(text: str) -> list[str]:
     """Heading paths of a text in reading order (for tests, drafting and display)."""
-    doc = LoadedDocument(source="", pages=[])
-    from index.models import PageText
-
-    doc.pages = [PageText(text=text)]
     seen: list[str] = []
-    for paragraph in _paragraphs(doc):
+    for paragraph in _paragraphs(LoadedDocument(source="", pages=[PageText(text=text)])):
         if paragraph.is_heading and paragraph.section not in seen:
             seen.append(paragraph.section)
     return seen
