@@ -7,18 +7,9 @@ application decides what is cited and what is supported; these functions are pla
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-# Syllables that carry no claim: question words, function words, generic verbs of administrative prose.
-STOPWORDS = frozenset(
-    """
-    là gì nào của và các những được có không trong theo về cho với thì nếu khi bao nhiêu ai đâu sao thế như này đó
-    ấy kia một từ đến ra vào lần hay hoặc do bởi tại ở mấy gồm đã sẽ đang phải cần bị nên mà để việc người cũng
-    rằng thì vì vậy nhưng còn các trên dưới sau trước đây nêu ghi tên hãy cho biết nói rõ số ngày tháng năm
-    theo quy định văn bản tài liệu đoạn thông tin được nêu trả lời câu hỏi
-    """.split()
-)
+from core.vietnamese import DOC_NUMBER_RE, QUESTION_WORDS, VIETNAMESE_LETTERS, nfc
 
 # The common Vietnamese family names (well over 90% of people): "who" answers must name someone with one.
 SURNAMES = frozenset(
@@ -27,8 +18,6 @@ SURNAMES = frozenset(
     Kim Lò Hứa Hầu Văn Y""".split()
 )
 
-VIETNAMESE_LETTERS = set("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
-
 # Scripts a Vietnamese answer never needs: CJK, kana, hangul, Cyrillic, Thai, Arabic, Hebrew, Devanagari.
 _FOREIGN = re.compile(
     "[\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff"
@@ -36,7 +25,6 @@ _FOREIGN = re.compile(
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+")
-_DOC_NUMBER = re.compile(r"\b\d+(?:/\d{4})?/[A-ZĐ][A-ZĐa-z\-]*[A-ZĐ]\b")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MARKER = re.compile(
     r"\[\s*((?:(?:tài liệu|đoạn|nguồn|văn bản)\s*)?\d+(?:\s*[,;–-]\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+)*)\s*\]",
@@ -60,10 +48,6 @@ _INSTRUCTION = re.compile(
 )
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
 def words(text: str) -> list[str]:
     """Lower-case syllables (Vietnamese words are written syllable by syllable)."""
     return _WORD.findall(nfc(text).lower())
@@ -71,7 +55,7 @@ def words(text: str) -> list[str]:
 
 def key_terms(text: str) -> set[str]:
     """Syllables that carry content: not stopwords, not single letters."""
-    return {w for w in words(text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())}
+    return {w for w in words(text) if w not in QUESTION_WORDS and (len(w) > 1 or w.isdigit())}
 
 
 def numbers(text: str) -> set[str]:
@@ -81,12 +65,7 @@ def numbers(text: str) -> set[str]:
 
 def years(text: str) -> set[str]:
     """Years (19xx, 20xx) mentioned outside số ký hiệu: "năm 2025", "2024-2025"."""
-    return set(_YEAR.findall(_DOC_NUMBER.sub(" ", nfc(text))))
-
-
-def doc_numbers(text: str) -> list[str]:
-    """Số ký hiệu such as 0125/KH-UBND or 98/2023/NĐ-CP."""
-    return _DOC_NUMBER.findall(nfc(text))
+    return set(_YEAR.findall(DOC_NUMBER_RE.sub(" ", nfc(text))))
 
 
 def named_phrases(text: str) -> list[list[str]]:
@@ -101,7 +80,7 @@ def named_phrases(text: str) -> list[list[str]]:
         before = text[: match.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?:\n\"“(-"
         capital = token[0].isupper() and not token.isdigit()
-        if capital and not (sentence_start and token.lower() in STOPWORDS):
+        if capital and not (sentence_start and token.lower() in QUESTION_WORDS):
             current.append(token)
             continue
         if len(current) >= 2:

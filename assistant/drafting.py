@@ -17,18 +17,20 @@ from dataclasses import dataclass, field, replace
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.errors import DraftInputError
+from core.errors import DraftInputError
 from assistant.prompts import render_prompt
-from assistant.verification import (
-    PLACEHOLDER,
-    KnownFacts,
-    find_numbers,
+from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
+from core.vietnamese import (
+    CITY_PROVINCES,
+    DOC_TYPE_BY_SLUG,
+    find_doc_numbers,
+    find_provinces,
     number_key,
     province_phrase,
+    resolve_province,
     same_place,
-    verify_text,
+    short_date,
 )
-from index.metadata import CITY_PROVINCES, PROVINCES, canonical_spelling, find_provinces
 
 Progress = Callable[[str, int, int], None]
 
@@ -42,10 +44,7 @@ SECTION_TITLES = {
 }
 SECTION_ORDER = ("opening", "I", "II", "III")
 
-_THIN_SECTION_CHARS = 160  # below this a sub-section is padded with lines of the closest example plan
-_EXAMPLE_CHARS = 900  # ≈ 350 Qwen tokens of Vietnamese: the whole prompt stays under ~600 tokens
-_MAX_OUTPUT_TOKENS = 240  # 7 calls × 240 tokens at ~17 tok/s keeps a full draft under 5 minutes on 2 cores
-_MAX_BASES = 7
+# Input limits of the drafting form (characters per field, focus areas).
 _MAX_FIELD = {"province": 60, "period": 120, "theme": 500, "slogan": 200, "issuer": 200, "signer_title": 120,
               "signer_name": 80, "report_deadline": 60, "extra_instructions": 1000}
 _MAX_FOCUS = 6
@@ -53,12 +52,6 @@ _MAX_FOCUS = 6
 
 def _clean(value: str) -> str:
     return re.sub(r"\s+", " ", value or "").strip()
-
-
-def resolve_province(name: str) -> str:
-    """The PROVINCES spelling of `name` ("tỉnh Khánh Hoà", "TP. Hồ Chí Minh" accepted), or "" if unknown."""
-    bare = re.sub(r"^(?:tỉnh|thành phố|tp\.?)\s+", "", canonical_spelling(_clean(name)), flags=re.IGNORECASE)
-    return next((p for p in PROVINCES if canonical_spelling(p).casefold() == bare.casefold()), "")
 
 
 @dataclass
@@ -204,8 +197,8 @@ _LAW_RE = re.compile(r"Luật\s+(?P<name>[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){
                      r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
 _LOCAL_CODE = re.compile(r"UBND|HĐND|TU\b|BCĐ|UBBC|MTTQ")
-_KIND_BY_TYPE = {"ke-hoach": "Kế hoạch", "chi-thi": "Chỉ thị", "nghi-quyet": "Nghị quyết", "nghi-dinh": "Nghị định",
-                 "quyet-dinh": "Quyết định", "huong-dan": "Hướng dẫn", "thong-tu": "Thông tư", "luat": "Luật"}
+# Document types that can stand as a legal basis of a plan.
+_BASIS_TYPES = {"ke-hoach", "chi-thi", "nghi-quyet", "nghi-dinh", "quyet-dinh", "huong-dan", "thong-tu", "luat"}
 _NATIONAL_ISSUERS = re.compile(r"Chính phủ|Thủ tướng|Quốc hội|Bộ Chính trị|Trung ương|Bộ Nội vụ")
 _STOP = set("thi đua phong trào kế hoạch của và các năm tỉnh thành phố về trên địa bàn ubnd ủy ban nhân dân "
             "phát động lần thứ đảng với cho trong theo thực hiện tổ chức triển khai khen thưởng công tác nhiệm vụ "
@@ -246,11 +239,6 @@ class _Basis:
         self.own |= other.own
         if other.pref > self.pref:
             self.line, self.source, self.pref = other.line, other.source, other.pref
-
-
-def _short_date(iso: str) -> str:
-    parts = iso.split("-")
-    return f"{int(parts[2])}/{int(parts[1])}/{parts[0]}" if len(parts) == 3 and all(p.isdigit() for p in parts) else ""
 
 
 def _trim(text: str, limit: int) -> str:
@@ -433,7 +421,7 @@ class PlanDrafter:
         system = render_prompt("draft_system", self.settings.prompts_dir).strip()
         started = time.perf_counter()
         reply = self.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=prompt)],
-                                       max_tokens=_MAX_OUTPUT_TOKENS)
+                                       max_tokens=self.settings.draft_max_output_tokens)
         self._timings["llm_s"] += time.perf_counter() - started
         self._timings["llm_calls"] += 1
         usage = getattr(reply, "usage_metadata", None) or {}
@@ -444,7 +432,7 @@ class PlanDrafter:
         if not items:
             items = clean_items(examples)[:3]
             warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, đã chép đoạn mẫu — cần biên tập lại.")
-        elif sum(len(item) for item in items) < _THIN_SECTION_CHARS:
+        elif sum(len(item) for item in items) < self.settings.draft_thin_section_chars:
             seen = {frozenset(_words(item)) for item in items}
             extra = [item for item in clean_items(examples)  # whole example lines only, not ones cut by the budget
                      if frozenset(_words(item)) not in seen and re.search(r"[.;!?]$", item)]
@@ -465,7 +453,7 @@ class PlanDrafter:
             matching.sort(key=lambda h: (h.chunk.metadata.doc_type != "ke-hoach",
                                          not same_place(h.chunk.metadata.province or "-", request.province)))
             chosen += matching
-        budget, out = _EXAMPLE_CHARS, []
+        budget, out = self.settings.draft_example_chars, []
         for hit in chosen or hits[:2]:
             if budget <= 150:
                 break
@@ -481,7 +469,7 @@ class PlanDrafter:
         found: dict[str, _Basis] = {}
         for record in self.library.documents():
             meta = record.metadata
-            kind = _KIND_BY_TYPE.get(meta.doc_type)
+            kind = DOC_TYPE_BY_SLUG[meta.doc_type].name if meta.doc_type in _BASIS_TYPES else ""
             own = same_place(meta.province or "-", request.province)
             national = not meta.province and _NATIONAL_ISSUERS.search(meta.issuer or "")
             overlap = len(theme_words & _words(meta.title))
@@ -489,7 +477,7 @@ class PlanDrafter:
                 continue
             rest = re.sub(rf"^{kind}\s+(?:số\s+)?{re.escape(meta.doc_number)}\s*", "", meta.title)
             rest = re.sub(r"\s*\([^)]*\)", "", rest).strip()  # "(số)", curator's notes
-            date = _short_date(meta.date)
+            date = short_date(meta.date)
             line = " ".join(filter(None, [f"{kind} số {meta.doc_number}", f"ngày {date}" if date else "",
                                           f"của {meta.issuer}" if meta.issuer else "", rest]))
             source = {"source": record.source, "title": meta.title, "doc_number": meta.doc_number, "section": ""}
@@ -504,7 +492,7 @@ class PlanDrafter:
                     found[basis.key].merge(basis)
                 else:
                     found[basis.key] = basis
-        chosen = sorted(found.values(), key=lambda b: (-b.score, not b.own))[:_MAX_BASES]
+        chosen = sorted(found.values(), key=lambda b: (-b.score, not b.own))[:self.settings.draft_max_bases]
         chosen.sort(key=lambda b: (b.tier, -b.score))
         return [b.line for b in chosen], [b.source for b in chosen]
 
@@ -590,7 +578,7 @@ def _cited_bases(text: str, province: str, own_province: bool, theme_words: set[
         rest = re.sub(r"\s+(?:và|cùng)$", "", rest)
         rest = re.sub(r"(Tỉnh ủy|Thành ủy|HĐND tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)(?=\s+về|$)", rf"\1 {province}", rest)
         line = _trim(f"{kind} số {number} {rest}".strip(), 260)
-        if any(not same_place(p, province) for p in find_provinces(line)) or not find_numbers(line):
+        if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
             continue
         score = base + ("thi đua" in rest.casefold()) + (len(_words(rest) & theme_words) >= 2)
         out.append(_Basis(number_key(number), line, _tier(kind, number), score))

@@ -18,9 +18,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
-from assistant.errors import LLMServiceError, ModelUnavailableError
+from core.errors import LLMServiceError, ModelUnavailableError
 from assistant.model_files import llm_model_path
-from assistant.settings import Settings
+from core.settings import Settings
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
 _DONE = object()

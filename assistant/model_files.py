@@ -8,8 +8,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import ModelUnavailableError
-from assistant.settings import Settings
+from core.errors import ModelUnavailableError
+from core.settings import Settings
 
 
 @dataclass(frozen=True)

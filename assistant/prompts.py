@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from assistant.settings import get_settings
+from core.settings import get_settings
 
 
 @lru_cache(maxsize=64)

@@ -7,7 +7,6 @@ passages do not answer).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,25 +14,14 @@ from dataclasses import dataclass, field
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import citations as cit
-from assistant.errors import InvalidQuestionError
+from core.errors import InvalidQuestionError
 from assistant.prompts import load_prompt, render_prompt
-from assistant.settings import Settings
-from index.models import SearchHit
+from core.settings import Settings
+from core.models import SearchHit
+from core.vietnamese import LLM_CHARS_PER_TOKEN, doc_numbers, estimate_tokens, nfc
 
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
-CHARS_PER_TOKEN = 3.0  # Qwen2.5 tokenizer on the sample library: 3.0-3.7 chars/token; the low end keeps us in budget
-CLOSEST_ON_REFUSAL = 3
-MIN_COVERAGE = 0.5  # share of the question's key terms found in the best passage
-MIN_COVERAGE_ONE_RETRIEVER = 0.65  # stricter when dense and lexical retrieval agree on no passage in the top 3
-SUPPORT_THRESHOLD = 0.6
-FOREIGN_RETRY_SHARE = 0.1
-CONDENSE_MAX_TOKENS = 80
-HISTORY_TURNS = 4
 _ANAPHORA = {"đó", "này", "ấy", "kia", "trên", "nó", "họ", "vậy", "thế"}
-
-
-def estimate_tokens(text: str) -> int:
-    return math.ceil(len(text) / CHARS_PER_TOKEN)
 
 
 @dataclass
@@ -114,7 +102,7 @@ class Passage:
 
 
 def validate_question(question: str, settings: Settings) -> str:
-    text = cit.nfc(question or "").strip()
+    text = nfc(question or "").strip()
     if not text:
         raise InvalidQuestionError("Vui lòng nhập câu hỏi.", "The question is empty.")
     if len(text) > settings.max_question_chars:
@@ -127,7 +115,7 @@ def validate_question(question: str, settings: Settings) -> str:
     return text
 
 
-def assess_evidence(question: str, hits: Sequence[SearchHit], min_score: float = 0.0) -> Evidence:
+def assess_evidence(question: str, hits: Sequence[SearchHit], settings: Settings) -> Evidence:
     """Weak evidence means refusing without asking the model (which would otherwise guess).
 
     Rules, all general: a số ký hiệu or a proper name in the question must occur somewhere in the retrieved
@@ -138,12 +126,12 @@ def assess_evidence(question: str, hits: Sequence[SearchHit], min_score: float =
     """
     if not hits:
         return Evidence(False, "no passages")
-    if hits[0].score < min_score:
+    if hits[0].score < settings.min_evidence_score:
         return Evidence(False, "low score")
     passages = [Passage(i + 1, hit, "").haystack() for i, hit in enumerate(hits)]
     everything = "\n".join(passages)
     lowered = everything.lower()
-    for number in cit.doc_numbers(question):
+    for number in doc_numbers(question):
         if number.lower() not in lowered:
             return Evidence(False, f"document {number} not in the passages")
     names = cit.named_phrases(question)
@@ -159,7 +147,7 @@ def assess_evidence(question: str, hits: Sequence[SearchHit], min_score: float =
         return Evidence(True, "no key terms", 1.0)
     coverage = max(len(terms & cit.key_terms(text)) / len(terms) for text in passages)
     agree = any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3])
-    needed = MIN_COVERAGE if agree else MIN_COVERAGE_ONE_RETRIEVER
+    needed = settings.qa_min_coverage if agree else settings.qa_min_coverage_one_retriever
     if coverage < needed:
         return Evidence(False, f"key-term coverage {coverage:.2f} < {needed}", coverage)
     return Evidence(True, "", coverage)
@@ -220,7 +208,7 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int)
         room = share - estimate_tokens(header)
         if room < 25:
             break
-        body = excerpt(hit.chunk.text, question, int(room * CHARS_PER_TOKEN))
+        body = excerpt(hit.chunk.text, question, int(room * LLM_CHARS_PER_TOKEN))
         passages.append(Passage(index + 1, hit, header + _data(body)))
         remaining -= estimate_tokens(header + body)
     return passages
@@ -254,13 +242,13 @@ class QAChain:
         t0 = time.perf_counter()
         hits = self.library.search(standalone, k=self.settings.retrieval_k, mode="hybrid")
         timings["retrieval_s"] = _since(t0)
-        evidence = assess_evidence(standalone, hits, self.settings.min_evidence_score)
+        evidence = assess_evidence(standalone, hits, self.settings)
         base = {"question": question, "standalone_question": standalone}
         if not evidence.strong:
             yield QAEvent("token", REFUSAL)
             timings["ttft_s"] = _since(start)
             timings["total_s"] = timings["ttft_s"]
-            yield QAEvent("answer", answer=_refusal(hits, timings, reason=evidence.reason, **base))
+            yield QAEvent("answer", answer=_refusal(hits, timings, self.settings, reason=evidence.reason, **base))
             return
 
         passages = build_passages(hits, standalone, self._passage_budget(standalone))
@@ -281,7 +269,7 @@ class QAChain:
                 yield QAEvent("token", shown)
         timings.setdefault("ttft_s", _since(start))
 
-        if cit.foreign_share(raw) > FOREIGN_RETRY_SHARE or not cit.is_vietnamese(cit.clean_output(raw)):
+        if cit.foreign_share(raw) > self.settings.qa_foreign_retry_share or not cit.is_vietnamese(cit.clean_output(raw)):
             yield QAEvent("status", "Đang viết lại câu trả lời bằng tiếng Việt…")
             strict = [SystemMessage(messages[0].content + "\n" + load_prompt("qa_strict", self.settings.prompts_dir)),
                       messages[1]]
@@ -289,7 +277,7 @@ class QAChain:
             if cit.is_vietnamese(cit.clean_output(str(retry.content))):
                 raw = str(retry.content)
         timings["generation_s"] = _since(t1)
-        answer = finalize(raw, passages, hits, timings, **base)
+        answer = finalize(raw, passages, hits, timings, self.settings, **base)
         timings["total_s"] = _since(start)
         yield QAEvent("answer", answer=answer)
 
@@ -299,9 +287,9 @@ class QAChain:
         if _self_contained(question) or not user_turns:
             return question
         lines = [f"{'Cán bộ' if turn.get('role') == 'user' else 'Trợ lý'}: {_shorten(turn['content'], 300)}"
-                 for turn in list(history)[-HISTORY_TURNS:]]
+                 for turn in list(history)[-self.settings.qa_history_turns:]]
         prompt = render_prompt("qa_condense", self.settings.prompts_dir, history="\n".join(lines), question=question)
-        reply = self.chat_model.invoke([HumanMessage(prompt)], max_tokens=CONDENSE_MAX_TOKENS)
+        reply = self.chat_model.invoke([HumanMessage(prompt)], max_tokens=self.settings.qa_condense_max_tokens)
         rewritten = cit.clean_output(str(reply.content)).split("\n")[0].strip(" \"'“”")
         if 8 <= len(rewritten) <= self.settings.max_question_chars and cit.is_vietnamese(rewritten):
             return rewritten
@@ -323,7 +311,7 @@ class QAChain:
 
 def _self_contained(question: str) -> bool:
     words = cit.words(question)
-    names = cit.doc_numbers(question) or cit.named_phrases(question)
+    names = doc_numbers(question) or cit.named_phrases(question)
     return bool(names) and len(words) >= 6 and not _ANAPHORA.intersection(words)
 
 
@@ -331,18 +319,19 @@ def _since(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-def _refusal(hits: Sequence[SearchHit], timings: dict, *, reason: str, question: str, standalone_question: str,
-             unsupported: list[str] | None = None) -> Answer:
-    closest = [Citation.from_hit(i + 1, hit) for i, hit in enumerate(hits[:CLOSEST_ON_REFUSAL])]
+def _refusal(hits: Sequence[SearchHit], timings: dict, settings: Settings, *, reason: str, question: str,
+             standalone_question: str, unsupported: list[str] | None = None) -> Answer:
+    closest = [Citation.from_hit(i + 1, hit) for i, hit in enumerate(hits[:settings.qa_closest_on_refusal])]
     return Answer(REFUSAL, True, closest, list(hits), timings, question, standalone_question,
                   unsupported or [], reason)
 
 
-def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timings: dict, *, question: str,
-             standalone_question: str) -> Answer:
+def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timings: dict, settings: Settings, *,
+             question: str, standalone_question: str) -> Answer:
     """Turn the model's text into the answer shown: verified sentences, renumbered citations, or a refusal."""
     text = cit.clean_output(raw)
-    claims = cit.attribute(text, [p.haystack() for p in passages], standalone_question, SUPPORT_THRESHOLD)
+    claims = cit.attribute(text, [p.haystack() for p in passages], standalone_question,
+                          settings.qa_support_threshold)
     unsupported = [c.text for c in claims if not c.supported]
     kept = [c for c in claims if c.supported]
     facts = [c for c in kept if not c.meta]
@@ -352,7 +341,7 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     elif not facts:
         reason = "model says the passages do not answer" if any(c.meta for c in claims) else "no supported claim"
     if not facts:
-        return _refusal(hits, timings, reason=reason, question=question, standalone_question=standalone_question,
+        return _refusal(hits, timings, settings, reason=reason, question=question, standalone_question=standalone_question,
                         unsupported=unsupported)
 
     order: list[int] = []

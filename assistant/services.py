@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from functools import cached_property
 
-from assistant.settings import Settings, get_settings
+from core.settings import Settings, get_settings
 
 
 class Services:
@@ -61,3 +62,33 @@ class Services:
         results = self.library.ingest_paths([self.settings.sample_library], progress=progress)
         self.sample_marker.write_text("ok\n", encoding="utf-8")
         return results
+
+
+def make_embeddings(settings: Settings):
+    """The configured embedding model (for evaluation configurations that re-index)."""
+    from index.embeddings import make_embeddings as build
+
+    return build(settings)
+
+
+def safe_source_name(name: str) -> str:
+    """The library's name for an uploaded file (what staff see and cite)."""
+    from index.store import safe_source_name as safe
+
+    return safe(name)
+
+
+def document_texts(library) -> dict[str, str]:
+    """Each document's full text, re-read from the library's copy of its file by the same loader; a document whose
+    copy is gone is rebuilt from its chunks in reading order."""
+    from index.loaders import load_file
+
+    parts: dict[str, list] = defaultdict(list)
+    for chunk in library.iter_chunks():
+        parts[chunk.source].append((chunk.order, chunk.text))
+    texts = {}
+    for source, chunks in parts.items():
+        path = library.file_path(source)
+        texts[source] = (load_file(path, library.settings, source=source).text if path.is_file()
+                         else "\n\n".join(text for _, text in sorted(chunks)))
+    return texts

@@ -11,40 +11,25 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from index.metadata import CITY_PROVINCES, canonical_spelling, find_provinces
+from core.vietnamese import (
+    ADMIN_PREFIX,
+    DOC_NUMBER_RE,
+    FULL_DATE_RE,
+    canonical_spelling,
+    date_of,
+    find_dates,
+    find_doc_numbers,
+    find_provinces,
+    name_pattern_body,
+    number_key,
+    parse_iso,
+    province_phrase,
+    same_place,
+)
 
 PLACEHOLDER = "…"
 
-# Số ký hiệu: "123/KH-UBND", "46-CT/TW", "30/2020/NĐ-CP", "06/2022/QH15", "28/CT-TTg", "83/2025/NQ-HĐND".
-DOC_NUMBER_RE = re.compile(
-    r"(?<![\w/.-])(?P<num>\d{1,5})(?P<year>/\d{4})?(?P<code>[/-][A-ZĐ][A-Za-zĐđ0-9]*(?:[/-][A-ZĐ][A-Za-zĐđ0-9]*)*)"
-)
-DATE_RE = re.compile(
-    r"ngày\s+(?P<d1>\d{1,2})\s+tháng\s+(?P<m1>\d{1,2})\s+năm\s+(?P<y1>\d{4})"
-    r"|(?<![\d/])(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})(?![\d/])"
-)
 _YEAR_RE = re.compile(r"\bnăm\s+(\d{4})\b")
-_ADMIN_PREFIX = r"(?:(?P<prefix>tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.|TP)\s+)?"
-
-
-def number_key(number: str) -> str:
-    """Comparison key for a document number: case, "Đ"/"D" and leading zeros do not matter."""
-    key = unicodedata.normalize("NFC", number).casefold().replace("đ", "d").replace("–", "-")
-    return re.sub(r"^0+(?=\d)", "", key)
-
-
-def find_numbers(text: str) -> list[re.Match]:
-    """Document-number matches in `text` (codes need at least two letters, so "1-A" is not a number)."""
-    return [m for m in DOC_NUMBER_RE.finditer(text) if sum(ch.isalpha() for ch in m.group("code")) >= 2]
-
-
-def _date_tuple(match: re.Match) -> tuple[int, int, int]:
-    day, month, year = match.group("d1", "m1", "y1") if match.group("d1") else match.group("d2", "m2", "y2")
-    return int(day), int(month), int(year)
-
-
-def find_dates(text: str) -> list[tuple[re.Match, tuple[int, int, int]]]:
-    return [(m, _date_tuple(m)) for m in DATE_RE.finditer(text)]
 
 
 @dataclass
@@ -55,13 +40,12 @@ class KnownFacts:
     dates: set[tuple[int, int, int]] = field(default_factory=set)
 
     def add_text(self, text: str) -> None:
-        self.numbers.update(number_key(m.group(0)) for m in find_numbers(text))
+        self.numbers.update(number_key(m.group(0)) for m in find_doc_numbers(text))
         self.dates.update(date for _, date in find_dates(text))
 
     def add_iso_date(self, iso: str) -> None:
-        parts = iso.split("-")
-        if len(parts) == 3 and all(part.isdigit() for part in parts):
-            self.dates.add((int(parts[2]), int(parts[1]), int(parts[0])))
+        if parsed := parse_iso(iso):
+            self.dates.add(parsed)
 
     @classmethod
     def from_library(cls, library) -> KnownFacts:
@@ -93,25 +77,14 @@ def check_references(text: str, known: KnownFacts, label: str) -> tuple[str, lis
         return PLACEHOLDER + match.group("code")
 
     def date(match: re.Match) -> str:
-        if _date_tuple(match) in known.dates:
+        if date_of(match) in known.dates:
             return match.group(0)
         warnings.append(f"{label}: ngày «{match.group(0)}» không có trong thư viện, đã thay bằng «{PLACEHOLDER}».")
         return "ngày … tháng … năm …" if match.group("d1") else "…/…/…"
 
     text = DOC_NUMBER_RE.sub(number, text)
-    text = DATE_RE.sub(date, text)
+    text = FULL_DATE_RE.sub(date, text)
     return text, warnings
-
-
-def same_place(a: str, b: str) -> bool:
-    """"Huế" and "Thừa Thiên Huế" name the same place; otherwise names must match."""
-    a, b = canonical_spelling(a).casefold(), canonical_spelling(b).casefold()
-    return a == b or a.endswith(" " + b) or b.endswith(" " + a)
-
-
-def province_phrase(province: str) -> str:
-    """"tỉnh Lâm Đồng" or "thành phố Cần Thơ"."""
-    return f"{'thành phố' if province in CITY_PROVINCES else 'tỉnh'} {province}"
 
 
 def _styled(replacement: str, original: str) -> str:
@@ -132,8 +105,7 @@ def fix_provinces(text: str, province: str, label: str) -> tuple[str, list[str]]
     canonical = canonical_spelling(text)
     warnings: list[str] = []
     for name in foreign:
-        body = re.escape(name).replace(r"\ \-\ ", r"\s*[-–]\s*").replace(r"\ ", r"\s+")
-        pattern = re.compile(rf"(?<![\wÀ-ỹ]){_ADMIN_PREFIX}{body}(?![\wÀ-ỹ])")
+        pattern = re.compile(rf"(?<![\wÀ-ỹ]){ADMIN_PREFIX}{name_pattern_body(name)}(?![\wÀ-ỹ])")
         spans = [m for m in pattern.finditer(canonical) if name in find_provinces(m.group(0))]
         if not spans:
             warnings.append(f"{label}: có nhắc tên tỉnh khác «{name}», cần kiểm tra lại.")
@@ -165,4 +137,4 @@ def verify_text(text: str, known: KnownFacts, province: str, label: str,
 
 def unknown_numbers(texts: Iterable[str], known: KnownFacts) -> list[str]:
     """Document numbers in `texts` that the library does not contain (what an evaluation counts)."""
-    return [m.group(0) for text in texts for m in find_numbers(text) if number_key(m.group(0)) not in known.numbers]
+    return [m.group(0) for text in texts for m in find_doc_numbers(text) if number_key(m.group(0)) not in known.numbers]

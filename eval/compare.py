@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from assistant.errors import AssistantError
-from assistant.settings import ENV_PREFIX, PROJECT_ROOT, Settings
+from core.errors import AssistantError
+from core.settings import ENV_PREFIX, PROJECT_ROOT, Settings
 
 # Settings that change what is indexed: a configuration changing one gets its own index (same embedding cache).
 INDEX_FIELDS = {"chunk_tokens", "chunk_overlap_tokens", "embedding_backend", "embedding_model", "collection_prefix"}

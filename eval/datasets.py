@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 
 class DatasetError(AssistantError):

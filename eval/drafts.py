@@ -8,14 +8,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Callable
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
+from core.vietnamese import number_key
 from eval import metrics
 from eval.datasets import DraftTask
 
 
 def known_doc_numbers(library) -> set[str]:
     """Every document number the library holds: documents' số ký hiệu, titles and numbers cited in chunk texts."""
-    known = {metrics.doc_number_key(record.metadata.doc_number) for record in library.documents()
+    known = {number_key(record.metadata.doc_number) for record in library.documents()
              if record.metadata.doc_number}
     for chunk in library.iter_chunks():
         known.update(metrics.doc_numbers(chunk.text))
@@ -64,10 +65,10 @@ def generate(get_drafter: Callable[[], object], tasks: list[DraftTask], out_dir:
     return drafts
 
 
-def score_one(task: DraftTask, draft: dict, known_numbers: set[str], find_provinces) -> dict:
+def score_one(task: DraftTask, draft: dict, known_numbers: set[str]) -> dict:
     markdown = draft.get("markdown") or ""
     structure = metrics.structure_compliance(markdown)
-    foreign = metrics.other_provinces(markdown, task.province, find_provinces)
+    foreign = metrics.other_provinces(markdown, task.province)
     invented = metrics.unknown_doc_numbers(markdown, known_numbers)
     coverage = metrics.must_include_coverage(markdown, task.must_include)
     return {
@@ -80,11 +81,9 @@ def score_one(task: DraftTask, draft: dict, known_numbers: set[str], find_provin
     }
 
 
-def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[str], find_provinces=None) -> dict:
+def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[str]) -> dict:
     """Aggregates over tasks: structure compliance, province consistency, invented numbers, must-include coverage."""
-    if find_provinces is None:
-        from index.metadata import find_provinces
-    rows = [score_one(task, drafts[task.id], known_numbers, find_provinces) for task in tasks if task.id in drafts]
+    rows = [score_one(task, drafts[task.id], known_numbers) for task in tasks if task.id in drafts]
     summary = {
         "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
         "structure_compliance": metrics.mean(r["structure"]["score"] for r in rows),

@@ -9,27 +9,14 @@ from __future__ import annotations
 
 import re
 import statistics
-import unicodedata
 from pathlib import PurePath
 
-# Old-style tone placement at a syllable's end ("hoà", "uỷ") mapped to the modern style ("hòa", "ủy"); "hoạch",
-# "soát" (tone rightly on the vowel before a final consonant) are left alone.
-_TONE_STYLE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-               "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy"}
-_OLD_TONE = re.compile(r"(%s)(?!\w)" % "|".join(_TONE_STYLE))
-_WORD = re.compile(r"\w+", re.UNICODE)
-# Function syllables that carry no fact; ignored when measuring how much of a gold text a prediction contains.
-STOP_SYLLABLES = frozenset(
-    "và của các là có được cho với trong theo về để từ đến khi này đó những một thì mà do tại trên ra vào như "
-    "bị nào gì ở hoặc cũng đã sẽ đang thế".split()
-)
-
+from core import vietnamese as vn
 
 # --------------------------------------------------------------------------------------------- normalisation
 def normalize(text: str) -> str:
     """NFC, lowercase, one tone-placement style, punctuation to spaces, collapsed whitespace."""
-    text = _OLD_TONE.sub(lambda m: _TONE_STYLE[m[1]], unicodedata.normalize("NFC", text or "").lower())
-    return " ".join(_WORD.findall(text))
+    return " ".join(vn.syllables(text))
 
 
 def syllables(text: str) -> list[str]:
@@ -38,7 +25,7 @@ def syllables(text: str) -> list[str]:
 
 
 def content_syllables(text: str) -> list[str]:
-    return [s for s in syllables(text) if s not in STOP_SYLLABLES]
+    return [s for s in syllables(text) if s not in vn.FUNCTION_WORDS]
 
 
 def token_f1(prediction: str, gold: str) -> float:
@@ -63,33 +50,13 @@ def containment(gold: str, text: str) -> float:
 
 
 # --------------------------------------------------------------------------------------------- key facts
-_DATE_DMY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_DATE_MY = re.compile(r"tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
-_DATE_DM = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/|\d))", re.IGNORECASE)
-# Document numbers: 0125/KH-UBND, 86/2025/QĐ-UBND, 30/2020/NĐ-CP, 46-CT/TW, 7886/HD-BNV, 319-KH/TU, 06/2022/QH15.
-DOC_NUMBER = re.compile(
-    r"(?<![\w/])\d{1,5}[a-z]?(?:/\d{4})?(?:/|-)[A-ZĐ]{1,6}\d{0,3}(?:[-/][A-ZĐ][A-Za-zĐđ0-9]{0,9}){0,3}(?![\w/])"
-)
 _DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/])|(?<![\w/])(\d{1,2})/(\d{4})(?![\w/])")
 _NUMBER = re.compile(r"(?<![\w/.,])\d+(?:[.,]\d+)*(?![\w/])")
 
 
-def _canonical_dates(text: str) -> str:
-    text = _DATE_DMY.sub(lambda m: f"{m[1]}/{m[2]}/{m[3]}", text)
-    text = _DATE_MY.sub(lambda m: f"tháng {m[1]}/{m[2]}", text)
-    return _DATE_DM.sub(lambda m: f"{m[1]}/{m[2]}", text)
-
-
-def doc_number_key(number: str) -> str:
-    """Comparable form of a số ký hiệu: upper case, no leading zeros ("0125/KH-UBND" == "125/kh-ubnd")."""
-    number = unicodedata.normalize("NFC", number).upper().replace("Ð", "Đ")
-    return re.sub(r"^0+(?=\d)", "", number)
-
-
 def doc_numbers(text: str) -> list[str]:
     """Document numbers (số ký hiệu) written in `text`, in comparable form, in order of appearance."""
-    text = unicodedata.normalize("NFC", text or "")
-    return [doc_number_key(m.group(0)) for m in DOC_NUMBER.finditer(text)]
+    return [vn.number_key(number) for number in vn.doc_numbers(text)]
 
 
 def key_facts(text: str) -> set[str]:
@@ -97,11 +64,11 @@ def key_facts(text: str) -> set[str]:
 
     Facts are canonical strings: "doc:125/KH-UBND", "date:18/11/2025", "date:10/2025", "num:5", "num:85".
     """
-    text = _canonical_dates(unicodedata.normalize("NFC", text or ""))
+    text = vn.canonical_dates(text)
     facts: set[str] = set()
-    for match in DOC_NUMBER.finditer(text):
-        facts.add("doc:" + doc_number_key(match.group(0)))
-    text = DOC_NUMBER.sub(" ", text)
+    for match in vn.find_doc_numbers(text):
+        facts.add("doc:" + vn.number_key(match.group(0)))
+    text = vn.DOC_NUMBER_RE.sub(" ", text)
     for m in _DATE.finditer(text):
         if m[4]:
             facts.add(f"date:{int(m[4])}/{m[5]}")
@@ -244,7 +211,7 @@ def latency_summary(values: list[float | None]) -> dict:
 def _lines(markdown: str) -> list[str]:
     """Draft lines without Markdown decoration (#, **, _, >, table bars), NFC."""
     clean = []
-    for line in unicodedata.normalize("NFC", markdown or "").splitlines():
+    for line in vn.nfc(markdown).splitlines():
         line = re.sub(r"^[#>\s]+", "", line)
         line = re.sub(r"[*_`|]+", "", line).strip()
         if line:
@@ -291,16 +258,15 @@ def structure_compliance(markdown: str) -> dict:
             "missing": [name for name, ok in checks.items() if not ok], "checks": checks}
 
 
-def other_provinces(markdown: str, province: str, find_provinces) -> list[str]:
-    """Provinces named in the draft other than the target (must be empty). `find_provinces(text) -> list[str]`."""
-    target = normalize(province)
-    return [name for name in find_provinces(markdown or "") if normalize(name) != target]
+def other_provinces(markdown: str, province: str) -> list[str]:
+    """Provinces named in the draft other than the target (must be empty)."""
+    return [name for name in vn.find_provinces(markdown or "") if not vn.same_place(name, province)]
 
 
 def unknown_doc_numbers(markdown: str, known_numbers: set[str]) -> list[str]:
     """Document numbers in the draft that appear nowhere in the library (invented; must be empty).
 
-    `known_numbers` holds `doc_number_key` forms of every number found in the library's metadata and chunk texts.
+    `known_numbers` holds `core.vietnamese.number_key` forms of every number in the library's metadata and texts.
     """
     return list(dict.fromkeys(n for n in doc_numbers(markdown) if n not in known_numbers))
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 from eval import metrics
 from eval.datasets import QAItem
 

@@ -12,6 +12,7 @@ import uuid
 from collections import defaultdict
 from typing import Callable, Iterable
 
+from assistant.services import document_texts
 from eval import metrics
 from eval.datasets import QAItem
 
@@ -28,22 +29,6 @@ def library_searcher(library, mode: str) -> Searcher:
         return [(hit.chunk.source, hit.chunk.text) for hit in library.search(question, k=k, mode=mode)]
 
     return search
-
-
-def library_texts(library) -> dict[str, str]:
-    """Each document's full text, re-read from the library's copy of its file by the same loader; a document whose
-    copy is gone is rebuilt from its chunks in reading order."""
-    from index.loaders import load_file
-
-    parts: dict[str, list] = defaultdict(list)
-    for chunk in library.iter_chunks():
-        parts[chunk.source].append((chunk.order, chunk.text))
-    texts = {}
-    for source, chunks in parts.items():
-        path = library.file_path(source)
-        texts[source] = (load_file(path, library.settings, source=source).text if path.is_file()
-                         else "\n\n".join(text for _, text in sorted(chunks)))
-    return texts
 
 
 class NaiveBaseline:
@@ -124,7 +109,7 @@ def build_searchers(library, embeddings_factory: Callable[[], object], systems: 
         if name in LIBRARY_MODES:
             searchers[name] = library_searcher(library, name)
         elif name == NAIVE:
-            baseline = NaiveBaseline(library_texts(library), embeddings_factory(), progress=progress)
+            baseline = NaiveBaseline(document_texts(library), embeddings_factory(), progress=progress)
             searchers[name], to_close = baseline.search, [*to_close, baseline]
     return searchers, to_close
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from assistant.settings import Settings
+from core.settings import Settings
 from eval import compare, drafts, judge, qa, retrieval
 from eval.datasets import DraftTask, QAItem
 
@@ -31,7 +31,7 @@ def default_services(settings: Settings, chat_model=None):
 
 def _embeddings_factory(settings: Settings):
     def build():
-        from index.embeddings import make_embeddings
+        from assistant.services import make_embeddings
 
         return make_embeddings(settings)
 

@@ -10,7 +10,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from index.models import Chunk, LoadedDocument, PageText
+from core import vietnamese as vn
+from core.models import Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 _LABEL_CHARS = 90
@@ -30,8 +31,8 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ỹ0-9\-–•(“\"])")
 
 
 def estimate_tokens(text: str) -> int:
-    """A tokenizer-free estimate for multilingual subword models on Vietnamese (~3.2 characters per token)."""
-    return max(1, round(len(text) / 3.2))
+    """Embedding-model tokens of `text` (multilingual subwords on Vietnamese)."""
+    return vn.estimate_tokens(text, vn.EMBEDDING_CHARS_PER_TOKEN)
 
 
 def heading_level(line: str) -> int | None:

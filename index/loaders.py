@@ -11,7 +11,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from assistant.errors import (
+from core.errors import (
     CorruptFileError,
     EmptyFileError,
     EncryptedFileError,
@@ -19,9 +19,9 @@ from assistant.errors import (
     NoTextLayerError,
     UnsupportedFileError,
 )
-from assistant.settings import Settings
+from core.settings import Settings
 from index.metadata import extract_metadata
-from index.models import LoadedDocument, PageText
+from core.models import LoadedDocument, PageText
 from index.text import drop_repeated_lines, normalize_text
 
 SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".txt", ".md"}

@@ -24,20 +24,21 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-from assistant.errors import (
+from core.errors import (
     AssistantError,
     CorruptFileError,
     DocumentError,
     DocumentNotFoundError,
     IndexUnavailableError,
 )
-from assistant.settings import Settings
+from core.settings import Settings
 from index.chunking import chunk_document
 from index.embeddings import make_embeddings
 from index.lexical import LexicalIndex, segment
 from index.loaders import SUPPORTED_EXTENSIONS, load_file
-from index.metadata import DOC_NUMBER, province_key, read_sidecar
-from index.models import Chunk, DocumentMetadata, DocumentRecord, IngestResult, SearchHit
+from index.metadata import read_sidecar
+from core.vietnamese import doc_numbers, number_key, province_key
+from core.models import Chunk, DocumentMetadata, DocumentRecord, IngestResult, SearchHit
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, IngestResult], None]
@@ -442,11 +443,11 @@ class Library:
 
     def _named_documents(self, query: str, where: dict | None) -> list[tuple[str, float, str, dict]]:
         """Dense candidates from the documents whose số ký hiệu the question names ("Nghị quyết 394/NQ-CP ...")."""
-        numbers = {number.upper() for number in DOC_NUMBER.findall(query)}
+        numbers = {number_key(number) for number in doc_numbers(query)}
         if not numbers:
             return []
         named = [record.metadata.doc_number for record in self.documents()
-                 if record.metadata.doc_number and record.metadata.doc_number.upper() in numbers]
+                 if record.metadata.doc_number and number_key(record.metadata.doc_number) in numbers]
         if not named:
             return []
         clause = {"doc_number": {"$in": named}}

@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from langchain_core.embeddings import Embeddings  # noqa: E402
 
-from assistant.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 from index.store import Library  # noqa: E402
 
 QUERIES = [

@@ -10,7 +10,7 @@ import sqlite3
 
 import numpy as np
 
-from assistant.settings import Settings
+from core.settings import Settings
 from index.chunking import chunk_document
 from index.embeddings import make_embeddings
 from index.loaders import SUPPORTED_EXTENSIONS, load_file

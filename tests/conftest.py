@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.settings import PROJECT_ROOT, Settings
+from core.settings import PROJECT_ROOT, Settings
 
 TEST_EMBEDDING_CACHE = PROJECT_ROOT / ".cache" / "test-embeddings.sqlite"
 DATA = Path(__file__).parent / "data"

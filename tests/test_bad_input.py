@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from assistant.citations import VIETNAMESE_LETTERS
-from assistant.errors import (
+from core.vietnamese import VIETNAMESE_LETTERS
+from core.errors import (
     CorruptFileError,
     DocumentError,
     EmptyFileError,
@@ -222,8 +222,8 @@ def test_forged_zip_bomb_is_refused_without_inflating_it(tmp_path, data_dir):
     child = (  # VmHWM is the process's own peak (ru_maxrss would carry over the parent's peak across exec)
         "import re, sys\n"
         "from pathlib import Path\n"
-        "from assistant.errors import CorruptFileError\n"
-        "from assistant.settings import Settings\n"
+        "from core.errors import CorruptFileError\n"
+        "from core.settings import Settings\n"
         "from index.loaders import load_file\n"
         "import docx, lxml.etree\n"
         "peak = lambda: int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"

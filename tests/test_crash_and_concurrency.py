@@ -36,7 +36,7 @@ SAMPLE_FILES = [  # small documents of the bundled library (their passage vector
 _INGEST_CHILD = """
 import sys, time
 from pathlib import Path
-from assistant.settings import Settings
+from core.settings import Settings
 from index.store import Library
 
 home, folder, mode, cache = sys.argv[1:5]

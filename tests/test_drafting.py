@@ -16,12 +16,12 @@ from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
 from assistant.drafting import Draft, DraftRequest, PlanDrafter, clean_items, parse_revision, summary_line
-from assistant.errors import DraftInputError
-from assistant.settings import Settings
+from core.errors import DraftInputError
+from core.settings import Settings
 from assistant.verification import KnownFacts, check_references, fix_provinces, unknown_numbers
 from index.chunking import chunk_document
-from index.metadata import find_provinces
-from index.models import DocumentMetadata, DocumentRecord, LoadedDocument, PageText, SearchHit
+from core.vietnamese import find_provinces
+from core.models import DocumentMetadata, DocumentRecord, LoadedDocument, PageText, SearchHit
 
 EXAMPLE_PLAN = """ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK
 Số: 0124/KH-UBND
@@ -295,8 +295,8 @@ def test_real_model_drafts_a_plan(sample_library, settings):
 def test_draft_command_writes_docx_markdown_and_json(tmp_path, monkeypatch, capsys):
     import json
 
-    from assistant import cli
-    from assistant.commands import draft as draft_command
+    from cli import main as cli
+    from cli.commands import draft as draft_command
     from assistant.services import Services
 
     services = Services(Settings(home=tmp_path), chat_model=ScriptedChat(respond=planted_reply), library=FakeLibrary())

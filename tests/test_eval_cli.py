@@ -13,11 +13,10 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from assistant import cli
+from cli import main as cli
 from assistant.services import Services
-from assistant.settings import get_settings
+from core.settings import get_settings
 from eval import compare, metrics, report, retrieval, suite
-from eval.datasets import QAItem
 
 
 class FixedChat(BaseChatModel):

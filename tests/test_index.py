@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import json
-import shutil
 import unicodedata
 from pathlib import Path
 
 import docx
 import pytest
 
-from assistant.errors import (CorruptFileError, DocumentNotFoundError, EmptyFileError, FileTooLargeError,
+from core.errors import (CorruptFileError, DocumentNotFoundError, EmptyFileError, FileTooLargeError,
                               UnsupportedFileError)
 from index.chunking import chunk_document, section_outline
 from index.loaders import decode_text, load_file
-from index.metadata import extract_metadata, find_provinces, read_sidecar
+from core.vietnamese import find_provinces
+from index.metadata import extract_metadata, read_sidecar
 from index.store import Library, safe_source_name
 from index.text import normalize_text
 
@@ -87,7 +87,7 @@ def test_find_provinces_handles_spelling_and_people():
 
 
 def test_canonical_spelling_moves_tones_only_in_open_syllables():
-    from index.metadata import canonical_spelling
+    from core.vietnamese import canonical_spelling
 
     assert canonical_spelling("Kế hoạch tỉnh Thanh Hoá, hoà nhập") == "Kế hoạch tỉnh Thanh Hóa, hòa nhập"
 
@@ -276,7 +276,8 @@ def test_sentence_transformers_backend_offline(settings, tmp_path):
 
 
 def test_cli_search_json(sample_settings, sample_library, monkeypatch, capsys):
-    from assistant import cli, services
+    from assistant import services
+    from cli import main as cli
 
     monkeypatch.setattr(services, "get_settings", lambda: sample_settings)
     assert cli.main(["search", "Hồ sơ đề nghị khen thưởng nộp qua phần mềm nào", "-k", "3", "--json"]) == 0
@@ -286,7 +287,8 @@ def test_cli_search_json(sample_settings, sample_library, monkeypatch, capsys):
 
 
 def test_cli_ingest_reports_each_file(settings, tmp_path, monkeypatch, capsys):
-    from assistant import cli, services
+    from assistant import services
+    from cli import main as cli
 
     monkeypatch.setattr(services, "get_settings", lambda: settings)
     good = _small_doc(tmp_path, "tot.txt", "Thi đua bảo vệ môi trường.")

@@ -12,11 +12,11 @@ import threading
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.citations import VIETNAMESE_LETTERS as VIETNAMESE
-from assistant.errors import LLMServiceError, ModelUnavailableError
+from core.vietnamese import VIETNAMESE_LETTERS as VIETNAMESE
+from core.errors import LLMServiceError, ModelUnavailableError
 from assistant.llm import LlamaCppChatModel, make_chat_model
 from assistant.model_files import llm_model_path
-from assistant.settings import Settings
+from core.settings import Settings
 
 MESSAGES = [SystemMessage("Chỉ trả lời bằng tiếng Việt, thật ngắn."), HumanMessage("Thủ đô của Việt Nam là thành phố nào?")]
 

@@ -7,11 +7,11 @@ from typing import Any
 import pytest
 
 from assistant import citations as cit
-from assistant.errors import InvalidQuestionError
+from core.errors import InvalidQuestionError
 from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, validate_question
-from assistant.settings import Settings
+from core.settings import Settings
 from fakes import TextReplyChat
-from index.models import Chunk, DocumentMetadata, SearchHit
+from core.models import Chunk, DocumentMetadata, SearchHit
 
 DAKLAK = DocumentMetadata(
     title="Kế hoạch phát động phong trào thi đua thực hiện thành công cuộc bầu cử đại biểu Quốc hội khóa XVI",
@@ -138,11 +138,11 @@ def test_refuses_when_document_number_is_absent(qa_settings):
     assert answer.refused and model.prompts == []
 
 
-def test_refuses_when_key_terms_are_missing():
+def test_refuses_when_key_terms_are_missing(qa_settings):
     hits = [hit(c, i + 1) for i, c in enumerate(CHUNKS)]
-    weak = assess_evidence("Mức tiền thưởng kèm theo danh hiệu chiến sĩ thi đua cơ sở là bao nhiêu?", hits)
+    weak = assess_evidence("Mức tiền thưởng kèm theo danh hiệu chiến sĩ thi đua cơ sở là bao nhiêu?", hits, qa_settings)
     assert not weak.strong and weak.coverage < 0.5
-    strong = assess_evidence("Sở Nội vụ có phải cơ quan thường trực của Hội đồng Thi đua - Khen thưởng tỉnh?", hits)
+    strong = assess_evidence("Sở Nội vụ có phải cơ quan thường trực của Hội đồng Thi đua - Khen thưởng tỉnh?", hits, qa_settings)
     assert strong.strong
 
 
@@ -294,8 +294,8 @@ def test_ask_command_streams_then_lists_sources_and_prints_json(qa_settings, mon
     import json
     from types import SimpleNamespace
 
-    from assistant import cli
-    from assistant.commands import ask
+    from cli import main as cli
+    from cli.commands import ask
 
     def services(settings):
         assert settings.retrieval_k == 2  # -k reaches the chain

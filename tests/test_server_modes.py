@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from assistant.citations import VIETNAMESE_LETTERS
-from assistant.errors import IndexUnavailableError
+from core.vietnamese import VIETNAMESE_LETTERS
+from core.errors import IndexUnavailableError
 from assistant.llm import LlamaCppChatModel, make_chat_model
 from assistant.qa import QAChain
 from conftest import TEST_EMBEDDING_CACHE, make_settings

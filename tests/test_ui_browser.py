@@ -16,7 +16,7 @@ import docx
 import pytest
 
 from assistant.services import Services
-from assistant.settings import PROJECT_ROOT
+from core.settings import PROJECT_ROOT
 from conftest import make_settings
 from index.store import Library
 from ui.app import build_app, launch_options

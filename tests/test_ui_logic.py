@@ -7,7 +7,7 @@ from __future__ import annotations
 import docx
 import pytest
 
-from assistant.errors import AssistantError, DocumentNotFoundError, DraftInputError, IndexUnavailableError
+from core.errors import AssistantError, DocumentNotFoundError, DraftInputError, IndexUnavailableError
 from assistant.qa import REFUSAL
 from assistant.services import Services
 from index.store import Library

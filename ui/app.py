@@ -11,8 +11,8 @@ from functools import partial
 
 import gradio as gr
 
-from assistant.errors import AssistantError
-from index.metadata import PROVINCES
+from core.errors import AssistantError
+from core.vietnamese import PROVINCES
 from ui import handlers as h
 from ui.startup import Startup
 

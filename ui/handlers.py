@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.errors import AssistantError, DraftInputError
-from index.models import IngestResult
+from core.errors import AssistantError, DraftInputError
+from core.models import IngestResult
 
 DOC_TYPES = {
     "ke-hoach": "Kế hoạch", "chi-thi": "Chỉ thị", "cong-van": "Công văn", "quyet-dinh": "Quyết định",
@@ -129,7 +129,7 @@ def filter_choices(services) -> tuple[list[str], list[str], list[str]]:
 
 def upload(services, paths: list) -> Iterator[tuple[list[list], str]]:
     """Ingests uploaded files one by one under their original names; yields (per-file results, progress line)."""
-    from index.store import safe_source_name
+    from assistant.services import safe_source_name
 
     paths = [Path(getattr(p, "name", p)) for p in paths or []]
     if not paths:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from assistant.errors import AssistantError
+from core.errors import AssistantError
 
 log = logging.getLogger(__name__)
 

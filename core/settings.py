@@ -107,9 +107,30 @@ class Settings(BaseSettings):
     llm_timeout_s: float = 300.0
 
     # Q&A
-    prompt_token_budget: int = 650  # prompt tokens cost ~1/60 s each on 2 CPU cores: ≈ 10 s to the first token
+    prompt_token_budget: int = Field(
+        default=650, description="Prompt tokens per answer; ~1/60 s each on 2 CPU cores, so ≈ 10 s to the first token.")
     max_question_chars: int = 2000
-    min_evidence_score: float = 0.0
+    min_evidence_score: float = Field(default=0.0, description="Fused score below which retrieval counts as empty.")
+    qa_min_coverage: float = Field(
+        default=0.5, description="Share of the question's key terms the best passage must hold, else refuse.")
+    qa_min_coverage_one_retriever: float = Field(
+        default=0.65, description="The same share when dense and lexical retrieval agree on no top-3 passage.")
+    qa_support_threshold: float = Field(
+        default=0.6, description="Share of an answer sentence's new terms a cited passage must hold to support it.")
+    qa_closest_on_refusal: int = Field(default=3, description="Closest passages shown with a refusal.")
+    qa_foreign_retry_share: float = Field(
+        default=0.1, description="Share of non-Vietnamese letters in an answer that triggers one strict retry.")
+    qa_condense_max_tokens: int = Field(default=80, description="Output budget for rewriting a follow-up question.")
+    qa_history_turns: int = Field(default=4, description="Conversation turns shown when condensing a follow-up.")
+
+    # Drafting
+    draft_thin_section_chars: int = Field(
+        default=160, description="Below this a generated sub-section is padded with lines of the closest example.")
+    draft_example_chars: int = Field(
+        default=900, description="Example text per drafting prompt (≈ 350 tokens: the prompt stays under ~600).")
+    draft_max_output_tokens: int = Field(
+        default=240, description="Output budget per drafting call (7 calls at ~17 tok/s: under 5 minutes a draft).")
+    draft_max_bases: int = Field(default=7, description="Legal bases ('Căn cứ ...') listed at most.")
 
     # Web app
     host: str = "127.0.0.1"

@@ -3,10 +3,10 @@ LLM) is prepared in the background while the page shows its progress."""
 
 from __future__ import annotations
 
-from assistant.cli import print_json
-from assistant.errors import AssistantError
+from cli.main import print_json
+from core.errors import AssistantError
 from assistant.services import Services
-from assistant.settings import get_settings
+from core.settings import get_settings
 
 
 def register(subparsers) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from assistant.cli import print_json
+from cli.main import print_json
 from assistant.services import Services
-from assistant.settings import get_settings
+from core.settings import get_settings
 
 
 def register(subparsers) -> None:

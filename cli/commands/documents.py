@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.cli import print_json
+from cli.main import print_json
 from assistant.services import Services
 
 

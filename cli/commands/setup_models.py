@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.model_files import assemble_model, llm_model_path
-from assistant.settings import get_settings
+from core.settings import get_settings
 
 
 def register(subparsers) -> None:

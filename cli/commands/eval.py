@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from assistant.cli import print_json
-from assistant.errors import AssistantError
-from assistant.settings import get_settings
+from cli.main import print_json
+from core.errors import AssistantError
+from core.settings import get_settings
 
 
 def _ks(text: str) -> list[int]:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.cli import print_json
-from assistant.errors import InvalidQuestionError
+from cli.main import print_json
+from core.errors import InvalidQuestionError
 from assistant.services import Services
 
 

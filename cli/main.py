@@ -1,4 +1,4 @@
-"""`plan-assistant` command line: each subcommand lives in `assistant/commands/<name>.py` with `register()`."""
+"""`plan-assistant` command line: each subcommand lives in `cli/commands/<name>.py` with `register()`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import logging
 import pkgutil
 import sys
 
-from assistant import commands
-from assistant.errors import AssistantError
+from cli import commands
+from core.errors import AssistantError
 
 
 def build_parser() -> argparse.ArgumentParser:

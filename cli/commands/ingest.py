@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from assistant.cli import print_json
+from cli.main import print_json
 from assistant.services import Services
 
 _STATUS_VI = {"added": "đã thêm", "updated": "đã cập nhật", "unchanged": "không đổi", "error": "LỖI"}

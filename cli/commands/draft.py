@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from assistant.cli import print_json
+from cli.main import print_json
 from assistant.docx_writer import write_docx
 from assistant.drafting import DraftRequest
 from assistant.services import Services

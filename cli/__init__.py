@@ -1,0 +1,1 @@
+"""Command line: `plan-assistant <command>`; one module per subcommand in `cli/commands/`."""

@@ -1,0 +1,282 @@
+"""The one copy of each Vietnamese text rule: spelling normalisation, số ký hiệu, dates, document types, provinces,
+function words and token estimates. Every other module imports these; none keeps its own variant.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+# ------------------------------------------------------------------------------------------------ spelling
+# Old-style tone placement in open syllables ("Hoà", "Thanh Hoá", "Thuỵ") mapped to the modern style; a closed
+# syllable ("hoạch", "khoán") keeps its tone on the main vowel in both styles and is left alone.
+_TONE_STYLE = {"oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa", "uỳ": "ùy", "uý": "úy", "uỷ": "ủy",
+               "uỹ": "ũy", "uỵ": "ụy"}
+_OPEN_SYLLABLE_TONE = re.compile("(" + "|".join(_TONE_STYLE) + r")(?![a-zà-ỹđ])", re.IGNORECASE)
+_SPELLING_VARIANTS = {"Đăk": "Đắk", "Lăk": "Lắk", "Đắc": "Đắk"}
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+VIETNAMESE_LETTERS = frozenset("àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "")
+
+
+def _modern_tone(match: re.Match) -> str:
+    old = match.group(1)
+    new = _TONE_STYLE[old.lower()]
+    return "".join(n.upper() if o.isupper() else n for o, n in zip(old, new))
+
+
+def canonical_spelling(text: str) -> str:
+    """NFC with one tone-placement style, so "Khánh Hoà" and "Khánh Hòa" compare equal (lengths are kept)."""
+    text = _OPEN_SYLLABLE_TONE.sub(_modern_tone, nfc(text))
+    for old, new in _SPELLING_VARIANTS.items():
+        text = text.replace(old, new)
+    return text
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-case syllables in one spelling style (Vietnamese words are written syllable by syllable)."""
+    return _WORD.findall(canonical_spelling(text).lower())
+
+
+# ------------------------------------------------------------------------------------------------ function words
+# Syllables that carry no fact in any context: BM25 drops them, scorers ignore them.
+FUNCTION_WORDS = frozenset(
+    "và của các là có được cho trong với những một này theo về để đã từ khi không thì tại do đến như trên"
+    " bị nào gì ai sao".split()
+)
+# Beyond those, words of a question or of administrative prose that say nothing about which fact is meant.
+QUESTION_WORDS = FUNCTION_WORDS | frozenset(
+    """
+    bao nhiêu đâu thế đó ấy kia ra vào lần hay hoặc bởi ở mấy gồm sẽ đang phải cần nên mà việc người cũng
+    rằng vì vậy nếu nhưng còn dưới sau trước đây nêu ghi tên hãy biết nói rõ số ngày tháng năm
+    quy định văn bản tài liệu đoạn thông tin trả lời câu hỏi
+    """.split()
+)
+
+
+def content_words(text: str) -> set[str]:
+    """Syllables that carry content: not question/function words, not single letters."""
+    return {w for w in syllables(text) if w not in QUESTION_WORDS and (len(w) > 1 or w.isdigit())}
+
+
+# ------------------------------------------------------------------------------------------------ tokens
+LLM_CHARS_PER_TOKEN = 3.0  # Qwen2.5 tokenizer on the sample library: 3.0-3.7; the low end keeps prompts in budget
+EMBEDDING_CHARS_PER_TOKEN = 3.2  # multilingual-e5 subwords on Vietnamese
+
+
+def estimate_tokens(text: str, chars_per_token: float = LLM_CHARS_PER_TOKEN) -> int:
+    """A tokenizer-free token count (never below 1)."""
+    return max(1, round(len(text) / chars_per_token))
+
+
+# ------------------------------------------------------------------------------------------------ document types
+@dataclass(frozen=True)
+class DocType:
+    slug: str  # ke-hoach
+    code: str  # KH (Phụ lục III of Nghị định 30/2020); "" for công văn, which has none
+    name: str  # Kế hoạch
+
+
+DOC_TYPES = (
+    DocType("ke-hoach", "KH", "Kế hoạch"), DocType("chi-thi", "CT", "Chỉ thị"),
+    DocType("quyet-dinh", "QĐ", "Quyết định"), DocType("nghi-dinh", "NĐ", "Nghị định"),
+    DocType("nghi-quyet", "NQ", "Nghị quyết"), DocType("thong-bao", "TB", "Thông báo"),
+    DocType("huong-dan", "HD", "Hướng dẫn"), DocType("thong-tu", "TT", "Thông tư"),
+    DocType("bao-cao", "BC", "Báo cáo"), DocType("to-trinh", "TTr", "Tờ trình"),
+    DocType("ket-luan", "KL", "Kết luận"), DocType("quy-dinh", "QyĐ", "Quy định"),
+    DocType("cong-van", "", "Công văn"), DocType("luat", "", "Luật"),
+)
+DOC_TYPE_BY_SLUG = {t.slug: t for t in DOC_TYPES}
+DOC_TYPE_BY_CODE = {t.code: t for t in DOC_TYPES if t.code}
+DOC_TYPE_BY_CAPS = {t.name.upper(): t for t in DOC_TYPES}
+DOC_TYPE_NAMES = tuple(t.name for t in DOC_TYPES)
+
+
+# ------------------------------------------------------------------------------------------------ số ký hiệu
+# "0125/KH-UBND", "30/2020/NĐ-CP", "06/2022/QH15", "41-CT/TW", "28/CT-TTg", "85/UBND-NVK", "83/2025/NQ-HĐND".
+DOC_NUMBER_RE = re.compile(
+    r"(?<![\w/.-])(?P<num>\d{1,5}[a-z]?)(?P<year>/\d{4})?"
+    r"(?P<code>[/-][A-ZĐ][A-Za-zĐđ0-9]*(?:[/-][A-ZĐ][A-Za-zĐđ0-9]*)*)(?![\w/])"
+)
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    """A parsed số ký hiệu: `type_code` is "" when the code has none (công văn, laws)."""
+
+    text: str
+    number: int
+    year: int | None
+    type_code: str
+    issuer_code: str
+
+    @property
+    def key(self) -> str:
+        return number_key(self.text)
+
+
+def _is_doc_number(match: re.Match) -> bool:
+    return sum(ch.isalpha() for ch in match.group("code")) >= 2
+
+
+def find_doc_numbers(text: str) -> list[re.Match]:
+    """Số ký hiệu matches in `text` (codes need at least two letters, so "1-A" is not one)."""
+    return [m for m in DOC_NUMBER_RE.finditer(nfc(text)) if _is_doc_number(m)]
+
+
+def doc_numbers(text: str) -> list[str]:
+    return [m.group(0) for m in find_doc_numbers(text)]
+
+
+def is_doc_number(text: str) -> bool:
+    match = DOC_NUMBER_RE.fullmatch(nfc(text).strip())
+    return bool(match) and _is_doc_number(match)
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """Number, year, type code and issuer code of a số ký hiệu, or None when `text` is not one."""
+    text = nfc(text).strip()
+    match = DOC_NUMBER_RE.fullmatch(text)
+    if not match or not _is_doc_number(match):
+        return None
+    parts = [part for part in re.split(r"[/-]", match.group("code")) if part]
+    type_code = parts[0] if parts[0] in DOC_TYPE_BY_CODE else ""
+    issuer = "-".join(parts[1:] if type_code else parts)
+    year = int(match.group("year")[1:]) if match.group("year") else None
+    return DocNumber(text, int(re.sub(r"\D", "", match.group("num"))), year, type_code, issuer)
+
+
+def number_key(number: str) -> str:
+    """Comparison key for a số ký hiệu: case, "Đ"/"D", dashes and leading zeros do not matter."""
+    key = nfc(number).strip().upper().replace("Đ", "D").replace("–", "-")
+    return re.sub(r"^0+(?=\d)", "", key)
+
+
+# ------------------------------------------------------------------------------------------------ dates
+FULL_DATE_RE = re.compile(
+    r"ngày\s+(?P<d1>\d{1,2})\s+tháng\s+(?P<m1>\d{1,2})\s+năm\s+(?P<y1>\d{4})"
+    r"|(?<![\d/])(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})(?![\d/])",
+    re.IGNORECASE,
+)
+_LONG_DMY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_LONG_MY = re.compile(r"tháng\s+(\d{1,2})\s*(?:năm|/)\s*(\d{4})", re.IGNORECASE)
+_LONG_DM = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/|\d))", re.IGNORECASE)
+
+
+def date_of(match: re.Match) -> tuple[int, int, int]:
+    """(day, month, year) of a FULL_DATE_RE match."""
+    day, month, year = match.group("d1", "m1", "y1") if match.group("d1") else match.group("d2", "m2", "y2")
+    return int(day), int(month), int(year)
+
+
+def find_dates(text: str) -> list[tuple[re.Match, tuple[int, int, int]]]:
+    """Full dates in either spelling ("18/11/2025", "ngày 18 tháng 11 năm 2025") with their (d, m, y)."""
+    return [(m, date_of(m)) for m in FULL_DATE_RE.finditer(nfc(text))]
+
+
+def iso_date(day: int | str, month: int | str, year: int | str) -> str:
+    """"YYYY-MM-DD", or "" when the parts are not a plausible date."""
+    d, m, y = int(day), int(month), int(year)
+    if not (1 <= d <= 31 and 1 <= m <= 12 and 1900 <= y <= 2100):
+        return ""
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def parse_iso(iso: str) -> tuple[int, int, int] | None:
+    parts = (iso or "").split("-")
+    if len(parts) == 3 and all(part.isdigit() for part in parts):
+        return int(parts[2]), int(parts[1]), int(parts[0])
+    return None
+
+
+def short_date(iso: str) -> str:
+    """"2025-11-18" -> "18/11/2025" (as documents cite other documents); "" when unknown."""
+    parsed = parse_iso(iso)
+    return f"{parsed[0]}/{parsed[1]}/{parsed[2]}" if parsed else ""
+
+
+def long_date(day: int, month: int, year: int) -> str:
+    """The place-and-date line form of Nghị định 30/2020: leading zero for days below 10 and months 1 and 2."""
+    return f"ngày {day:02d} tháng {month:02d if month < 3 else month} năm {year}"
+
+
+def canonical_dates(text: str) -> str:
+    """Long Vietnamese dates rewritten as slashes ("ngày 15 tháng 12" -> "15/12", "tháng 3 năm 2026" -> "3/2026"),
+    so two spellings of one date compare equal."""
+    text = _LONG_DMY.sub(lambda m: f"{m[1]}/{m[2]}/{m[3]}", nfc(text))
+    text = _LONG_MY.sub(lambda m: f"tháng {m[1]}/{m[2]}", text)
+    return _LONG_DM.sub(lambda m: f"{m[1]}/{m[2]}", text)
+
+
+# ------------------------------------------------------------------------------------------------ provinces
+# The 34 province-level units since 07/2025, then the former provinces still named in older documents.
+PROVINCES = (
+    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa", "Nghệ An",
+    "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh", "Hưng Yên",
+    "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Khánh Hòa", "Lâm Đồng",
+    "Đắk Lắk", "Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
+    "Hà Giang", "Yên Bái", "Bắc Kạn", "Vĩnh Phúc", "Bắc Giang", "Hải Dương", "Thái Bình", "Hà Nam", "Nam Định",
+    "Hòa Bình", "Quảng Bình", "Quảng Nam", "Kon Tum", "Bình Định", "Phú Yên", "Ninh Thuận", "Bình Thuận",
+    "Đắk Nông", "Bình Phước", "Bình Dương", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh",
+    "Sóc Trăng", "Hậu Giang", "Bạc Liêu", "Kiên Giang", "Thừa Thiên Huế",
+)
+CITY_PROVINCES = frozenset({"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"})
+# Names that are also ordinary words or people: only counted after an administrative prefix.
+_NEEDS_PREFIX = {"Hồ Chí Minh", "Huế", "Hòa Bình", "Điện Biên", "Thái Bình"}
+_PREFIX = r"(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?|Tp\.?)\s+"
+# The same prefix, captured, for code that rewrites a name together with its prefix.
+ADMIN_PREFIX = r"(?:(?P<prefix>tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.|TP)\s+)?"
+
+
+def name_pattern_body(name: str) -> str:
+    """Regex body of a place name tolerant of spacing and of "-" vs "–"."""
+    return re.escape(name).replace(r"\ \-\ ", r"\s*[-–]\s*").replace(r"\ ", r"\s+")
+
+
+def _province_pattern(name: str) -> re.Pattern:
+    prefix = _PREFIX if name in _NEEDS_PREFIX else ""
+    tail = r"(?!\s+Phủ)" if name == "Điện Biên" else ""
+    return re.compile(rf"(?<![\wÀ-ỹ]){prefix}{name_pattern_body(name)}(?![\wÀ-ỹ]){tail}")
+
+
+_PATTERNS = sorted(((name, _province_pattern(name)) for name in PROVINCES), key=lambda item: -len(item[0]))
+
+
+def find_provinces(text: str) -> list[str]:
+    """Province names mentioned in `text`, most mentioned first ("Thừa Thiên Huế" is not also counted as "Huế")."""
+    text = canonical_spelling(text)
+    counts: Counter[str] = Counter()
+    for name, pattern in _PATTERNS:
+        hits = pattern.findall(text)
+        if hits:
+            counts[name] += len(hits)
+            text = pattern.sub(" ", text)
+    return [name for name, _ in counts.most_common()]
+
+
+def province_key(name: str) -> str:
+    return canonical_spelling(name).strip().casefold()
+
+
+def same_place(a: str, b: str) -> bool:
+    """"Huế" and "Thừa Thiên Huế" name the same place; otherwise names must match."""
+    a, b = province_key(a), province_key(b)
+    return a == b or a.endswith(" " + b) or b.endswith(" " + a)
+
+
+def province_phrase(province: str) -> str:
+    """"tỉnh Lâm Đồng" or "thành phố Cần Thơ"."""
+    return f"{'thành phố' if province in CITY_PROVINCES else 'tỉnh'} {province}"
+
+
+def resolve_province(name: str) -> str:
+    """The PROVINCES spelling of `name` ("tỉnh Khánh Hoà", "TP. Hồ Chí Minh" accepted), or "" if unknown."""
+    bare = re.sub(r"^(?:tỉnh|thành phố|tp\.?)\s+", "", canonical_spelling(re.sub(r"\s+", " ", name or "").strip()),
+                  flags=re.IGNORECASE)
+    return next((p for p in PROVINCES if province_key(p) == province_key(bare)), "")
