@@ -47,6 +47,13 @@ class Services:
 
         return PlanDrafter(self.library, self.chat_model, self.settings)
 
+    @cached_property
+    def history(self):
+        """Conversations, drafts and feedback in the data directory (`assistant.history.HistoryStore`)."""
+        from assistant.history import HistoryStore
+
+        return HistoryStore.for_settings(self.settings)
+
     @property
     def sample_marker(self):
         return self.settings.home / "sample_library.done"

@@ -7,13 +7,12 @@ conversation and draft in `gr.State`.
 
 from __future__ import annotations
 
-from functools import partial
-
 import gradio as gr
 
 from core.errors import AssistantError
 from core.vietnamese import PROVINCES
 from ui import handlers as h
+from ui import history_feedback as hf
 from ui.startup import Startup
 
 TITLE = "Trợ lý Kế hoạch Thi đua"
@@ -44,6 +43,7 @@ _WIDGET_TEXT = {
     "chatbot.copy": "Sao chép", "chatbot.copied": "Đã sao chép", "common.no_files": "Chưa có tệp",
     "queue.queue_position": "Đang xếp hàng: {position}/{size}", "login.login": "Đăng nhập",
     "login.username": "Tên đăng nhập", "login.password": "Mật khẩu",
+    "chatbot.like": "Câu trả lời tốt", "chatbot.dislike": "Câu trả lời chưa đúng",
 }
 
 
@@ -63,15 +63,18 @@ def build_app(services, startup: Startup | None = None) -> gr.Blocks:
                         "phong trào thi đua theo Nghị định 30/2020/NĐ-CP")
         banner = gr.Markdown(startup.banner(), elem_id="banner", visible=bool(startup.banner()))
         timer = gr.Timer(1.0, active=bool(startup.banner()) or not startup.ready)
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             with gr.Tab("Hỏi đáp", id="hoi-dap"):
-                _chat_tab(services, startup)
+                recorder = _chat_tab(services, startup)
             with gr.Tab("Soạn kế hoạch", id="soan-ke-hoach"):
-                _draft_tab(services)
+                draft_parts = _draft_tab(services)
             with gr.Tab("Thư viện tài liệu", id="thu-vien") as library_tab:
                 refresh_library = _library_tab(services)
+            with gr.Tab("Lịch sử", id="lich-su") as history_tab:
+                hf.history_tab(demo, services, recorder, draft_parts, tabs, history_tab)
             with gr.Tab("Trạng thái", id="trang-thai") as status_tab:
                 status = gr.Markdown(elem_id="status-table")
+                feedback_summary, show_feedback = hf.feedback_section(services)
                 with gr.Row():
                     refresh_status = gr.Button("Làm mới", size="sm", scale=0, min_width=120)
 
@@ -86,32 +89,36 @@ def build_app(services, startup: Startup | None = None) -> gr.Blocks:
             trigger(tick, outputs=[banner, timer], show_progress="hidden", queue=False)
         for trigger in (status_tab.select, refresh_status.click, demo.load):
             trigger(show_status, outputs=status, show_progress="hidden")
+            trigger(show_feedback, outputs=feedback_summary, show_progress="hidden")
         library_tab.select(**refresh_library)
         demo.load(**refresh_library)
     return demo
 
 
-def _chat_tab(services, startup: Startup) -> None:
+def _chat_tab(services, startup: Startup) -> hf.ChatRecorder:
     history = gr.State([])
     chatbot = gr.Chatbot(label="Hội thoại", height=520, elem_id="chatbot", buttons=["copy"], sanitize_html=True,
                          placeholder="**Hỏi về kế hoạch, chỉ thị, văn bản trong thư viện.**  \nMỗi câu trả lời "
                                      "có trích dẫn đánh số; bấm vào trích dẫn để xem nguyên văn đoạn văn bản.",
-                         feedback_options=None, layout="bubble")
+                         feedback_options=hf.FEEDBACK_OPTIONS, layout="bubble")
     with gr.Row():
         question = gr.Textbox(placeholder="Nhập câu hỏi, ví dụ: Kế hoạch 0125/KH-UBND ban hành ngày nào?",
                               show_label=False, scale=5, elem_id="question", max_length=2000, autofocus=True)
         ask = gr.Button("Gửi câu hỏi", variant="primary", scale=1, elem_id="ask")
         new = gr.Button("Cuộc trò chuyện mới", scale=1, elem_id="new-chat")
     gr.Examples(CHAT_EXAMPLES, inputs=question, label="Câu hỏi mẫu")
-    turn = partial(h.chat, services, startup)
+    recorder = hf.ChatRecorder(services, startup, chatbot, history)  # 👍/👎 panel; stores every answered turn
     for trigger in (question.submit, ask.click):
-        trigger(turn, inputs=[question, chatbot, history], outputs=[chatbot, history, question],
+        trigger(recorder.turn, inputs=[question, chatbot, history, *recorder.inputs],
+                outputs=[chatbot, history, question, *recorder.outputs],
                 concurrency_id="chat", concurrency_limit=4, show_progress="hidden")
     new.click(lambda: ([], [], ""), outputs=[chatbot, history, question], queue=False)
     chatbot.clear(lambda: [], outputs=history, queue=False)
+    recorder.wire_new_conversation(new.click, chatbot.clear)
+    return recorder
 
 
-def _draft_tab(services) -> None:
+def _draft_tab(services) -> dict:
     draft = gr.State(None)
     with gr.Row(equal_height=False):
         with gr.Column(scale=2, min_width=320):
@@ -189,6 +196,7 @@ def _draft_tab(services) -> None:
                  concurrency_limit=1, show_progress="minimal", show_progress_on=progress)
     save.click(run_save, inputs=[draft, text], outputs=outputs, show_progress="hidden")
     text.input(h.esc, inputs=text, outputs=preview, show_progress="hidden", queue=False)
+    return {"outputs": outputs, "start": start}
 
 
 def _library_tab(services) -> dict:

@@ -71,9 +71,11 @@ def answer_markdown(payload: dict, dates: dict[str, str]) -> str:
     return f"{body}\n\n**{heading}**\n\n{blocks}"
 
 
-def chat(services, startup, question: str, messages: list, history: list) -> Iterator[tuple[list, list, str]]:
+def chat(services, startup, question: str, messages: list, history: list,
+         on_answer: Callable[[str, dict], None] | None = None) -> Iterator[tuple[list, list, str]]:
     """Streams one turn. `messages` is what the Chatbot shows (escaped Markdown), `history` the plain conversation
-    passed to the Q&A chain for follow-ups. Yields (messages, history, text left in the question box)."""
+    passed to the Q&A chain for follow-ups. Yields (messages, history, text left in the question box).
+    `on_answer(question, payload)` sees each final answer before it is shown (the history store records it)."""
     question = (question or "").strip()
     if not question:
         yield messages, history, ""
@@ -94,6 +96,8 @@ def chat(services, startup, question: str, messages: list, history: list) -> Ite
                 yield _with_last(shown, esc(streamed) + " ▌"), history, ""
             elif event.kind == "answer":
                 payload = event.answer.to_dict()
+                if on_answer:
+                    on_answer(question, payload)
                 dates = {record.source: record.metadata.date for record in services.library.documents()}
                 turn = [{"role": "user", "content": question}, {"role": "assistant", "content": payload["answer"]}]
                 yield _with_last(shown, answer_markdown(payload, dates)), [*history, *turn], ""
