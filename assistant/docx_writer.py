@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 
 from assistant.drafting import QUOC_HIEU, TIEU_NGU, Draft, is_subheading
+from assistant.format_check.fixer import basis_lines, is_basis
 
 FONT = "Times New Roman"
 BODY_PT = 14
@@ -103,8 +104,10 @@ def write_docx(draft: Draft, path: str | Path) -> Path:
     for section in draft.sections:
         if section.key != "opening":
             _paragraph(document, section.title, bold=True)
-        for line in filter(None, section.text.split("\n")):
-            _paragraph(document, line, bold=is_subheading(line))
+        lines = [line for line in section.text.split("\n") if line]
+        opening = section.key == "opening"
+        for line in basis_lines(lines) if opening else lines:  # Phụ lục I: "Căn cứ" italic, ";" ... "."
+            _paragraph(document, line, bold=is_subheading(line), italic=opening and is_basis(line))
 
     left, right = _two_columns(document, 8.0, 8.0)
     _paragraph(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, indent=False,

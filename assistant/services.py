@@ -54,6 +54,18 @@ class Services:
 
         return HistoryStore.for_settings(self.settings)
 
+    @cached_property
+    def format_checker(self):
+        """The thể thức checker (Nghị định 30/2020/NĐ-CP, Phụ lục I); cites the clauses from the library when it opens."""
+        from assistant.format_check import FormatChecker
+        from core.errors import AssistantError
+
+        try:
+            library = self.library
+        except AssistantError:
+            library = None  # the check itself needs no index: findings come without the clause's passage
+        return FormatChecker(self.settings, library)
+
     @property
     def sample_marker(self):
         return self.settings.home / "sample_library.done"

@@ -203,7 +203,7 @@ def short_date(iso: str) -> str:
 
 def long_date(day: int, month: int, year: int) -> str:
     """The place-and-date line form of Nghị định 30/2020: leading zero for days below 10 and months 1 and 2."""
-    return f"ngày {day:02d} tháng {month:02d if month < 3 else month} năm {year}"
+    return f"ngày {day:02d} tháng {f'{month:02d}' if month < 3 else month} năm {year}"
 
 
 def canonical_dates(text: str) -> str:

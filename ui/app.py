@@ -13,6 +13,7 @@ from core.errors import AssistantError
 from core.vietnamese import PROVINCES
 from ui import handlers as h
 from ui import history_feedback as hf
+from ui.format_check_tab import build_format_check_tab
 from ui.startup import Startup
 
 TITLE = "Trợ lý Kế hoạch Thi đua"
@@ -68,6 +69,8 @@ def build_app(services, startup: Startup | None = None) -> gr.Blocks:
                 recorder = _chat_tab(services, startup)
             with gr.Tab("Soạn kế hoạch", id="soan-ke-hoach"):
                 draft_parts = _draft_tab(services)
+            with gr.Tab("Kiểm tra thể thức", id="kiem-tra-the-thuc"):
+                build_format_check_tab(services)
             with gr.Tab("Thư viện tài liệu", id="thu-vien") as library_tab:
                 refresh_library = _library_tab(services)
             with gr.Tab("Lịch sử", id="lich-su") as history_tab:
