@@ -57,6 +57,14 @@ def _chain(style):
             return
 
 
+def _styled(style_of, part: str) -> list:
+    """`rPr` or `pPr` of a style and of the styles it is based on; none when the style cannot be read."""
+    try:
+        return [getattr(element, part) for element in _chain(style_of())]
+    except (KeyError, ValueError):
+        return []
+
+
 def _flag(rpr, tag: str) -> bool | None:
     element = rpr.find(qn(tag)) if rpr is not None else None
     if element is None:
@@ -92,17 +100,9 @@ class Resolver:
     # ---- runs ------------------------------------------------------------------------------------------------
     def _rpr_levels(self, run: Run, paragraph: Paragraph) -> list:
         levels = [run._r.rPr]
-        rstyle = run._r.rPr.find(qn("w:rStyle")) if run._r.rPr is not None else None
-        if rstyle is not None:
-            try:
-                levels += [element.rPr for element in _chain(run.style)]
-            except (KeyError, ValueError):
-                pass
-        try:
-            levels += [element.rPr for element in _chain(paragraph.style)]
-        except (KeyError, ValueError):
-            pass
-        levels.append(self._default_rpr)
+        if run._r.rPr is not None and run._r.rPr.find(qn("w:rStyle")) is not None:
+            levels += _styled(lambda: run.style, "rPr")
+        levels += [*_styled(lambda: paragraph.style, "rPr"), self._default_rpr]
         return [level for level in levels if level is not None]
 
     def _font(self, levels) -> str:
@@ -152,12 +152,7 @@ class Resolver:
 
     # ---- paragraphs ------------------------------------------------------------------------------------------
     def _ppr_levels(self, paragraph: Paragraph) -> list:
-        levels = [paragraph._p.pPr]
-        try:
-            levels += [element.pPr for element in _chain(paragraph.style)]
-        except (KeyError, ValueError):
-            pass
-        levels.append(self._default_ppr)
+        levels = [paragraph._p.pPr, *_styled(lambda: paragraph.style, "pPr"), self._default_ppr]
         return [level for level in levels if level is not None]
 
     @staticmethod
