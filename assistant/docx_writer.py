@@ -92,17 +92,31 @@ def write_docx(draft: Draft, path: str | Path) -> Path:
         _centered(left, line, 13, bold=True)
     _centered(left, "―――――", 13)
     _centered(left, head.number, 13)
+    if draft.doc_type == "cong-van":  # trích yếu of a công văn: under the number, "V/v ...", 12 pt
+        _centered(left, head.summary, 12)
     _centered(right, QUOC_HIEU, 12, bold=True)
     _centered(right, TIEU_NGU, 13, bold=True)
     _centered(right, "―――――――――――", 13)
     _centered(right, head.place_date, 14, italic=True)
 
     _paragraph(document, "", indent=False)
-    _paragraph(document, head.kind, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
-    _paragraph(document, head.summary, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
+    if draft.doc_type == "cong-van":  # no tên loại: "Kính gửi:" and the addressees, then the body
+        if len(draft.addressees) == 1:
+            _paragraph(document, f"Kính gửi: {draft.addressees[0]}.", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        else:
+            _paragraph(document, "Kính gửi:", align=WD_ALIGN_PARAGRAPH.LEFT, indent=False, after=0).paragraph_format \
+                .left_indent = Cm(3)
+            for n, item in enumerate(draft.addressees):
+                mark = "." if n == len(draft.addressees) - 1 else ";"
+                _paragraph(document, f"- {item}{mark}", align=WD_ALIGN_PARAGRAPH.LEFT, indent=False,
+                           after=0).paragraph_format.left_indent = Cm(5)
+        _paragraph(document, "", indent=False)
+    else:
+        _paragraph(document, head.kind, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=0)
+        _paragraph(document, head.summary, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False, after=12)
 
     for section in draft.sections:
-        if section.key != "opening":
+        if section.key not in ("opening", "body"):
             _paragraph(document, section.title, bold=True)
         lines = [line for line in section.text.split("\n") if line]
         opening = section.key == "opening"

@@ -171,6 +171,12 @@ class Settings(BaseSettings):
         return self.home / "cache"
 
     @property
+    draft_smooth_max: int = Field(
+        default=3, description="Sentences adapted one level down that the model smooths in one call (0: none; a "
+                               "rewrite whose figures differ is rejected).")
+    draft_report_lead_days: int = Field(
+        default=5, description="Days before the superior's reporting deadline that the draft proposes as its own "
+                               "(flagged 'cần xác nhận').")
     def history_path(self) -> Path:
         return self.home / "history.sqlite"
 

@@ -237,6 +237,44 @@ ADMIN_PREFIX = r"(?:(?P<prefix>tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|TH
 def name_pattern_body(name: str) -> str:
     """Regex body of a place name tolerant of spacing and of "-" vs "–"."""
     return re.escape(name).replace(r"\ \-\ ", r"\s*[-–]\s*").replace(r"\ ", r"\s+")
+_SHORT_DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/])|(?<![\w/])(\d{1,2})/(\d{4})(?![\w/])")
+_PLAIN_NUMBER = re.compile(r"(?<![\w/.,])\d+(?:[.,]\d+)*(?![\w/])")
+
+
+def key_facts(text: str) -> set[str]:
+    """The checkable facts of a text: document numbers, dates (any Vietnamese spelling) and other numbers.
+
+    Facts are canonical strings: "doc:125/KH-UBND", "date:18/11/2025", "date:10/2025", "num:5", "num:85".
+    """
+    text = canonical_dates(text)
+    facts: set[str] = set()
+    for match in find_doc_numbers(text):
+        facts.add("doc:" + number_key(match.group(0)))
+    text = DOC_NUMBER_RE.sub(" ", text)
+    for m in _SHORT_DATE.finditer(text):
+        if m[4]:
+            facts.add(f"date:{int(m[4])}/{m[5]}")
+        else:
+            year = f"/{m[3]}" if m[3] else ""
+            facts.add(f"date:{int(m[1])}/{int(m[2])}{year}")
+    text = _SHORT_DATE.sub(" ", text)
+    for m in _PLAIN_NUMBER.finditer(text):
+        digits = m.group(0).replace(",", ".")
+        digits = digits.replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits) else digits
+        facts.add("num:" + (digits.lstrip("0") or "0"))
+    return facts
+
+
+def implied_facts(facts: set[str]) -> set[str]:
+    """A full date also states its month/year, its day/month and its year."""
+    out = set(facts)
+    for fact in facts:
+        if fact.startswith("date:") and fact.count("/") == 2:
+            day, month, year = fact[5:].split("/")
+            out |= {f"date:{month}/{year}", f"date:{day}/{month}", f"num:{year}"}
+    return out
+
+
 
 
 def _province_pattern(name: str) -> re.Pattern:

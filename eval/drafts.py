@@ -27,7 +27,8 @@ def known_doc_numbers(library) -> set[str]:
 def _request(task: DraftTask):
     from assistant.drafting import DraftRequest
 
-    return DraftRequest(province=task.province, period=task.period, theme=task.theme, focus=list(task.focus))
+    return DraftRequest(province=task.province, period=task.period, theme=task.theme, focus=list(task.focus),
+                        sources=list(task.sources), doc_type=task.doc_type, issuer=str(task.extra.get("issuer") or ""))
 
 
 def _draft_one(drafter, task: DraftTask, out_dir: Path) -> dict:
@@ -65,13 +66,33 @@ def generate(get_drafter: Callable[[], object], tasks: list[DraftTask], out_dir:
     return drafts
 
 
-def score_one(task: DraftTask, draft: dict, known_numbers: set[str]) -> dict:
+def allowed_texts(library, task: DraftTask, markdown: str) -> list[str]:
+    """Where a draft's numbers and dates may come from: the task's sources, what the user typed (the task fields)
+    and the library documents its opening cites."""
+    cited = set(metrics.doc_numbers(metrics.opening(markdown)))
+    texts = [" ".join([task.province, task.period, task.theme, *task.focus, str(task.extra.get("issuer") or "")])]
+    for record in library.documents():
+        number = number_key(record.metadata.doc_number) if record.metadata.doc_number else ""
+        if record.source in task.sources or (number and number in cited):
+            texts.append(f"{record.metadata.doc_number} {record.metadata.title} {record.metadata.date}")
+            texts += [chunk.text for chunk in library.iter_chunks(record.source)]
+    return texts
+
+
+def score_one(task: DraftTask, draft: dict, known_numbers: set[str], allowed: list[str] | None = None) -> dict:
     markdown = draft.get("markdown") or ""
-    structure = metrics.structure_compliance(markdown)
+    structure = metrics.structure_compliance(markdown, task.doc_type)
     foreign = metrics.other_provinces(markdown, task.province)
     invented = metrics.unknown_doc_numbers(markdown, known_numbers)
     coverage = metrics.must_include_coverage(markdown, task.must_include)
+    outside = metrics.numbers_outside(markdown, allowed) if allowed is not None else None
+    matrix = draft.get("coverage")
     return {
+        "doc_type": task.doc_type, "sources": list(task.sources), "split": task.extra.get("split"),
+        "numbers_outside_sources": outside,
+        "coverage_matrix": None if matrix is None else {
+            "items": len(matrix), "placed": sum(1 for row in matrix if row.get("placed")),
+            "complete": all(row.get("placed") or row.get("where") for row in matrix)},
         "id": task.id, "province": task.province, "period": task.period, "theme": task.theme,
         "error": draft.get("error"), "structure": structure, "other_provinces": foreign,
         "province_consistent": not foreign and metrics.normalize(task.province) in metrics.normalize(markdown),
@@ -81,9 +102,12 @@ def score_one(task: DraftTask, draft: dict, known_numbers: set[str]) -> dict:
     }
 
 
-def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[str]) -> dict:
-    """Aggregates over tasks: structure compliance, province consistency, invented numbers, must-include coverage."""
-    rows = [score_one(task, drafts[task.id], known_numbers) for task in tasks if task.id in drafts]
+def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[str], library=None) -> dict:
+    """Aggregates over tasks: structure compliance, province consistency, invented numbers, must-include coverage
+    (strict), numbers outside the allowed sources (when the library is given)."""
+    rows = [score_one(task, drafts[task.id], known_numbers,
+                      allowed_texts(library, task, drafts[task.id].get("markdown") or "") if library else None)
+            for task in tasks if task.id in drafts]
     summary = {
         "n": len(rows), "errors": sum(1 for r in rows if r["error"]),
         "structure_compliance": metrics.mean(r["structure"]["score"] for r in rows),
@@ -91,10 +115,14 @@ def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[st
         "province_consistency": metrics.mean(r["province_consistent"] for r in rows),
         "invented_numbers": sum(len(r["invented_numbers"]) for r in rows),
         "must_include_coverage": metrics.mean(r["must_include"]["coverage"] for r in rows),
+        "numbers_outside_sources": sum(len(r["numbers_outside_sources"] or []) for r in rows),
+        "coverage_matrix_complete": metrics.mean(r["coverage_matrix"]["complete"] for r in rows
+                                                 if r["coverage_matrix"] is not None),
         "total_s": metrics.latency_summary([r["total_s"] for r in rows]),
     }
     return {"summary": summary, "items": rows}
 
 
 def run(get_drafter, library, tasks: list[DraftTask], out_dir: Path, *, reuse: bool = False, progress=None) -> dict:
-    return score(tasks, generate(get_drafter, tasks, out_dir, reuse=reuse, progress=progress), known_doc_numbers(library))
+    return score(tasks, generate(get_drafter, tasks, out_dir, reuse=reuse, progress=progress), known_doc_numbers(library),
+                 library)

@@ -50,8 +50,6 @@ def containment(gold: str, text: str) -> float:
 
 
 # --------------------------------------------------------------------------------------------- key facts
-_DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/])|(?<![\w/])(\d{1,2})/(\d{4})(?![\w/])")
-_NUMBER = re.compile(r"(?<![\w/.,])\d+(?:[.,]\d+)*(?![\w/])")
 
 
 def doc_numbers(text: str) -> list[str]:
@@ -60,27 +58,8 @@ def doc_numbers(text: str) -> list[str]:
 
 
 def key_facts(text: str) -> set[str]:
-    """The checkable facts of a text: document numbers, dates (any Vietnamese spelling) and other numbers.
-
-    Facts are canonical strings: "doc:125/KH-UBND", "date:18/11/2025", "date:10/2025", "num:5", "num:85".
-    """
-    text = vn.canonical_dates(text)
-    facts: set[str] = set()
-    for match in vn.find_doc_numbers(text):
-        facts.add("doc:" + vn.number_key(match.group(0)))
-    text = vn.DOC_NUMBER_RE.sub(" ", text)
-    for m in _DATE.finditer(text):
-        if m[4]:
-            facts.add(f"date:{int(m[4])}/{m[5]}")
-        else:
-            year = f"/{m[3]}" if m[3] else ""
-            facts.add(f"date:{int(m[1])}/{int(m[2])}{year}")
-    text = _DATE.sub(" ", text)
-    for m in _NUMBER.finditer(text):
-        digits = m.group(0).replace(",", ".")
-        digits = digits.replace(".", "") if re.fullmatch(r"\d{1,3}(\.\d{3})+", digits) else digits
-        facts.add("num:" + (digits.lstrip("0") or "0"))
-    return facts
+    """The checkable facts of a text (`core.vietnamese.key_facts`): "doc:125/KH-UBND", "date:18/11/2025", "num:85"."""
+    return vn.key_facts(text)
 
 
 def fact_recall(gold: str, prediction: str) -> float | None:
@@ -252,8 +231,27 @@ def structure_checks(markdown: str) -> dict[str, bool]:
     return checks
 
 
-def structure_compliance(markdown: str) -> dict:
-    checks = structure_checks(markdown)
+def cong_van_checks(markdown: str) -> dict[str, bool]:
+    """Each element of a công văn per Nghị định 30/2020/NĐ-CP (Phụ lục I, mẫu 1.4): present (True) or missing."""
+    lines = _lines(draft_body(markdown))
+    norm = [normalize(line) for line in lines]
+    head, tail = norm[:14], norm[-40:]
+    return {
+        "quoc_hieu": any("cộng hòa xã hội chủ nghĩa việt nam" in line for line in head),
+        "tieu_ngu": any("độc lập tự do hạnh phúc" in line for line in head),
+        "so_ky_hieu": any(re.match(r"^Số:\s*\S*/[\wĐđ…]+-", line) for line in lines[:14]),
+        "trich_yeu_vv": any(line.startswith("V/v ") for line in lines[:14]),
+        "place_date": any(re.search(r"\bngày\b.*\btháng\b.*\bnăm\b", line) for line in head),
+        "kinh_gui": any(line.startswith("kính gửi") for line in norm[:20]),
+        "no_roman_sections": not any(_ROMAN_HEADING.match(line) and line.upper() == line for line in lines),
+        "noi_nhan_nhu_tren": any(line.startswith("nơi nhận") for line in tail) and any("như trên" in line
+                                                                                      for line in tail),
+        "signer": any(re.match(r"^(tm|kt|tl|q)\b.*|^(phó )?(chủ tịch|giám đốc)$", line) for line in tail),
+    }
+
+
+def structure_compliance(markdown: str, doc_type: str = "ke-hoach") -> dict:
+    checks = cong_van_checks(markdown) if doc_type == "cong-van" else structure_checks(markdown)
     return {"score": sum(checks.values()) / len(checks), "complete": all(checks.values()),
             "missing": [name for name, ok in checks.items() if not ok], "checks": checks}
 
@@ -277,8 +275,8 @@ def must_include_coverage(markdown: str, must_include: list[str], *, threshold: 
     An item is covered when all its key facts (numbers, dates, document numbers) appear somewhere in the draft and one
     paragraph (or two adjacent ones) holds at least `threshold` of its content syllables.
     """
-    paragraphs = _lines(markdown)
-    windows = [" ".join(paragraphs[i:i + 2]) for i in range(max(1, len(paragraphs)))]
+    markdown = draft_body(markdown)
+    paragraphs = _lines(markdown) or [""]
     items = []
     for item in must_include:
         facts = fact_recall(item, markdown)
@@ -287,3 +285,31 @@ def must_include_coverage(markdown: str, must_include: list[str], *, threshold: 
         items.append({"item": item, "covered": covered, "fact_recall": facts, "best_paragraph_containment": best})
     coverage = sum(i["covered"] for i in items) / len(items) if items else None
     return {"coverage": coverage, "items": items}
+def draft_body(markdown: str) -> str:
+    """The draft without the coverage-matrix appendix (`draft --markdown-out --appendix`): it quotes the sources."""
+    return re.split(r"(?m)^#+\s*Phụ lục: đối chiếu", markdown or "", maxsplit=1)[0]
+
+
+
+
+_ENUMERATOR = re.compile(r"^\s*(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-zđ]\)|[-+•])\s+")
+
+
+def opening(markdown: str) -> str:
+    """The draft's "Căn cứ"/"Thực hiện" lines (what it cites as its bases)."""
+    return "\n".join(line for line in _lines(draft_body(markdown)) if re.match(r"(?:Căn cứ|Thực hiện)\b", line))
+
+
+def numbers_outside(markdown: str, allowed_texts: list[str]) -> list[str]:
+    """Numbers, dates and document numbers of the draft that none of `allowed_texts` states (the sources, the
+    user's input, documents the opening cites). List numbering is not a number; a value the draft itself flags
+    "(cần xác nhận)" is a proposal for the user to confirm, reported by the drafter, not counted here."""
+    allowed: set[str] = set()
+    for text in allowed_texts:
+        allowed |= key_facts(text)
+    allowed = vn.implied_facts(allowed)
+    out = []
+    for line in _lines(draft_body(markdown)):
+        line = re.sub(r"[^;.,]*\(cần xác nhận\)", " ", _ENUMERATOR.sub("", line))
+        out += [fact for fact in sorted(key_facts(line)) if fact not in allowed]
+    return list(dict.fromkeys(out))

@@ -205,8 +205,8 @@ def test_full_draft_structure_and_verification(drafter):
     assert any("MỤC ĐÍCH" in src["section"] for src in draft.section("I").sources)
     assert "Sở Nội vụ (Ban Thi đua - Khen thưởng)" in draft.section("III").text
     payload = draft.to_dict()
-    assert set(payload) == {"markdown", "sections", "warnings", "timings"}
-    assert set(payload["sections"][1]) == {"title", "text", "sources"}
+    assert {"markdown", "sections", "warnings", "timings", "coverage", "doc_type"} <= set(payload)
+    assert set(payload["sections"][1]) == {"key", "title", "text", "sources"}
     assert payload["timings"]["llm_calls"] == 6  # I: 2, II: theme + focus areas, III: 2
 
 
@@ -308,7 +308,7 @@ def test_draft_command_writes_docx_markdown_and_json(tmp_path, monkeypatch, caps
     captured = capsys.readouterr()
     assert code == 0 and out.stat().st_size > 5000
     payload = json.loads(captured.out)
-    assert set(payload) == {"markdown", "sections", "warnings", "timings"}
+    assert {"markdown", "sections", "warnings", "timings", "coverage", "doc_type"} <= set(payload)
     assert md.read_text(encoding="utf-8") == payload["markdown"]
     assert "KT. CHỦ TỊCH" in payload["markdown"] and "PHÓ CHỦ TỊCH" in payload["markdown"]
     assert [line.split("]")[0] for line in captured.err.splitlines()] == ["[1/4", "[2/4", "[3/4", "[4/4"]

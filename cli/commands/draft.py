@@ -1,4 +1,4 @@
-"""`plan-assistant draft`: draft a Kế hoạch phát động phong trào thi đua to DOCX (and Markdown / JSON)."""
+"""`plan-assistant draft`: draft a Kế hoạch or a công văn, from source documents, to DOCX (and Markdown / JSON)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,13 @@ def register(subparsers) -> None:
     parser.add_argument("--signer-name", default="", help="họ tên người ký")
     parser.add_argument("--deadline", default="", help="hạn báo cáo, ví dụ \"30/11/2026\"")
     parser.add_argument("--extra", default="", help="yêu cầu thêm cho bản thảo")
+    parser.add_argument("--source", action="append", default=[],
+                        help="văn bản nguồn cần triển khai (tên tệp hoặc số ký hiệu, ví dụ 0125/KH-UBND); lặp lại được")
+    parser.add_argument("--doc-type", default="ke-hoach", choices=["ke-hoach", "cong-van"],
+                        help="loại văn bản: ke-hoach (mặc định) hoặc cong-van")
+    parser.add_argument("--recipients", default="", help="công văn: danh sách «Kính gửi», cách nhau bằng ;")
+    parser.add_argument("--appendix", action="store_true",
+                        help="thêm bảng đối chiếu nội dung văn bản nguồn vào cuối tệp Markdown")
     parser.add_argument("--out", required=True, type=Path, help="tệp DOCX đầu ra")
     parser.add_argument("--markdown-out", type=Path, help="tệp Markdown đầu ra")
     parser.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
@@ -37,7 +44,8 @@ def run(args) -> int:
     request = DraftRequest(
         province=args.province, period=args.period, theme=args.theme, focus=args.focus, slogan=args.slogan,
         issuer=args.issuer, signer_title=args.signer_title, signer_name=args.signer_name,
-        report_deadline=args.deadline, extra_instructions=args.extra,
+        report_deadline=args.deadline, extra_instructions=args.extra, sources=args.source,
+        doc_type=args.doc_type, recipients=args.recipients,
     ).validated()
     services = Services()
     if services.library.chunk_count() == 0 and services.ensure_sample_library():
@@ -46,7 +54,7 @@ def run(args) -> int:
     write_docx(draft, args.out)
     if args.markdown_out:
         args.markdown_out.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown_out.write_text(draft.markdown(), encoding="utf-8")
+        args.markdown_out.write_text(draft.markdown(appendix=args.appendix), encoding="utf-8")
     if args.json:
         print_json(draft.to_dict())
         return 0
@@ -54,4 +62,9 @@ def run(args) -> int:
     print(f"Thời gian / time: {draft.timings.get('total_s')} s")
     for warning in draft.warnings:
         print(f"Cảnh báo / warning: {warning}")
+    if draft.coverage:
+        placed = sum(row.placed for row in draft.coverage)
+        print(f"Đối chiếu văn bản nguồn / coverage: {placed}/{len(draft.coverage)} mục đã đưa vào")
+        for row in draft.missing():
+            print(f"  chưa đưa vào / not placed: [{row.item.kind}] {row.item.text[:100]}")
     return 0

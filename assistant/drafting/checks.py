@@ -1,0 +1,67 @@
+"""Checks on composed and generated lines: figures must match the sheet, no repetition; the coverage matrix."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.drafting.cleaning import repeats_itself
+from assistant.drafting.models import NOT_PLACED, CoverageRow, Draft, SheetItem
+from core.vietnamese import content_words, implied_facts, key_facts
+
+_ENUMERATOR = re.compile(r"^\s*(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-zđ]\)|[-+•])\s+")
+
+
+def line_facts(line: str) -> set[str]:
+    """Figures, dates and document numbers a line states (its list numbering excluded)."""
+    return key_facts(_ENUMERATOR.sub("", line))
+
+
+def figures_match(new: str, original: str) -> bool:
+    """A rewritten sentence states exactly the figures and dates of the original."""
+    return line_facts(new) == line_facts(original)
+
+
+def accept_rewrite(new: str, original: str, *, min_overlap: float = 0.6) -> bool:
+    """The model's smoothing of `original` is kept only if it keeps the figures, does not loop and says the same."""
+    if not new or repeats_itself(new) or not figures_match(new, original):
+        return False
+    want = content_words(original)
+    return not want or len(want & content_words(new)) / len(want) >= min_overlap
+
+
+def stray_figures(text: str, allowed: set[str]) -> list[str]:
+    """Facts of `text` (numbers, dates, document numbers) that `allowed` (key facts of the sources and the user's
+    input, with implied parts of full dates) does not hold."""
+    return sorted(fact for fact in line_facts(text) if fact not in allowed)
+
+
+def allowed_facts(*texts: str) -> set[str]:
+    out: set[str] = set()
+    for text in texts:
+        out |= key_facts(text)
+    return implied_facts(out)
+
+
+def _containment(item: str, line: str) -> float:
+    want = content_words(item)
+    return len(want & content_words(line)) / len(want) if want else 1.0
+
+
+def coverage(draft: Draft, items: list[SheetItem], *, threshold: float = 0.6) -> list[CoverageRow]:
+    """Where each sheet item landed: the draft line holding all its figures and most of its words, or NOT_PLACED."""
+    lines = [(section.key, n, line) for section in draft.sections
+             for n, line in enumerate((l for l in section.text.split("\n") if l.strip()), start=1)]
+    facts = [(key, n, implied_facts(line_facts(line)), line) for key, n, line in lines]
+    rows = []
+    for item in items:
+        need = line_facts(item.text)
+        best, where = 0.0, None
+        for key, n, have, line in facts:
+            if need - have:
+                continue
+            score = _containment(item.text, line)
+            if score > best:
+                best, where = score, (key, n)
+        rows.append(CoverageRow(item, where[0], where[1]) if where and best >= threshold
+                    else CoverageRow(item, NOT_PLACED, None))
+    return rows

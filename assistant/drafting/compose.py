@@ -1,0 +1,104 @@
+"""Composition: the task sheet's items carried into the draft, per document type (Kế hoạch sections II/III, the body
+of a công văn), adapted one level down, each item once, lists kept with their lead-in line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from assistant.drafting.cleaning import strip_bullet
+from assistant.drafting.levels import LEVEL_RANK, Adapter
+from assistant.drafting.models import SheetItem, TaskSheet
+from core.vietnamese import find_dates
+
+
+@dataclass
+class Piece:
+    """One paragraph of the draft made from sheet items; `adapted` when level adaptation changed its wording."""
+
+    text: str
+    items: list[SheetItem] = field(default_factory=list)
+    adapted: bool = False
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if len(text) > 1 and text[1:2].islower() else text
+
+
+def _end(text: str, mark: str = ";") -> str:
+    text = text.rstrip()
+    return text if re.search(r"[.;:!?]$", text) else text + mark
+
+
+def _own_labels(item: SheetItem) -> list[str]:
+    """Heading labels above an item, without the item's own heading line."""
+    labels = [strip_bullet(p).rstrip(" :") for p in item.section.split(" > ")[1:]]
+    return [label for label in labels if not item.text.startswith(label.rstrip("…").strip())
+            and not label.endswith("…") and ":" not in label]
+
+
+def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, agency: bool = False) -> list[Piece]:
+    """Items as paragraphs: a list under a lead-in line becomes one paragraph "lead: a; b; c."; with `labels`, the
+    sub-heading a run of items sits under is written before it; with `agency`, duties start with their agency."""
+    out: list[Piece] = []
+    last_labels: list[str] = []
+    i = 0
+    while i < len(items):
+        item = items[i]
+        if labels:
+            own = _own_labels(item)
+            new = [label for n, label in enumerate(own) if n >= len(last_labels) or last_labels[n] != label]
+            if new and own and new[-1] != item.agency:
+                out.append(Piece(_end(new[-1], ":")))
+            last_labels = own
+        if item.lead:
+            group = [item]
+            while i + 1 < len(items) and items[i + 1].lead == item.lead and items[i + 1].section == item.section:
+                i += 1
+                group.append(items[i])
+            body = "; ".join(_lower_first(g.text.rstrip(" .;,")) for g in group)
+            text = f"{item.lead.rstrip(' :')}: {body}."
+            members = group
+        else:
+            text = _end(item.text)
+            if agency and item.agency and not re.match(rf"(?i)(?:đề nghị\s+|giao\s+)?{re.escape(item.agency)}",
+                                                       item.text):
+                text = f"{item.agency}: {_lower_first(text)}"
+            members = [item]
+        adapted, changed = adapter.adapt(text)
+        out.append(Piece(f"- {adapted}", members, changed))
+        i += 1
+    return out
+
+
+def earlier(deadline: str, days: int) -> str:
+    """A reporting deadline `days` before the superior's: "31/3/2026" -> "26/3/2026", "15 tháng 12 hàng năm" ->
+    "10 tháng 12 hằng năm"; "" when the deadline cannot be read."""
+    found = find_dates(deadline)
+    if found:
+        d, m, y = found[0][1]
+        new = date(y, m, d) - timedelta(days=days)
+        return f"{new.day}/{new.month}/{new.year}"
+    match = re.match(r"(\d{1,2})(?:/|\s+tháng\s+)(\d{1,2})(\s+(?:hằng|hàng) năm)?", deadline)
+    if match:
+        new = date(2001, int(match.group(2)), int(match.group(1))) - timedelta(days=days)
+        return f"{new.day} tháng {new.month}{' hằng năm' if match.group(3) else ''}"
+    return ""
+
+
+def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
+    """The sources come from a body above the issuer (not the issuer continuing its own plan)."""
+    for doc in sheet.sources:
+        if doc.role != "directive":
+            continue
+        same_body = _same_body(doc.issuer, issuer)
+        if not same_body and (not doc.level or not target_level or LEVEL_RANK[doc.level] <= LEVEL_RANK[target_level]):
+            return True
+    return False
+
+
+def _same_body(a: str, b: str) -> bool:
+    norm = [re.sub(r"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+", "ubnd ", re.sub(r"\s+", " ", x).strip()).casefold()
+            for x in (a, b)]
+    return bool(norm[0]) and (norm[0] == norm[1] or norm[0] in norm[1] or norm[1] in norm[0])

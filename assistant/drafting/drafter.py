@@ -1,0 +1,736 @@
+"""PlanDrafter: drafts a Kế hoạch or a công văn, from the chosen source documents when there are any.
+
+With sources, the task sheet (`sources.py`) is carried into sections II/III (or the công văn's body) by code, adapted
+one level down (`levels.py`); the model only phrases Mục đích/Yêu cầu and smooths adapted sentences, and a rewrite
+whose figures differ or that repeats itself is rejected (`checks.py`). Without sources, the model adapts short example
+passages retrieved from the library, section by section. Every section then goes through `assistant.verification`:
+numbers and dates must come from the sources, the user's input or a document cited in the opening.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from assistant.drafting import checks
+from assistant.drafting.cleaning import clean_items, drop_repeated_phrases, punctuate, trim, words
+from assistant.drafting.compose import Piece, earlier, pieces, superior
+from assistant.drafting.legal import (
+    chunk_source, in_force, library_bases, library_laws, opening_lines, record_line, Basis, cited_bases, tier,
+)
+from assistant.drafting.levels import issuer_level, make_adapter, unit_phrase
+from assistant.drafting.models import (
+    SECTION_TITLES, Draft, DraftHeader, DraftRequest, DraftSection, SheetItem, TaskSheet, clean_field,
+)
+from assistant.drafting.sources import extract_sheet, resolve_sources
+from assistant.prompts import render_prompt
+from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
+from core.errors import DraftInputError
+from core.vietnamese import find_doc_numbers, number_key, resolve_province, same_place
+
+Progress = Callable[[str, int, int], None]
+SECTION_ORDER = ("opening", "I", "II", "III")
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One LLM call: which example sections to copy from (regexes on Chunk.section, best first) and the task."""
+
+    prompt: str
+    sections: tuple[str, ...]
+    query: str
+
+
+_PARTS = {
+    "muc_dich": _Part("draft_muc_dich", (r"(?i)>\s*\d+\.\s*Mục đích", r"(?i)^[IVX]+\.\s*MỤC ĐÍCH"),
+                      "mục đích phong trào thi đua"),
+    "yeu_cau": _Part("draft_yeu_cau", (r"(?i)>\s*\d+\.\s*Yêu cầu", r"(?i)^[IVX]+\.\s*MỤC ĐÍCH"),
+                     "yêu cầu tổ chức phong trào thi đua"),
+    "noi_dung_chu_de": _Part("draft_noi_dung_chu_de", (r"^[IVX]+\.[^>]*NỘI DUNG",), "nội dung thi đua"),
+    "noi_dung_trong_tam": _Part("draft_noi_dung_trong_tam", (r"^[IVX]+\.[^>]*NỘI DUNG",), "thi đua"),
+    "trach_nhiem": _Part("draft_trach_nhiem", (r"^[IVX]+\.[^>]*(?:TỔ CHỨC THỰC HIỆN|TRÁCH NHIỆM)",),
+                         "tổ chức thực hiện trách nhiệm sở ban ngành ủy ban nhân dân xã phường"),
+    "khen_thuong": _Part("draft_khen_thuong", (r"^[IVX]+\.[^>]*KHEN THƯỞNG", r"(?i)khen thưởng"),
+                         "hình thức khen thưởng tiêu chuẩn"),
+}
+_SECTION_OF_KIND = {"basis": "opening", "content": "II", "target": "II", "time": "II", "subject": "II",
+                    "duty": "III", "reward": "III", "report": "III", "funding": "III"}
+
+
+def summary_line(request: DraftRequest) -> str:
+    """Trích yếu: the theme, led by what the plan does, with the period when the theme does not already say it; no
+    phrase said twice."""
+    theme = re.sub(r"(?i)^(?:kế hoạch|công văn)\s+", "", request.theme)
+    theme = re.sub(r"(?i)^(?:của\s+)?(?:UBND|Ủy ban nhân dân|Sở)\s+(?:tỉnh|thành phố|phường|xã|quận|huyện)?[^,;]*?"
+                   r"\s+(?=(?:phát động|triển khai|tổng kết|tổ chức|thực hiện|tiếp tục|đề nghị|hưởng ứng|về)\b)", "",
+                   theme)
+    theme = re.sub(r"\s+của\s+(?:UBND|Ủy ban nhân dân)\s+(?:tỉnh|thành phố)(?:\s+" + re.escape(request.province)
+                   + r")?", "", theme)
+    theme = re.sub(r"(?i)^về\s+", "", theme)
+    if request.doc_type == "ke-hoach" and not re.match(
+            r"(?i)(phát động|triển khai|tổng kết|tổ chức|thực hiện|tiếp tục|hưởng ứng|đề nghị)", theme):
+        theme = f"phát động phong trào thi đua {theme[:1].lower()}{theme[1:]}"
+    period = re.sub(r"\s*\([^)]*\)", "", request.period).strip()
+    if period.casefold() not in theme.casefold() and request.doc_type == "ke-hoach":
+        theme = f"{theme} {period}" if re.match(r"(?i)(năm|giai đoạn)", period) else f"{theme} ({period})"
+    theme = drop_repeated_phrases(theme)
+    return theme[:1].upper() + theme[1:]
+
+
+def parse_revision(instruction: str) -> tuple[str, str]:
+    """("II", "chuyển đổi số") from "viết lại mục II, thêm nội dung về chuyển đổi số"."""
+    text = clean_field(instruction)
+    found = re.search(r"(?i)\b(?:mục|phần)\s+(III|II|I|3|2|1)\b", text)
+    if found:
+        key = {"1": "I", "2": "II", "3": "III"}.get(found.group(1), found.group(1).upper())
+    else:
+        named = [(r"(?i)mục đích|yêu cầu", "I"), (r"(?i)nội dung", "II"), (r"(?i)tổ chức thực hiện|trách nhiệm", "III")]
+        key = next((k for pattern, k in named if re.search(pattern, text)), "")
+    if not key:
+        raise DraftInputError("Không xác định được mục cần viết lại (I, II hoặc III).",
+                              "Could not tell which section (I, II or III) to rewrite.")
+    topic = re.search(r"(?i)thêm\s+(?:nội dung|ý|phần)?\s*(?:về)?\s*(.+)", text)
+    return key, clean_field(topic.group(1)).rstrip(".") if topic else ""
+
+
+def _content(reply) -> str:
+    content = getattr(reply, "content", reply)
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content)
+
+
+def _unique(items: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for item in items:
+        key = tuple(sorted((k, str(v)) for k, v in item.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def org_code(issuer: str) -> str:
+    """Abbreviation of the issuing body in a số ký hiệu: "UBND", "SNV" (Sở Nội vụ), "SVHTTDL"; "…" otherwise."""
+    if re.match(r"(?i)(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\b", issuer):
+        return "UBND"
+    match = re.match(r"(?i)sở\s+(.+?)(?:\s+(?:tỉnh|thành phố)\s+.*)?$", issuer)
+    if match:
+        syllables = [w for w in re.findall(r"[\wÀ-ỹ]+", match.group(1)) if w.casefold() != "và"]
+        return "S" + "".join(w[0].upper() for w in syllables)
+    return "…"
+
+
+@dataclass
+class _Context:
+    """Everything one draft needs besides the request: sheet, adapter, levels, allowed facts."""
+
+    sheet: TaskSheet | None
+    adapter: object
+    level: str
+    unit: str
+    superior: bool
+    superior_name: str
+    known: KnownFacts
+    allowed: set
+
+
+class PlanDrafter:
+    """Drafts and revises plans and công văn from the chosen sources, the library's example plans and legal documents."""
+
+    def __init__(self, library, chat_model, settings):
+        self.library = library
+        self.chat_model = chat_model
+        self.settings = settings
+        self._known: tuple[int, KnownFacts] | None = None
+        self._lock = threading.Lock()  # one draft at a time: the embedded LLM generates one reply at a time anyway
+        self._timings: dict = {}
+
+    # -- public ---------------------------------------------------------------------------------------------------
+    def draft(self, request: DraftRequest, progress: Progress | None = None) -> Draft:
+        request = request.validated()
+        with self._lock:
+            return self._draft(request, progress)
+
+    def revise(self, draft: Draft, instruction: str, progress: Progress | None = None) -> Draft:
+        """Regenerate the one section the instruction names; every other section stays byte-identical."""
+        key, topic = parse_revision(instruction)
+        if draft.doc_type == "cong-van":
+            key = "body"
+        with self._lock:
+            return self._revise(draft, key, topic, clean_field(instruction), progress)
+
+    def task_sheet(self, sources: list[str]) -> TaskSheet:
+        return extract_sheet(self.library, resolve_sources(self.library, sources))
+
+    def suggest_sources(self, request: DraftRequest, k: int = 3) -> list[str]:
+        """The documents that best match the theme and province (own province and national documents first)."""
+        hits = self.library.search(f"{request.theme} {request.province}", k=self.settings.retrieval_candidates)
+        ranked: list[str] = []
+        for hit in sorted(hits, key=lambda h: (not same_place(h.chunk.metadata.province or "-", request.province)
+                                               and bool(h.chunk.metadata.province), -h.score)):
+            meta = hit.chunk.metadata
+            if hit.chunk.source not in ranked and meta.doc_type not in ("tin-bai", "nghi-dinh-phu-luc"):
+                ranked.append(hit.chunk.source)
+        return ranked[:k]
+
+    def add_item(self, draft: Draft, item_id: str) -> Draft:
+        """Add a sheet item listed "chưa đưa vào" to its section (adapted), then recompute the coverage matrix."""
+        row = next((r for r in draft.coverage if r.item.id == item_id), None)
+        if row is None:
+            raise DraftInputError("Không tìm thấy mục cần thêm trong bảng đối chiếu.", f"No sheet item {item_id!r}.")
+        if row.placed:
+            return draft
+        context = self._context(draft.request, draft.sheet)
+        piece = pieces([row.item], context.adapter, agency=row.item.kind == "duty")[0]
+        key = "body" if draft.doc_type == "cong-van" else _SECTION_OF_KIND.get(row.item.kind, "II")
+        sections = []
+        for section in draft.sections:
+            if section.key == key:
+                lines = section.text.split("\n")
+                at = len(lines) - 1 if key in ("III", "body") and len(lines) > 1 else len(lines)
+                text = piece.text if key != "opening" else f"Thực hiện {piece.text.rstrip('.;')};"
+                lines.insert(at if key != "opening" else max(0, len(lines) - 1), text)
+                section = replace(section, text="\n".join(lines))
+            sections.append(section)
+        new = replace(draft, sections=sections)
+        return replace(new, coverage=checks.coverage(new, draft.sheet.items if draft.sheet else []))
+
+    # -- drafting -------------------------------------------------------------------------------------------------
+    def _reset_timings(self) -> None:
+        self._timings = {"retrieval_s": 0.0, "llm_s": 0.0, "llm_calls": 0, "sections": {}}
+
+    def _draft(self, request: DraftRequest, progress: Progress | None) -> Draft:
+        started = time.perf_counter()
+        self._reset_timings()
+        sheet = None
+        if request.sources:
+            step = time.perf_counter()
+            sheet = extract_sheet(self.library, resolve_sources(self.library, request.sources))
+            self._timings["sheet_s"] = round(time.perf_counter() - step, 2)
+        context = self._context(request, sheet)
+        keys = ("body",) if request.doc_type == "cong-van" else SECTION_ORDER
+        sections = []
+        for index, key in enumerate(keys, start=1):
+            if progress:
+                progress(SECTION_TITLES[key], index, len(keys))
+            sections.append(self._build(key, request, "", context))
+        if sheet and self.settings.draft_smooth_max > 0:
+            sections = self._smooth(sections, request)
+        self._timings["total_s"] = round(time.perf_counter() - started, 2)
+        draft = Draft(request, self._header(request), sections, self._recipients(request, context),
+                      self._signer_lines(request), request.signer_name or "……………………", self._rounded(),
+                      doc_type=request.doc_type, addressees=self._addressees(request, context), sheet=sheet)
+        if sheet:
+            draft.coverage = checks.coverage(draft, sheet.items)
+            if not sheet.items:
+                draft.extra_warnings.append("Văn bản nguồn đã chọn không có nội dung phong trào để đưa vào (chỉ là "
+                                            "văn bản về thể thức) — bản thảo soạn theo văn bản mẫu.")
+        return draft
+
+    def _revise(self, draft: Draft, key: str, topic: str, instruction: str, progress: Progress | None) -> Draft:
+        started = time.perf_counter()
+        self._reset_timings()
+        if progress:
+            progress(SECTION_TITLES[key], 1, 1)
+        request = draft.request
+        if topic and key in ("II", "body"):
+            request = replace(request, focus=[*request.focus, topic])
+        new = self._build(key, request, instruction, self._context(request, draft.sheet))
+        self._timings["total_s"] = round(time.perf_counter() - started, 2)
+        sections = [new if section.key == key else section for section in draft.sections]
+        revised = replace(draft, sections=sections, timings={**self._rounded(), "revised": key})
+        if draft.sheet:
+            revised.coverage = checks.coverage(revised, draft.sheet.items)
+        return revised
+
+    def _context(self, request: DraftRequest, sheet: TaskSheet | None) -> _Context:
+        level = issuer_level(request.issuer) or "tinh"
+        directive = next((doc for doc in (sheet.sources if sheet else []) if doc.role == "directive"), None)
+        adapter = make_adapter(directive.level if directive else "", level, province=request.province,
+                               source_province=directive.province if directive else "", issuer=request.issuer,
+                               extra_files=(self.settings.home / "roles.toml",))
+        above = bool(sheet) and superior(sheet, level, request.issuer)
+        if sheet and sheet.items:
+            texts = [chunk.text for doc in sheet.sources for chunk in self.library.iter_chunks(doc.source)]
+            known = KnownFacts()
+            for doc in sheet.sources:
+                known.add_text(f"{doc.doc_number} {doc.title}")
+                known.add_iso_date(doc.date)
+            for text in texts:
+                known.add_text(text)
+            allowed = checks.allowed_facts(*texts, *(f"{d.doc_number} {d.title} {d.date}" for d in sheet.sources),
+                                           request.all_text())
+        else:
+            known, allowed = self._known_facts(), set()
+        return _Context(sheet if sheet and sheet.items else None, adapter, level, unit_phrase(request.issuer, level),
+                        above, directive.issuer if directive else "", known, allowed)
+
+    def _build(self, key: str, request: DraftRequest, instruction: str, context: _Context) -> DraftSection:
+        started = time.perf_counter()
+        builder = {"opening": self._opening, "I": self._section_i, "II": self._section_ii, "III": self._section_iii,
+                   "body": self._body}[key]
+        lines, sources, warnings = builder(request, instruction, context)
+        label = "Phần mở đầu" if key == "opening" else ("Công văn" if key == "body" else f"Mục {key}")
+        years_from = None if key in ("opening", "body") or context.sheet else request.all_text()
+        known = context.known.with_text(request.all_text(), *self._cited_texts(lines) if context.sheet else ())
+        text, checked = verify_text("\n".join(lines), known, request.province, label, years_from)
+        self._timings["sections"][key] = round(time.perf_counter() - started, 2)
+        return DraftSection(key, SECTION_TITLES[key], text, _unique(sources), warnings + checked)
+
+    def _cited_texts(self, lines: list[str]) -> list[str]:
+        """Texts of library documents whose số ký hiệu the lines cite: their numbers and dates are allowed too."""
+        cited = {number_key(m.group(0)) for line in lines if re.match(r"(Căn cứ|Thực hiện)\b", line)
+                 for m in find_doc_numbers(line)}
+        out = []
+        for record in self.library.documents():
+            if record.metadata.doc_number and number_key(record.metadata.doc_number) in cited:
+                out.append(f"{record.metadata.doc_number} {record.metadata.title}")
+        return out
+
+    # -- sections -------------------------------------------------------------------------------------------------
+    def _opening(self, request: DraftRequest, instruction: str, context: _Context):
+        if context.sheet:
+            lines, sources, warnings = self._source_bases(request, context)
+        else:
+            bases, sources, warnings = self._library_bases(request)
+            lines = [f"Căn cứ {line};" for line in bases]
+        if not lines:
+            warnings.append("Phần mở đầu: thư viện không có văn bản làm căn cứ phù hợp, cần bổ sung.")
+        slogan = f" với chủ đề “{request.slogan}”" if request.slogan else ""
+        summary = summary_line(request)
+        intro = f"{request.issuer} ban hành Kế hoạch {summary[:1].lower()}{summary[1:]}{slogan}, cụ thể như sau:"
+        return [*lines, intro], sources, warnings
+
+    def _source_bases(self, request: DraftRequest, context: _Context):
+        """Bases cited by the sources (their own opening first), in force for the period; the sources themselves
+        last: "Thực hiện ..." for a superior's document, "Căn cứ kết quả thực hiện ..." for the issuer's own."""
+        sheet = context.sheet
+        theme_words = words(" ".join([request.theme, *request.focus]))
+        found: dict[str, Basis] = {}
+        own_numbers = {number_key(doc.doc_number) for doc in sheet.sources if doc.doc_number}
+        for doc in sheet.sources:
+            if doc.role != "directive":
+                continue
+            own = same_place(doc.province or "-", request.province)
+            opening = [item for item in sheet.of("basis") if item.source == doc.source]
+            for item in opening:
+                for basis in cited_bases(item.text, request.province, own, theme_words) or []:
+                    basis.score += 10  # the source's own opening
+                    basis.source = {**item.citation(), "title": doc.title}
+                    found.setdefault(basis.key, basis)
+            for chunk in self.library.iter_chunks(doc.source):
+                for basis in cited_bases(chunk.text, request.province, own, theme_words):
+                    if basis.key in found or basis.score < 2 + own:
+                        continue  # cited in the body: only references about thi đua or the theme
+                    basis.source = chunk_source(chunk)
+                    found[basis.key] = basis
+        bases = [b for key, b in found.items() if key not in own_numbers]
+        bases, warnings = in_force(bases, request, library_laws(self.library))
+        bases = sorted(bases, key=lambda b: -b.score)[:self.settings.draft_max_bases]
+        bases.sort(key=lambda b: (b.tier, -b.score))
+        implemented = []
+        for doc in sheet.sources:
+            if doc.role != "directive":
+                continue
+            record = next(r for r in self.library.documents() if r.source == doc.source)
+            verb = "Thực hiện" if context.superior else "Căn cứ kết quả thực hiện"
+            implemented.append(f"{verb} {record_line(record)}")
+        sources = [b.source for b in bases] + [{"source": d.source, "title": d.title, "doc_number": d.doc_number,
+                                                "section": ""} for d in sheet.sources]
+        return opening_lines(bases, implemented), sources, warnings
+
+    def _library_bases(self, request: DraftRequest):
+        started = time.perf_counter()
+        chunks = []
+        for query in (f"căn cứ {request.theme}", "Căn cứ Luật Thi đua, khen thưởng; Chỉ thị về công tác thi đua"):
+            chunks += [hit.chunk for hit in self.library.search(query, k=10)]
+        for record in self.library.documents():
+            if record.metadata.doc_type == "ke-hoach" and same_place(record.metadata.province or "-",
+                                                                     request.province):
+                chunks += list(self.library.iter_chunks(record.source))
+        self._timings["retrieval_s"] += time.perf_counter() - started
+        chosen = library_bases(self.library, request, self.settings, chunks)
+        chosen, warnings = in_force(chosen, request, library_laws(self.library))
+        return [b.line for b in chosen], [b.source for b in chosen], warnings
+
+    def _section_i(self, request: DraftRequest, instruction: str, context: _Context):
+        lines, sources, warnings = [], [], []
+        examples = trim("\n".join(context.sheet.purposes), self.settings.draft_example_chars) \
+            if context.sheet and context.sheet.purposes else None
+        for heading, part in (("1. Mục đích", "muc_dich"), ("2. Yêu cầu", "yeu_cau")):
+            items, used, notes = self._generate(part, request, instruction, context, examples=examples)
+            lines += [heading, *(f"- {item}" for item in punctuate(items))]
+            sources += used
+            warnings += notes
+        return lines, sources, warnings
+
+    def _intro_ii(self, request: DraftRequest, context: _Context) -> str:
+        if context.level in ("tinh", ""):
+            who = f"Các sở, ban, ngành, đoàn thể {request.level}, Ủy ban nhân dân các xã, phường"
+        elif context.level == "so":
+            who = "Các phòng, đơn vị thuộc Sở"
+        elif context.level == "khoi":
+            who = f"Các đơn vị thành viên {context.unit}"
+        else:
+            who = f"Các ban, ngành, đoàn thể, đơn vị thuộc {context.unit}"
+        return (f"{who} (sau đây gọi chung là cơ quan, đơn vị, địa phương) tập trung thi đua thực hiện tốt các "
+                f"nội dung chủ yếu sau:")
+
+    def _section_ii(self, request: DraftRequest, instruction: str, context: _Context):
+        if not context.sheet:
+            return self._section_ii_examples(request, instruction, context)
+        sheet, lines, warnings = context.sheet, [self._intro_ii(request, context)], []
+        self._pieces = getattr(self, "_pieces", {})
+        parts = [("Đối tượng thi đua", sheet.of("subject"), False), ("Nội dung thi đua", sheet.of("content"), False),
+                 ("Chỉ tiêu thi đua", sheet.of("target"), False), ("Thời gian thực hiện", sheet.of("time"), False)]
+        number = 0
+        for title, items, labels in parts:
+            if not items:
+                continue
+            number += 1
+            lines.append(f"{number}. {title}")
+            lines += [p.text for p in self._keep(pieces(items, context.adapter, labels=labels))]
+        if request.focus:
+            more, _, notes = self._generate("noi_dung_trong_tam", request, instruction, context)
+            number += 1
+            lines += [f"{number}. Nội dung trọng tâm", *(f"- {item}" for item in punctuate(more))]
+            warnings += notes
+        return lines, self._sheet_sources(sheet), warnings
+
+    def _section_ii_examples(self, request: DraftRequest, instruction: str, context: _Context):
+        items, sources, warnings = self._generate("noi_dung_chu_de", request, instruction, context)
+        if request.focus:  # no focus areas: the theme's contents alone, one LLM call saved
+            more, used, notes = self._generate("noi_dung_trong_tam", request, instruction, context)
+            seen = {frozenset(words(item)) for item in items}
+            items += [item for item in more if frozenset(words(item)) not in seen]
+            sources, warnings = sources + used, warnings + notes
+        numbered = [f"{n}. {item}" for n, item in enumerate(punctuate(items), start=1)]
+        return [self._intro_ii(request, context), *numbered], sources, warnings
+
+    def _receiver(self, request: DraftRequest, context: _Context, duties: list[SheetItem]) -> str:
+        """Who collects the reports: the issuer (through its Sở Nội vụ at province level)."""
+        if context.level in ("tinh", "") and request.by_ubnd:
+            return f"Ủy ban nhân dân {request.level} (qua Sở Nội vụ)"
+        if context.level in ("xa", "huyen") and request.by_ubnd:
+            return f"Ủy ban nhân dân {context.unit}"
+        return re.split(r"\s+(?:tỉnh|thành phố)\s", request.issuer)[0] if context.level == "so" else request.issuer
+
+    def _deadline(self, request: DraftRequest, context: _Context) -> tuple[str, list[str]]:
+        """The issuer's reporting deadline: the user's; else before the superior's, flagged "cần xác nhận"."""
+        if request.report_deadline:
+            return re.sub(r"(?i)^ngày\s+", "", request.report_deadline), []
+        if context.sheet and context.superior:
+            for item in context.sheet.of("report"):
+                new = earlier(item.deadline, self.settings.draft_report_lead_days) if item.deadline else ""
+                if new:
+                    return (f"{new} (cần xác nhận)",
+                            [f"Hạn báo cáo «{new}» được đặt trước hạn của cấp trên ({item.deadline}) — cần xác nhận."])
+        return "… tháng … năm …", ["Chưa có hạn báo cáo, đã để trống «…» để điền."]
+
+    def _section_iii(self, request: DraftRequest, instruction: str, context: _Context):
+        sheet, warnings, sources = context.sheet, [], []
+        duties = sheet.of("duty") if sheet else []
+        rewards = sheet.of("reward") if sheet else []
+        receiver = self._receiver(request, context, duties)
+        deadline, notes = self._deadline(request, context)
+        warnings += [f"Mục III: {note}" for note in notes]
+        values = {"level": request.level, "place": request.place, "issuer": request.issuer, "receiver": receiver,
+                  "summary": summary_line(request)[:1].lower() + summary_line(request)[1:], "deadline": deadline}
+        lines: list[str] = []
+        number = 0
+        if duties:
+            number += 1
+            lines += [f"{number}. Phân công thực hiện",
+                      *(p.text for p in self._keep(pieces(duties, context.adapter, labels=True, agency=True)))]
+        else:
+            items, used, more = self._generate("trach_nhiem", request, instruction, context)
+            number += 1
+            lines += [f"{number}. Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"
+                      if context.level in ("tinh", "") else f"{number}. Các cơ quan, đơn vị",
+                      *(f"- {item}" for item in punctuate(items))]
+            sources, warnings = sources + used, warnings + more
+            if context.level in ("tinh", ""):
+                number += 1
+                lines += [f"{number}. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam {request.level} và các tổ chức "
+                          f"chính trị - xã hội", *self._fixed("draft_fixed_mttq", values)]
+        if context.level in ("tinh", "") and request.by_ubnd:
+            number += 1
+            lines += [f"{number}. {self._interior_unit(request)}", *self._fixed("draft_fixed_noi_vu", values)]
+        number += 1
+        lines.append(f"{number}. Khen thưởng")
+        if rewards:
+            lines += [p.text for p in self._keep(pieces(rewards, context.adapter, labels=True))]
+        else:
+            items, used, more = self._generate("khen_thuong", request, instruction, context)
+            lines += [f"- {item}" for item in punctuate(items)]
+            sources, warnings = sources + used, warnings + more
+        if sheet and sheet.of("funding"):
+            number += 1
+            lines += [f"{number}. Kinh phí thực hiện",
+                      *(p.text for p in self._keep(pieces(sheet.of("funding"), context.adapter)))]
+        number += 1
+        lines.append(f"{number}. Chế độ báo cáo")
+        if sheet:
+            lines += [p.text for p in self._keep(pieces(sheet.of("report"), _NO_ADAPT))]
+        lines += self._fixed("draft_fixed_bao_cao", values)
+        lines += self._fixed("draft_fixed_ket_thuc", values)
+        return lines, sources + (self._sheet_sources(sheet) if sheet else []), warnings
+
+    def _body(self, request: DraftRequest, instruction: str, context: _Context):
+        """A công văn: one opening paragraph citing the source, numbered paragraphs (no I/II/III), the contact."""
+        sheet, warnings = context.sheet, []
+        if sheet:
+            record_lines = [record_line(next(r for r in self.library.documents() if r.source == d.source))
+                            for d in sheet.sources if d.role == "directive"]
+            basis = "Thực hiện " + "; ".join(record_lines)
+        else:
+            bases, _, warnings = self._library_bases(request)
+            basis = f"Thực hiện {bases[-1]}" if bases else "Thực hiện chỉ đạo của cấp trên"
+            if not bases:
+                warnings.append("Công văn: chưa có văn bản làm căn cứ, cần bổ sung.")
+        addressees = self._addressees(request, context)
+        who = "Quý cơ quan, đơn vị" if len(addressees) != 1 else addressees[0][:1].lower() + addressees[0][1:]
+        deadline, notes = self._deadline(request, context)
+        warnings += [f"Công văn: {note}" for note in notes]
+        contact = self._interior_unit(request).split("(")[-1].rstrip(")") if "Nội vụ" in request.issuer \
+            else "Văn phòng"
+        values = {"basis": basis, "issuer": request.issuer if context.level != "so"
+                  else re.split(r"\s+(?:tỉnh|thành phố)\s", request.issuer)[0], "addressees": who,
+                  "contact": f"qua {contact}", "deadline": deadline}
+        values["receiver"] = values["issuer"]
+        lines = self._fixed("draft_fixed_cong_van_mo_dau", values)
+        number = 0
+        if sheet:
+            groups = [("Quán triệt, triển khai các nội dung thi đua", sheet.of("subject", "content", "target")),
+                      ("Thời gian thực hiện", sheet.of("time")),
+                      ("Tổ chức thực hiện", sheet.of("duty")),
+                      ("Khen thưởng", [i for i in sheet.of("reward") if re.search(r"(?i)hình thức", i.section)]),
+                      ("Kinh phí", sheet.of("funding"))]
+            for title, items in groups:
+                if not items:
+                    continue
+                number += 1
+                lines.append(f"{number}. {title}:")
+                lines += [p.text for p in self._keep(pieces(items, context.adapter, agency=title.startswith("Tổ")))]
+        else:
+            items, _, more = self._generate("noi_dung_chu_de", request, instruction, context)
+            number += 1
+            lines += [f"{number}. Triển khai các nội dung sau:", *(f"- {item}" for item in punctuate(items))]
+            warnings += more
+        number += 1
+        lines.append(f"{number}. Chế độ báo cáo:")
+        if sheet:
+            lines += [p.text for p in self._keep(pieces(sheet.of("report"), _NO_ADAPT))]
+        lines += self._fixed("draft_fixed_bao_cao", values)
+        lines += self._fixed("draft_fixed_cong_van_ket_thuc", values)
+        sources = self._sheet_sources(sheet) if sheet else []
+        return [line.replace("Kế hoạch về", "về") if "báo cáo kết quả thực hiện Kế hoạch" in line else line
+                for line in lines], sources, warnings
+
+    def _keep(self, made: list[Piece]) -> list[Piece]:
+        """Remember adapted paragraphs (candidates for the model's smoothing)."""
+        self._adapted = getattr(self, "_adapted", [])
+        self._adapted += [p for p in made if p.adapted and len(p.items) == 1 and len(p.text) <= 400]
+        return made
+
+    @staticmethod
+    def _sheet_sources(sheet: TaskSheet) -> list[dict]:
+        return [{"source": d.source, "title": d.title, "doc_number": d.doc_number, "section": ""}
+                for d in sheet.sources if d.role == "directive"]
+
+    # -- LLM ------------------------------------------------------------------------------------------------------
+    def _invoke(self, system: str, prompt: str) -> str:
+        started = time.perf_counter()
+        reply = self.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=prompt)],
+                                       max_tokens=self.settings.draft_max_output_tokens)
+        self._timings["llm_s"] += time.perf_counter() - started
+        self._timings["llm_calls"] += 1
+        usage = getattr(reply, "usage_metadata", None) or {}
+        for name in ("input_tokens", "output_tokens"):
+            self._timings[name] = self._timings.get(name, 0) + int(usage.get(name) or 0)
+        return _content(reply)
+
+    def _generate(self, part_key: str, request: DraftRequest, instruction: str, context: _Context,
+                  examples: str | None = None):
+        """(items, sources, warnings) for one sub-section: examples (the sources' own text, else retrieved), one
+        short LLM call, the lines cleaned; a line with a figure the sources do not hold is dropped."""
+        part = _PARTS[part_key]
+        hits = [] if examples else self._examples(part, request, instruction)
+        examples = examples or "\n".join(hit.chunk.text for hit in hits)
+        details = [f"Lĩnh vực trọng tâm: {'; '.join(request.focus)}." if request.focus else "",
+                   f"Khẩu hiệu/chủ đề năm: {request.slogan}." if request.slogan else "",
+                   f"Lưu ý: {request.extra_instructions}" if request.extra_instructions else "",
+                   f"Yêu cầu sửa: {instruction}" if instruction else ""]
+        task = render_prompt(part.prompt, self.settings.prompts_dir, place=request.place,
+                             focus="; ".join(request.focus)).strip()
+        prompt = render_prompt("draft_section", self.settings.prompts_dir, issuer=request.issuer,
+                               period=request.period, theme=request.theme, place=request.place,
+                               details="\n".join(d for d in details if d), examples=examples or "(không có)", task=task)
+        system = render_prompt("draft_system", self.settings.prompts_dir).strip()
+        items = clean_items(self._invoke(system, prompt))
+        warnings = []
+        if context.allowed:
+            kept = [item for item in items if not checks.stray_figures(item, context.allowed)]
+            if len(kept) < len(items):
+                warnings.append(f"Phần «{part_key}»: đã bỏ {len(items) - len(kept)} câu có số liệu không có trong "
+                                f"văn bản nguồn.")
+            items = kept
+        if not items:
+            items = clean_items(examples)[:3]
+            warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, đã chép đoạn mẫu — cần biên tập lại.")
+        elif sum(len(item) for item in items) < self.settings.draft_thin_section_chars:
+            seen = {frozenset(words(item)) for item in items}
+            extra = [item for item in clean_items(examples)  # whole example lines only, not ones cut by the budget
+                     if frozenset(words(item)) not in seen and re.search(r"[.;!?]$", item)]
+            items += extra[:max(1, 3 - len(items))]
+            if extra:
+                warnings.append(f"Phần «{part_key}»: mô hình viết quá ngắn, đã bổ sung ý từ văn bản mẫu — cần biên tập.")
+        return items, [chunk_source(hit) for hit in hits], warnings
+
+    def _smooth(self, sections: list[DraftSection], request: DraftRequest) -> list[DraftSection]:
+        """One model call smooths up to `draft_smooth_max` adapted sentences; a rewrite is kept only if it keeps
+        the figures, says the same and does not repeat itself."""
+        todo = list(dict.fromkeys(p.text for p in getattr(self, "_adapted", [])))[:self.settings.draft_smooth_max]
+        self._adapted = []
+        if not todo:
+            return sections
+        numbered = "\n".join(f"{n}. {text}" for n, text in enumerate(todo, start=1))
+        prompt = render_prompt("draft_smooth", self.settings.prompts_dir, issuer=request.issuer, sentences=numbered,
+                               count=len(todo))
+        reply = self._invoke(render_prompt("draft_system", self.settings.prompts_dir).strip(), prompt)
+        better: dict[str, str] = {}
+        for line in reply.split("\n"):
+            match = re.match(r"^\s*(\d{1,2})[.)]\s*(.+)$", line.strip())
+            if match and 1 <= int(match.group(1)) <= len(todo):
+                old = todo[int(match.group(1)) - 1]
+                new = match.group(2).strip().strip("*").strip()
+                if checks.accept_rewrite(new, old):
+                    better[old] = new if re.search(r"[.;:]$", new) else new + old[-1:]
+        self._timings["smoothed"] = len(better)
+        if not better:
+            return sections
+        return [replace(s, text="\n".join(better.get(line, line) for line in s.text.split("\n"))) for s in sections]
+
+    def _examples(self, part: _Part, request: DraftRequest, instruction: str) -> list:
+        """Section-aware retrieval: passages under the matching heading of example plans, own province first."""
+        query = " ".join([part.query, request.theme, *request.focus, instruction])
+        started = time.perf_counter()
+        hits = self.library.search(query, k=self.settings.retrieval_candidates)
+        self._timings["retrieval_s"] += time.perf_counter() - started
+        chosen = []
+        for pattern in part.sections:
+            matching = [h for h in hits if re.search(pattern, h.chunk.section) and h not in chosen]
+            matching.sort(key=lambda h: (h.chunk.metadata.doc_type != "ke-hoach",
+                                         not same_place(h.chunk.metadata.province or "-", request.province)))
+            chosen += matching
+        budget, out = self.settings.draft_example_chars, []
+        for hit in chosen or hits[:2]:
+            if budget <= 150:
+                break
+            text = trim(hit.chunk.text, budget)
+            out.append(replace(hit, chunk=replace(hit.chunk, text=text)))
+            budget -= len(text)
+        return out
+
+    # -- fixed parts ----------------------------------------------------------------------------------------------
+    def _known_facts(self) -> KnownFacts:
+        count = self.library.chunk_count()
+        if self._known is None or self._known[0] != count:
+            self._known = (count, KnownFacts.from_library(self.library))
+        return self._known[1]
+
+    def _interior_unit(self, request: DraftRequest) -> str:
+        """"Sở Nội vụ (Phòng …)" as the province's own plans name it; the usual unit otherwise."""
+        names: Counter[str] = Counter()
+        for record in self.library.documents():
+            if same_place(record.metadata.province or "-", request.province):
+                for chunk in self.library.iter_chunks(record.source):
+                    names.update(re.findall(r"Sở Nội vụ \((?:qua )?((?:Phòng|Ban) [^)]{3,40})\)", chunk.text))
+        return f"Sở Nội vụ ({names.most_common(1)[0][0]})" if names else "Sở Nội vụ (Ban Thi đua - Khen thưởng)"
+
+    def _fixed(self, name: str, values: dict) -> list[str]:
+        text = render_prompt(name, self.settings.prompts_dir, **values)
+        return [line.strip() for line in text.split("\n") if line.strip()]
+
+    def _header(self, request: DraftRequest) -> DraftHeader:
+        issuer = re.sub(r"\s*\([^)]*\)", "", request.issuer).strip()
+        level = issuer_level(issuer)
+        if request.by_ubnd:
+            rest = re.sub(r"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:một\s+)?", "", issuer).split(",")[0]
+            lines = ["ỦY BAN NHÂN DÂN", rest.strip().upper()]
+        elif level == "so":
+            match = re.match(r"(?i)(sở\s+.+?)\s+((?:tỉnh|thành phố)\s+.+)$", issuer)
+            lines = [f"ỦY BAN NHÂN DÂN {match.group(2).upper()}", match.group(1).upper()] if match else \
+                [f"ỦY BAN NHÂN DÂN {request.place.upper()}", issuer.upper()]
+        else:
+            lines = [issuer.upper()]
+        code = org_code(issuer)
+        number = f"Số: {PLACEHOLDER}/{code}-…" if request.doc_type == "cong-van" else f"Số: {PLACEHOLDER}/KH-{code}"
+        place = request.province
+        if level in ("xa", "huyen"):
+            unit = re.sub(r"(?i)^(quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)\s*", "",
+                          unit_phrase(issuer, level))
+            place = unit.split(",")[0].strip() or request.province
+        summary = summary_line(request)
+        if request.doc_type == "cong-van":
+            return DraftHeader(lines, number, f"{place}, ngày … tháng … năm …", "",
+                               f"V/v {summary[:1].lower()}{summary[1:]}")
+        return DraftHeader(lines, number, f"{place}, ngày … tháng … năm …", "KẾ HOẠCH", summary)
+
+    def _addressees(self, request: DraftRequest, context: _Context) -> list[str]:
+        if request.doc_type != "cong-van":
+            return []
+        if request.recipients:
+            return [clean_field(r).rstrip(";") for r in request.recipients.split(";") if clean_field(r)]
+        if context.level in ("xa", "huyen"):
+            return [f"Các ban, ngành, đoàn thể {context.unit}", "Các cơ quan, đơn vị trên địa bàn"]
+        return [f"Các sở, ban, ngành, đoàn thể {request.level}", "Ủy ban nhân dân các xã, phường"]
+
+    def _recipients(self, request: DraftRequest, context: _Context) -> list[str]:
+        superior_name = context.superior_name or f"UBND {request.place}"
+        if request.doc_type == "cong-van":
+            above = f"{superior_name} (để báo cáo);" if context.level not in ("tinh", "") or not request.by_ubnd \
+                else ""
+            return self._fixed("draft_fixed_noi_nhan_cong_van", {"superior": above})
+        if context.level == "so":
+            return self._fixed("draft_fixed_noi_nhan_so", {"superior": f"UBND {request.place}"})
+        if context.level in ("xa", "huyen", "khoi"):
+            return self._fixed("draft_fixed_noi_nhan_co_so", {"superior": superior_name, "unit": context.unit})
+        values = {"level": request.level, "party": "Thành ủy" if request.level == "thành phố" else "Tỉnh ủy"}
+        return self._fixed("draft_fixed_noi_nhan", values)
+
+    @staticmethod
+    def _signer_lines(request: DraftRequest) -> list[str]:
+        title = request.signer_title
+        if re.match(r"(?i)(tm|kt|tl|tuq)\.", title):
+            return [line.strip().upper() for line in re.split(r"\s*(?:\n|/|;)\s*", title) if line.strip()]
+        level = issuer_level(request.issuer)
+        if level == "so":
+            return ["KT. GIÁM ĐỐC", title.upper()] if "phó" in title.casefold() else [title.upper() or "GIÁM ĐỐC"]
+        if not request.by_ubnd:
+            return [title.upper() or "THỦ TRƯỞNG CƠ QUAN"]
+        if "phó" in title.casefold():
+            return ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", title.upper()]
+        return ["TM. ỦY BAN NHÂN DÂN", title.upper() or "CHỦ TỊCH"]
+
+    def _rounded(self) -> dict:
+        timings = dict(self._timings)
+        timings["retrieval_s"] = round(timings["retrieval_s"], 2)
+        timings["llm_s"] = round(timings["llm_s"], 2)
+        return timings
+
+
+class _Identity:
+    @staticmethod
+    def adapt(text: str) -> tuple[str, bool]:
+        return text, False
+
+
+_NO_ADAPT = _Identity()

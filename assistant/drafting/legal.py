@@ -1,0 +1,188 @@
+"""The opening: "Thực hiện ..." for the directive being implemented and "Căn cứ ..." for laws and decrees, each cited
+once in full form, only bases in force for the plan's period. Without sources, legal bases come from the library's
+own documents and the references its passages cite (the province's own plans and national documents)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.drafting.cleaning import trim, words
+from core.vietnamese import DOC_TYPE_BY_SLUG, find_doc_numbers, find_provinces, number_key, same_place, short_date
+
+_KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư"
+_REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ][\wĐđ/-]*)"
+                     rf"(?P<rest>(?:(?!(?:{_KINDS})\s+s[oố]\s)[^;\n])*)")  # up to the next reference
+_LAW_RE = re.compile(r"Luật\s+(?P<name>[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?)\s+"
+                     r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
+_REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
+LOCAL_CODE = re.compile(r"UBND|HĐND|TU\b|BCĐ|UBBC|MTTQ")
+# Document types that can stand as a legal basis of a plan.
+_BASIS_TYPES = {"ke-hoach", "chi-thi", "nghi-quyet", "nghi-dinh", "quyet-dinh", "huong-dan", "thong-tu", "luat"}
+_NATIONAL_ISSUERS = re.compile(r"Chính phủ|Thủ tướng|Quốc hội|Bộ Chính trị|Trung ương|Bộ Nội vụ")
+# "Căn cứ" for legal norms (laws, decrees, circulars, Government or National Assembly resolutions); "Thực hiện" for
+# directives, plans, decisions and guidance.
+_NORM = re.compile(r"^(?:Luật|Bộ luật|Nghị định|Thông tư|Pháp lệnh)\b|^Nghị quyết\s+(?:số\s+)?\S*(?:QH\d*|NQ-CP|NQ-HĐND)\b")
+
+
+def basis_verb(line: str) -> str:
+    return "Căn cứ" if _NORM.search(line) else "Thực hiện"
+
+
+def tier(kind: str, number: str) -> int:
+    """Order of legal bases: laws, Party centre, Government, ministries, then local Party/HĐND/UBND."""
+    if kind == "Luật":
+        return 0
+    if re.search(r"TW$", number):
+        return 1
+    if re.search(r"CP$|TTg$|QH\d*$", number):
+        return 2
+    return 4 if LOCAL_CODE.search(number) else 3
+
+
+@dataclass
+class Basis:
+    key: str
+    line: str
+    tier: int
+    score: float
+    source: dict = field(default_factory=dict)
+    pref: tuple = ()  # which rendering wins: library metadata, then the province's own wording, then the fuller one
+    docs: set = field(default_factory=set)
+    own: bool = False  # cited by (or issued in) the target province: wins ties
+    year: int | None = None
+
+    def merge(self, other: Basis) -> None:
+        """The same document cited again: cited by more documents scores higher; the preferred rendering is kept."""
+        new_doc = not other.docs <= self.docs
+        self.score = max(self.score, other.score) + new_doc
+        self.docs |= other.docs
+        self.own |= other.own
+        if other.pref > self.pref:
+            self.line, self.source, self.pref = other.line, other.source, other.pref
+
+
+def chunk_source(hit_or_chunk) -> dict:
+    chunk = getattr(hit_or_chunk, "chunk", hit_or_chunk)
+    return {"source": chunk.source, "title": chunk.metadata.title, "doc_number": chunk.metadata.doc_number,
+            "section": chunk.section}
+
+
+def record_line(record) -> str:
+    """"Kế hoạch số 0125/KH-UBND ngày 18/11/2025 của UBND tỉnh Đắk Lắk về ..." from a library record's metadata."""
+    meta = record.metadata
+    kind = DOC_TYPE_BY_SLUG[meta.doc_type].name if meta.doc_type in DOC_TYPE_BY_SLUG else ""
+    title = meta.title or record.source
+    if meta.doc_number:
+        rest = re.sub(rf"^(?:{re.escape(kind)}\s+)?(?:số\s+)?{re.escape(meta.doc_number)}\s*", "", title)
+    else:
+        rest = re.sub(rf"^{re.escape(kind)}\s+", "", title) if kind else title
+    rest = re.sub(r"\s*\([^)]*\)", "", rest).strip(" –-")
+    if rest and not re.match(r"(?i)(về|ban hành|quy định|hướng dẫn)\b", rest):
+        rest = f"về {rest[:1].lower()}{rest[1:]}"
+    date = short_date(meta.date)
+    head = f"{kind} số {meta.doc_number}" if meta.doc_number else kind
+    return " ".join(filter(None, [head, f"ngày {date}" if date else "", f"của {meta.issuer}" if meta.issuer else "",
+                                  rest]))
+
+
+def cited_bases(text: str, province: str, own_province: bool, theme_words: set[str]) -> list[Basis]:
+    """References a passage cites, rendered as "Chỉ thị số … ngày … của … về …", scored by how often and by whom
+    they are cited and whether they concern thi đua or the theme; other provinces' local documents are dropped."""
+    out, base = [], 2 if own_province else 1
+    for match in _LAW_RE.finditer(text):
+        name = f"Luật {match.group('name')}"
+        about_thi_dua = "thi đua" in name.casefold()
+        if about_thi_dua or words(name) - {"luật"} & theme_words:
+            year = re.search(r"\d{4}", match.group("tail"))
+            out.append(Basis(name.casefold(), f"{name} {match.group('tail')}", 0, base + 2 * about_thi_dua,
+                             year=int(year.group(0)) if year else None))
+    for match in _REF_RE.finditer(text):
+        number, kind = match.group("num").rstrip("-/"), match.group("kind")
+        if kind == "Luật" or (LOCAL_CODE.search(number) and not own_province):
+            continue
+        rest = _REST_END.split(match.group("rest"), maxsplit=1)[0].strip(" ,")
+        rest = re.sub(r"\s+(?:và|cùng)$", "", rest)
+        rest = re.sub(r"(Tỉnh ủy|Thành ủy|HĐND tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)(?=\s+về|$)", rf"\1 {province}", rest)
+        line = trim(f"{kind} số {number} {rest}".strip(), 260)
+        if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
+            continue
+        score = base + ("thi đua" in rest.casefold()) + (len(words(rest) & theme_words) >= 2)
+        year = re.search(r"\b(?:19|20)\d{2}\b", re.sub(r"^\S+\s+số\s+\S+", "", line)) or re.search(r"/(\d{4})/", number)
+        out.append(Basis(number_key(number), line, tier(kind, number), score,
+                         year=int(year.group(1) if year.lastindex else year.group(0)) if year else None))
+    return out
+
+
+def plan_last_year(request) -> int | None:
+    years = [int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", request.period)]
+    return max(years) if years else None
+
+
+def in_force(bases: list[Basis], request, library_laws: dict[str, tuple[str, int]]) -> tuple[list[Basis], list[str]]:
+    """Bases dated after the plan's period are dropped; a law the library holds in a newer version is flagged."""
+    last, kept, warnings = plan_last_year(request), [], []
+    for basis in bases:
+        if last and basis.year and basis.year > last:
+            warnings.append(f"Phần mở đầu: bỏ căn cứ «{trim(basis.line, 90)}» (ban hành sau thời gian của kế hoạch).")
+            continue
+        newer = library_laws.get(basis.key)
+        if basis.tier == 0 and newer and basis.year and newer[1] > basis.year:
+            warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» đã có văn bản mới hơn trong thư viện "
+                            f"({newer[0]}) — cần kiểm tra hiệu lực.")
+        kept.append(basis)
+    return kept, warnings
+
+
+def library_laws(library) -> dict[str, tuple[str, int]]:
+    """The newest version of each law the library holds: {"luật thi đua, khen thưởng": ("06/2022/QH15", 2022)}."""
+    out: dict[str, tuple[str, int]] = {}
+    for record in library.documents():
+        meta = record.metadata
+        if meta.doc_type != "luat" or not meta.title:
+            continue
+        name = re.sub(r"\s+(?:số\s+)?\d.*$", "", re.sub(r"\s*\([^)]*\)", "", meta.title)).strip().casefold()
+        year = int(meta.date[:4]) if meta.date[:4].isdigit() else 0
+        if name and year >= out.get(name, ("", 0))[1]:
+            out[name] = (meta.doc_number, year)
+    return out
+
+
+def library_bases(library, request, settings, chunks) -> list[Basis]:
+    """Bases from the library's own documents (metadata) and the references `chunks` cite."""
+    theme_words = words(" ".join([request.theme, *request.focus]))
+    found: dict[str, Basis] = {}
+    for record in library.documents():
+        meta = record.metadata
+        kind = DOC_TYPE_BY_SLUG[meta.doc_type].name if meta.doc_type in _BASIS_TYPES else ""
+        own = same_place(meta.province or "-", request.province)
+        national = not meta.province and _NATIONAL_ISSUERS.search(meta.issuer or "")
+        overlap = len(theme_words & words(meta.title))
+        if not (kind and meta.doc_number and (own or national) and overlap >= 3):
+            continue
+        source = {"source": record.source, "title": meta.title, "doc_number": meta.doc_number, "section": ""}
+        year = int(meta.date[:4]) if (meta.date or "")[:4].isdigit() else None
+        found[number_key(meta.doc_number)] = Basis(number_key(meta.doc_number), record_line(record),
+                                                   tier(kind, meta.doc_number), 10 + overlap, source, (1,),
+                                                   {record.source}, own, year)
+    for chunk in chunks:
+        own = same_place(chunk.metadata.province or "-", request.province)
+        for basis in cited_bases(chunk.text, request.province, own, theme_words):
+            basis.source, basis.docs, basis.own = chunk_source(chunk), {chunk.source}, own
+            basis.pref = (0, own, len(basis.line))
+            if basis.key in found:
+                found[basis.key].merge(basis)
+            else:
+                found[basis.key] = basis
+    chosen = sorted(found.values(), key=lambda b: (-b.score, not b.own))[:settings.draft_max_bases]
+    chosen.sort(key=lambda b: (b.tier, -b.score))
+    return chosen
+
+
+def opening_lines(bases: list[Basis], implemented: list[str]) -> list[str]:
+    """Căn cứ lines first (norms), then "Thực hiện" lines, the documents being implemented last; one per line ending
+    ";"."""
+    norms = [b.line for b in bases if basis_verb(b.line) == "Căn cứ"]
+    others = [b.line for b in bases if basis_verb(b.line) != "Căn cứ"]
+    return [f"Căn cứ {line};" for line in norms] + [f"Thực hiện {line};" for line in others] + \
+        [f"{line};" for line in implemented]

@@ -1,0 +1,121 @@
+"""Adaptation one level down: the issuer's level and the role table (`roles.toml`, data, user-extendable)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from core.vietnamese import CITY_PROVINCES, province_phrase, resolve_province
+
+ROLES_FILE = Path(__file__).with_name("roles.toml")
+LEVEL_RANK = {"trung-uong": 0, "tinh": 1, "so": 2, "khoi": 2, "huyen": 2, "xa": 3}
+_UBND = r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)"
+# A cited document with its issuer ("Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ"): kept.
+_KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư|Công văn|Thông báo"
+_REFERENCE = re.compile(rf"(?:{_KINDS})\s+(?:số\s+)?\d[\w/.-]*(?:\s+ngày\s+(?:\d{{1,2}}/\d{{1,2}}/\d{{4}}|"
+                        rf"\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}}))?(?:\s+của\s+[^;,.()]+?(?=\s+về\b|[;,.()]|$))?")
+
+
+def issuer_level(issuer: str) -> str:
+    """trung-uong | tinh | so | khoi | huyen | xa (or "" when the name says nothing) from an issuing body's name."""
+    name = re.sub(r"\s+", " ", issuer or "").strip()
+    if re.match(r"(?i)(chính phủ|thủ tướng|quốc hội|bộ |ban chấp hành trung ương|văn phòng chính phủ|"
+                r"hội đồng thi đua - khen thưởng trung ương|ban thi đua - khen thưởng trung ương)", name):
+        return "trung-uong"
+    if re.match(r"(?i)(cụm|khối) thi đua", name):
+        return "khoi"
+    if re.match(r"(?i)sở\b", name):
+        return "so"
+    unit = re.match(rf"(?i){_UBND}\s+(?:một\s+)?(tỉnh|thành phố|tp\.?|quận|huyện|thị xã|xã|phường|thị trấn|đặc khu)"
+                    rf"\s*(.*)", name)
+    if not unit:
+        return ""
+    kind, rest = unit.group(1).casefold(), unit.group(2)
+    if kind == "tỉnh":
+        return "tinh"
+    if kind in ("thành phố", "tp", "tp."):
+        return "tinh" if resolve_province(rest.split(",")[0]) in CITY_PROVINCES else "huyen"
+    return "huyen" if kind in ("quận", "huyện", "thị xã") else "xa"
+
+
+def unit_phrase(issuer: str, level: str) -> str:
+    """How the issuer's own area or body is named in adapted lines: "phường Ninh Kiều", "quận", "Sở"."""
+    if level in ("xa", "huyen"):
+        match = re.match(rf"(?i){_UBND}\s+(?:một\s+)?((?:quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)"
+                         r"(?:\s+[^,(;]+)?)", issuer)
+        return match.group(1).strip() if match else "xã"
+    if level == "so":
+        return "Sở"
+    if level == "khoi":
+        return re.split(r"[,(]", issuer)[0].strip()
+    return ""
+
+
+@dataclass(frozen=True)
+class Adapter:
+    """Replaces the superior level's roles by the issuer's (rules of `roles.toml` for this pair of levels)."""
+
+    rules: tuple[tuple[re.Pattern, str], ...]
+    keep: tuple[re.Pattern, ...]
+
+    def adapt(self, text: str) -> tuple[str, bool]:
+        """(adapted text, whether anything changed); cited documents and reward names are never touched."""
+        if not self.rules:
+            return text, False
+        kept: list[str] = []
+
+        def hold(match: re.Match) -> str:
+            kept.append(match.group(0))
+            return f"\x00{len(kept) - 1}\x00"
+
+        masked = _REFERENCE.sub(hold, text)
+        for pattern in self.keep:
+            masked = pattern.sub(hold, masked)
+        for pattern, replacement in self.rules:
+            masked = pattern.sub(lambda m: _styled(m.expand(replacement), m.group(0)), masked)
+        out = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], masked)
+        return out, out != text
+
+
+def _styled(new: str, old: str) -> str:
+    return new[:1].upper() + new[1:] if old[:1].isupper() else new
+
+
+@lru_cache(maxsize=8)
+def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str]]:
+    rules, keep = [], []
+    for path in paths:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        rules += data.get("rule", [])
+        keep += data.get("keep", {}).get("patterns", [])
+    return rules, keep
+
+
+def make_adapter(source_level: str, target_level: str, *, province: str, source_province: str, issuer: str,
+                 extra_files: tuple[Path, ...] = ()) -> Adapter:
+    """The adapter from a source at `source_level` to an issuer at `target_level` (no rules unless one level down
+    or more). Files in `extra_files` (the user's own table) come first, so their rules win."""
+    if not source_level or not target_level or LEVEL_RANK[target_level] <= LEVEL_RANK[source_level]:
+        return Adapter((), ())
+    files = tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(ROLES_FILE),)
+    rules, keep = _load(files)
+    values = {"tinh": "tỉnh" if province not in CITY_PROVINCES else "thành phố",
+              "src": "thành phố" if source_province in CITY_PROVINCES else "tỉnh",
+              "unit": unit_phrase(issuer, target_level)}
+    compiled = []
+    for rule in rules:
+        if source_level in rule.get("from", []) and target_level in rule.get("to", []):
+            for find, replace in rule.get("pairs", []):
+                compiled.append((re.compile(_fill(find, values)), _fill(replace, values).replace("\\", "\\\\")))
+    return Adapter(tuple(compiled), tuple(re.compile(p) for p in keep))
+
+
+def _fill(template: str, values: dict) -> str:
+    return re.sub(r"\{(tinh|src|unit)\}", lambda m: values[m.group(1)], template)
+
+
+def place_of(province: str) -> str:
+    return province_phrase(province)

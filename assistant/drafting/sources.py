@@ -1,0 +1,241 @@
+"""The task sheet: what the chosen source documents ask for, extracted in code from their structure.
+
+A source's passages are read back in order from the library with their heading paths (`Chunk.section`); each line is
+classified by the headings above it and by its own wording into contents of the campaign, targets with figures, time
+frame and milestones, reporting deadlines and recipients, agencies and their duties, reward forms/criteria/quotas,
+funding and legal bases. Every item keeps its citation (document, section, page) and is a verbatim span of the source,
+so every figure of the sheet occurs in the source text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.errors import DraftInputError
+from core.vietnamese import nfc, number_key
+from assistant.drafting.cleaning import strip_bullet
+from assistant.drafting.levels import issuer_level
+from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
+
+OPENING = "Phần mở đầu"
+# Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
+# the draft follows them, it does not carry their articles.
+_FORMAT_TITLE = re.compile(r"(?i)công tác văn thư|thể thức|kỹ thuật trình bày|viết hoa|chữ viết tắt")
+_KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư|Công văn|Thông báo|Chương trình"
+REFERENCE = re.compile(rf"(?:{_KINDS})\s+(?:số\s+)?\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ]")
+_SPLIT_BASES = re.compile(rf";\s*|\s+và\s+(?=(?:{_KINDS})\s+số\s)|,\s+(?=(?:{_KINDS})\s+số\s)")
+_AGENCY_HEAD = (r"(?:Sở|Ban|Phòng|Ủy ban|Uỷ ban|UBND|Công an|Bộ|Hội đồng|Văn phòng|Báo|Đài|Cơ quan|Mặt trận|"
+                r"Liên đoàn|Đoàn|Hội|Trung tâm|Chi cục|Kho bạc|Ngân hàng|Bảo hiểm|Thanh tra|Cục|Tổng cục|Viện|"
+                r"Thường trực|Đội|Các|Thủ trưởng|Chủ tịch|Giám đốc|Bộ Chỉ huy|Tỉnh đoàn|Thành đoàn|Đảng ủy)")
+_AGENCY_COLON = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{_AGENCY_HEAD}[^:;.]{{0,140}}?)\s*:\s*")
+_AGENCY = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{_AGENCY_HEAD}[^:;.]{{0,140}}?)"
+                     rf"\s+(?=(?:chủ trì|phối hợp|hướng dẫn|có trách nhiệm|tham mưu|chỉ đạo|theo dõi|"
+                     rf"tổ chức|thực hiện|xây dựng|triển khai|bố trí|đảm bảo|bảo đảm|kiểm tra|tuyên truyền|"
+                     rf"căn cứ|chủ động|tiếp tục|định hướng|phân công|cân đối|vận động|là cơ quan)\b)")
+_DEADLINE = re.compile(r"(?i)\b(?:trước|chậm nhất|hạn chót|không muộn hơn)\s+(?:ngày\s+)?\d|\bđịnh kỳ\b|"
+                       r"\bhằng năm\b|\bhàng năm\b|\bhàng quý\b|\bhằng quý\b|6 tháng")
+_REPORTING = re.compile(r"(?i)báo cáo|gửi về|gửi\s+(?:Sở|Bộ|Ủy ban|UBND|Ban|Phòng)|hồ sơ|nộp\b|tổng hợp")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+\s*(?:phần trăm)|(?:ít nhất|tối thiểu|không quá|trên|dưới|đạt|"
+                     r"từ)\s+\d")
+_TIME_WORDS = re.compile(r"(?i)^thời gian|^đợt\s+\d|^giai đoạn\s+\d|từ (?:ngày|tháng) .{0,40}đến|^từ nay đến|^thời hạn")
+
+
+_CLOSING = re.compile(r"(?i)^(?:trên đây là\b|(?:ủy ban nhân dân|ubnd)\s+(?:tỉnh|thành phố|xã|phường|quận|huyện)?\s*"
+                      r"(?:đề nghị|yêu cầu) các\b)")
+
+
+@dataclass
+class Line:
+    text: str
+    section: str
+    page: int | None
+    is_heading: bool
+
+
+def resolve_sources(library, refs: list[str]) -> list:
+    """Library records for file names or số ký hiệu ("0125/KH-UBND"); an unknown reference raises DraftInputError."""
+    records = library.documents()
+    out = []
+    for ref in refs:
+        key = number_key(ref)
+        found = next((r for r in records if r.source == ref), None) or next(
+            (r for r in records if r.metadata.doc_number and number_key(r.metadata.doc_number) == key), None) or next(
+            (r for r in records if ref.casefold() in r.source.casefold()), None)
+        if found is None:
+            raise DraftInputError(f"Không tìm thấy văn bản nguồn «{ref}» trong thư viện.",
+                                  f"Source document {ref!r} is not in the library.")
+        if found not in out:
+            out.append(found)
+    return out
+
+
+def source_doc(record) -> SourceDoc:
+    meta = record.metadata
+    role = "format" if _FORMAT_TITLE.search(meta.title or "") else "directive"
+    return SourceDoc(record.source, meta.doc_number or "", meta.title or record.source, meta.issuer or "",
+                     meta.date or "", meta.doc_type or "", meta.province or "", role, issuer_level(meta.issuer or ""))
+
+
+def source_lines(library, source: str) -> list[Line]:
+    """The document's lines in reading order, rebuilt from its chunks: overlap repeated at a chunk's head is dropped
+    and a sentence cut by the chunker's word budget is joined again."""
+    lines: list[Line] = []
+    headings = _heading_lines(library, source)
+    for chunk in library.iter_chunks(source):
+        for n, raw in enumerate(chunk.text.split("\n")):
+            text = nfc(raw).strip()
+            if not text:
+                continue
+            if n == 0 and lines and (lines[-1].text.endswith(text) or text == lines[-1].text):
+                continue
+            if lines and lines[-1].section == chunk.section and _continues(lines[-1].text, text, n):
+                lines[-1].text += " " + text
+                continue
+            lines.append(Line(text, chunk.section, chunk.page, text in headings))
+    return lines
+
+
+def _continues(previous: str, text: str, index: int) -> bool:
+    """`text` is the rest of `previous` split by the chunker: a sentence cut at a chunk's word budget, or a piece cut
+    at ";" inside an open parenthesis."""
+    if re.match(r"^(?:[-+•*–]|\d{1,2}(?:\.\d{1,2})*\.?\s|[a-zđ]\)|[IVX]+\.)", text):
+        return False
+    if previous.count("(") > previous.count(")"):
+        return True
+    return index == 0 and not re.search(r"[.;:!?…]$", previous) and text[:1].islower()
+
+
+def _heading_lines(library, source: str) -> set[str]:
+    from index.chunking import heading_level
+
+    return {line for chunk in library.iter_chunks(source) for line in chunk.text.split("\n")
+            if heading_level(line.strip()) is not None}
+
+
+def _label(text: str) -> str:
+    return strip_bullet(text).rstrip(" :")
+
+
+def _is_label(line: Line) -> bool:
+    """A heading without content of its own ("2. Hình thức khen thưởng", "a) Đối với tập thể:"), or a lead-in line
+    that introduces a list ("... đạt các tiêu chuẩn sau:")."""
+    body = strip_bullet(line.text)
+    if not line.is_heading:
+        return body.endswith(":")
+    head, _, rest = body.partition(":")
+    return len(body) <= 90 and not rest.strip() and not re.search(r"[.;]$", body)
+
+
+_BY_HEADING = (  # a heading's words -> the kind of the lines under it; the deepest heading that says wins
+    ("content", r"tiêu chí thi đua"),
+    ("reward", r"khen thưởng|tiêu chuẩn|tiêu chí|số lượng|danh hiệu|xét tặng|hồ sơ|thủ tục"),
+    ("duty", r"tổ chức thực hiện|trách nhiệm|phân công|nhiệm vụ cụ thể"),
+    ("funding", r"kinh phí"),
+    ("time", r"thời gian|tiến độ"),
+    ("subject", r"đối tượng|phạm vi"),
+    ("target", r"chỉ tiêu|mục tiêu"),
+    ("content", r"nội dung|nhiệm vụ|giải pháp|chủ đề|hình thức|biện pháp"),
+    ("purpose", r"mục đích|yêu cầu"),
+)
+
+
+def _classify(section: str, text: str) -> str:
+    """The sheet kind of a line from the headings above it (deepest first) and its own wording."""
+    if re.search(r"(?i)nơi nhận", section):
+        return ""
+    if _DEADLINE.search(text) and _REPORTING.search(text):
+        return "report"
+    if re.match(r"(?i)(?:\d{1,2}\.\s*)?thời gian\b", text):
+        return "time"
+    kind = "content"
+    for label in reversed(section.split(" > ")):
+        if label.endswith("…") or text.startswith(label):
+            continue  # the line's own heading
+        low = strip_bullet(label).casefold()
+        kind = next((k for k, pattern in _BY_HEADING if re.search(pattern, low)), "")
+        if kind:
+            break
+    kind = kind or "content"
+    if kind == "content" and _FIGURE.search(text):
+        return "target"
+    if kind == "target" and not re.search(r"\d", text):
+        return "content"
+    if kind == "content" and _TIME_WORDS.search(text):
+        return "time"
+    return kind
+
+
+def extract_sheet(library, records) -> TaskSheet:
+    """The task sheet of the chosen sources (records from `resolve_sources`)."""
+    sheet = TaskSheet()
+    for record in records:
+        doc = source_doc(record)
+        sheet.sources.append(doc)
+        if doc.role != "directive":
+            continue
+        _extract(library, doc, sheet)
+    return sheet
+
+
+def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
+    count = 0
+    lead, agency_label, lead_section = "", "", ""
+
+    def add(kind: str, text: str, line: Line, **extra) -> None:
+        nonlocal count
+        count += 1
+        sheet.items.append(SheetItem(f"{doc.source.split('.')[0][:24]}#{count}", kind, text, doc.source,
+                                     doc.doc_number, line.section, line.page, **extra))
+
+    appendix = False
+    for line in source_lines(library, doc.source):
+        text = line.text
+        appendix = appendix or bool(re.match(r"(?i)^\(kèm theo|^phụ lục\b", text)) or line.section.startswith("PHỤ LỤC")
+        if appendix or sum(ch.isalpha() for ch in text) < 12 or (text.isupper() and line.section != OPENING):
+            continue  # tables of appendices, cells, titles in capitals
+        if line.section == OPENING:
+            if re.match(r"(?i)(thực hiện|căn cứ)\b", text) or (REFERENCE.match(text) and sheet.items is not None):
+                for part in _SPLIT_BASES.split(re.sub(r"(?i)^(thực hiện|căn cứ)\s+", "", text)):
+                    part = part.strip(" .;,")
+                    if REFERENCE.match(part) or re.match(r"Luật\s", part):
+                        add("basis", part, line)
+            continue
+        if _is_label(line):
+            label = _label(text)
+            if line.is_heading:
+                agency_label = label if re.match(_AGENCY_HEAD, label) else ""
+                lead, lead_section = "", line.section
+            else:
+                lead, lead_section = label, line.section
+            continue
+        if line.section != lead_section and not line.section.startswith(lead_section):
+            lead = ""
+        if not re.search(r"[^\W\d_]", text) or _CLOSING.match(text):
+            continue
+        bare = strip_bullet(text)
+        if not line.is_heading and len(bare) <= 90 and not re.search(r"[.;:,]$", bare) and re.match(_AGENCY_HEAD, bare):
+            agency_label, lead = bare, ""  # a paragraph naming an agency, its duties below
+            continue
+        kind = _classify(line.section, text)
+        if kind == "content" and agency_label:
+            kind = "duty"
+        if not kind:
+            continue
+        body = strip_bullet(text)
+        if kind == "purpose":
+            sheet.purposes.append(body)
+            continue
+        context = " > ".join(_label(part) for part in line.section.split(" > ")[1:] if len(part) <= 90)
+        agency = ""
+        if kind in ("duty", "report"):
+            match = _AGENCY_COLON.match(body) or _AGENCY.match(body)
+            agency = match.group("agency").strip() if match else agency_label
+        deadline = _deadline_text(body) if kind == "report" else ""
+        add(kind, body, line, context=context, lead=lead, agency=agency, deadline=deadline)
+
+
+def _deadline_text(text: str) -> str:
+    match = re.search(r"(?i)(?:trước|chậm nhất)\s+(?:ngày\s+)?(\d{1,2}(?:/\d{1,2}(?:/\d{4})?|\s+tháng\s+\d{1,2}"
+                      r"(?:\s+năm\s+\d{4})?))(\s+(?:hằng|hàng) năm)?", text)
+    return (match.group(1) + (match.group(2) or "")).strip() if match else ""
