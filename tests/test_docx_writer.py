@@ -79,7 +79,7 @@ def test_sections_in_order_bold_headings_justified_body(docx_path):
     texts = [p.text for p in document.paragraphs]
     positions = [texts.index(TITLES[key]) for key in ("I", "II", "III")]
     assert positions == sorted(positions)
-    assert texts.index("Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022;") < positions[0]
+    assert texts.index("Căn cứ Luật Thi đua, khen thưởng ngày 15/6/2022.") < positions[0]  # the last basis ends "."
     for key in ("I", "II", "III"):
         assert _paragraph(document, TITLES[key]).runs[0].bold
     assert _paragraph(document, "1. Mục đích").runs[0].bold

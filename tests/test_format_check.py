@@ -388,6 +388,21 @@ def test_every_exported_draft_passes_with_no_error(checker, tmp_path, signer):
     assert report.findings == []
 
 
+@pytest.mark.parametrize("addressees", [["Sở Nội vụ"], ["Sở Nội vụ", "Sở Tài chính", "UBND các xã, phường"]])
+def test_an_exported_cong_van_passes_with_no_error(checker, tmp_path, addressees):
+    request = DraftRequest(province="Lâm Đồng", period="năm 2026", theme="chuyển đổi số",
+                           doc_type="cong-van").validated()
+    header = DraftHeader(list(ISSUER), "Số: …/UBND-NV", "Lâm Đồng, ngày … tháng … năm …", "",
+                         "V/v triển khai phong trào thi đua chuyển đổi số năm 2026")
+    body = DraftSection("body", "Nội dung công văn", "Thực hiện Kế hoạch của Ủy ban nhân dân tỉnh, đề nghị các cơ "
+                        "quan triển khai phong trào thi đua.\nBáo cáo kết quả trước ngày 30/11/2026.", [])
+    draft = Draft(request, header, [body], ["Như trên;", "Lưu: VT, SNV."],
+                  ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+                  "Nguyễn Văn A", doc_type="cong-van", addressees=addressees)
+    report = checker.check(write_docx(draft, tmp_path / "cong-van.docx"))
+    assert report.findings == [], [f.to_dict() for f in report.findings]
+
+
 # ------------------------------------------------------------------------------------------------ citations
 def test_findings_cite_the_clause_passage_from_the_library(sample_library, tmp_path):
     checker = FormatChecker(sample_library.settings, sample_library)

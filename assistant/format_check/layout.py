@@ -18,6 +18,7 @@ HEADER_WINDOW = 30  # the header block sits within the first paragraphs
 _NUMBER = re.compile(r"^Số\b\s*(?P<colon>[:.]?)\s*(?P<value>\S*/\S*)\s*$")
 _PLACE_DATE = re.compile(r"ngày\s+\S+\s+tháng\s+\S+\s+năm\s+\S+", re.IGNORECASE)
 _APPENDIX = "PHỤ LỤC"
+_KINH_GUI = re.compile(r"^kính\s+gửi\b", re.IGNORECASE)
 _NOI_NHAN = re.compile(r"^nơi\s+nhận\s*:?$", re.IGNORECASE)
 
 
@@ -92,6 +93,7 @@ class Layout:
     bases: list[Para] = field(default_factory=list)
     headings: list[Para] = field(default_factory=list)
     body: list[Para] = field(default_factory=list)
+    addressees: list[Para] = field(default_factory=list)  # «Kính gửi:» lines of a công văn
     noi_nhan: Para | None = None
     recipients: list[Para] = field(default_factory=list)
     signer: list[Para] = field(default_factory=list)
@@ -136,7 +138,15 @@ def analyse(document, rulebook: Rulebook) -> Layout:
     if layout.number:
         layout.issuer = [p for p in header if p.pos < layout.number.pos and p.cell == layout.number.cell
                          and p not in (layout.quoc_hieu, layout.tieu_ngu) and not is_line(p.text, line_chars)]
-    _closing(layout, [p for p in filled if p.pos >= body_start], rulebook)
+    rest = [p for p in filled if p.pos >= body_start]
+    if rest and _KINH_GUI.match(rest[0].text):  # ô 9a of a công văn: «Kính gửi:» and its addressees
+        layout.addressees = [rest[0]]
+        for p in rest[1:]:
+            if not (p.text[:1] in "-–" or p.bulleted):
+                break
+            layout.addressees.append(p)
+        rest = rest[len(layout.addressees):]
+    _closing(layout, rest, rulebook)
     return layout
 
 
