@@ -19,7 +19,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 from pydantic import PrivateAttr
 
 from core.errors import LLMServiceError, ModelUnavailableError
-from assistant.model_files import llm_model_path
+from assistant.model_files import ensure_model
 from core.settings import Settings
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
@@ -229,7 +229,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
     """The chat model `settings.llm_backend` names; the embedded one fails early if its GGUF is missing."""
     if settings.llm_backend == "openai":
         return _make_openai(settings)
-    path = Path(llm_model_path(settings))
+    path = Path(ensure_model(settings))  # assembled on first use when its packages are installed
     if not path.is_file():
         raise ModelUnavailableError(detail=str(path))
     return LlamaCppChatModel(

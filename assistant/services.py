@@ -90,6 +90,22 @@ def make_embeddings(settings: Settings):
     return build(settings)
 
 
+def file_tools(settings: Settings) -> dict[str, str]:
+    """What reading scans (`ocr`: Tesseract + Vietnamese data) and .doc/.odt (`doc`: LibreOffice) lacks on this
+    machine, in Vietnamese; "" means available."""
+    from index.convert import missing_converter
+    from index.ocr import missing_ocr
+
+    return {"ocr": missing_ocr(settings), "doc": missing_converter(settings)}
+
+
+def supported_extensions() -> list[str]:
+    """File extensions the library ingests, for upload widgets."""
+    from index.loaders import SUPPORTED_EXTENSIONS
+
+    return sorted(SUPPORTED_EXTENSIONS)
+
+
 def safe_source_name(name: str) -> str:
     """The library's name for an uploaded file (what staff see and cite)."""
     from index.store import safe_source_name as safe

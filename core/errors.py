@@ -27,8 +27,8 @@ class DocumentError(AssistantError):
 
 
 class UnsupportedFileError(DocumentError):
-    message_vi = "Định dạng tệp không được hỗ trợ (chỉ nhận PDF, DOCX, TXT, MD)."
-    message_en = "Unsupported file type (PDF, DOCX, TXT, MD only)."
+    message_vi = "Định dạng tệp không được hỗ trợ (chỉ nhận PDF, DOCX, DOC, ODT, HTML, TXT, MD)."
+    message_en = "Unsupported file type (PDF, DOCX, DOC, ODT, HTML, TXT, MD only)."
 
 
 class EmptyFileError(DocumentError):
@@ -54,6 +54,28 @@ class EncryptedFileError(DocumentError):
 class NoTextLayerError(DocumentError):
     message_vi = "PDF là bản quét, không có lớp văn bản (cần OCR trước khi đưa vào thư viện)."
     message_en = "The PDF is a scan with no text layer (needs OCR)."
+
+
+class MissingToolError(DocumentError):
+    """A file needs a program this machine lacks (Tesseract for scans, LibreOffice for .doc/.odt)."""
+
+    message_vi = "Máy chưa cài chương trình cần để đọc tệp này (hãy chạy scripts/setup.sh)."
+    message_en = "A program needed to read this file is not installed (run scripts/setup.sh)."
+
+
+class OcrLimitError(DocumentError):
+    message_vi = "Tệp quét vượt giới hạn nhận dạng OCR (số trang hoặc thời gian), không đưa vào thư viện."
+    message_en = "The scanned file exceeds the OCR page or time limit."
+
+
+class ConversionError(DocumentError):
+    message_vi = "LibreOffice không chuyển được tệp sang DOCX (tệp hỏng hoặc không đúng định dạng)."
+    message_en = "LibreOffice could not convert the file to DOCX (corrupt or not what its name says)."
+
+
+class NoArticleTextError(DocumentError):
+    message_vi = "Trang HTML không có nội dung bài viết (chỉ có menu, chân trang, liên kết), không đưa vào thư viện."
+    message_en = "The HTML page has no article text (only menus, footers, links)."
 
 
 class DocumentNotFoundError(AssistantError):

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+OCR_NOTE = "bản nhận dạng OCR — đối chiếu bản gốc"
+OCR_SECTION_SUFFIX = f" ({OCR_NOTE})"  # added to the section path of every chunk read by OCR, so citations show it
+
 
 @dataclass
 class PageText:
-    """Text of one page (PDF) or of the whole file (DOCX/TXT, page=None), already NFC-normalised and cleaned."""
+    """Text of one page (PDF) or of the whole file (DOCX/TXT, page=None), already NFC-normalised and cleaned.
+    `ocr` marks a scanned page whose text was recognised by OCR."""
 
     text: str
     page: int | None = None
+    ocr: bool = False
 
 
 @dataclass
@@ -36,6 +41,7 @@ class LoadedDocument:
     pages: list[PageText]
     metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
     content_hash: str = ""
+    warnings: list[str] = field(default_factory=list)  # e.g. OCR pages that look unreliable, shown after ingestion
 
     @property
     def text(self) -> str:
@@ -47,7 +53,8 @@ class Chunk:
     """One retrievable passage. `section` is the path of headings, e.g. "II. NỘI DUNG THI ĐUA > 2. Thi đua ...".
 
     `text` is the passage as shown to users; `embed_text()` adds the document title and section path so the
-    embedding sees the context the passage lives in.
+    embedding sees the context the passage lives in. A chunk read by OCR has `ocr=True` and its section ends with
+    `OCR_SECTION_SUFFIX` ("(bản nhận dạng OCR — đối chiếu bản gốc)"), which citations show and embeddings skip.
     """
 
     chunk_id: str
@@ -57,9 +64,11 @@ class Chunk:
     page: int | None = None
     order: int = 0
     metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
+    ocr: bool = False
 
     def embed_text(self) -> str:
-        head = " | ".join(part for part in (self.metadata.title, self.section) if part)
+        section = self.section.removesuffix(OCR_SECTION_SUFFIX) if self.ocr else self.section
+        head = " | ".join(part for part in (self.metadata.title, section) if part)
         return f"{head}\n{self.text}" if head else self.text
 
 
@@ -113,6 +122,7 @@ class IngestResult:
     seconds_parse: float = 0.0
     seconds_embed: float = 0.0
     pages: int = 0
+    ocr_pages: int = 0  # pages whose text was recognised by OCR
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -2,6 +2,7 @@
 
 Each chunk keeps the path of headings above it (`section`), which is shown in citations and embedded with the text.
 Sections are split only where they exceed the token budget, at paragraph and then sentence boundaries, with overlap.
+A chunk holding text of an OCR-read page is marked (`Chunk.ocr`) and its section path ends with `OCR_SECTION_SUFFIX`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core import vietnamese as vn
-from core.models import Chunk, LoadedDocument, PageText
+from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 _LABEL_CHARS = 90
@@ -59,6 +60,7 @@ class _Paragraph:
     section: str
     page: int | None
     is_heading: bool
+    ocr: bool = False
 
 
 def _paragraphs(doc: LoadedDocument) -> list[_Paragraph]:
@@ -76,7 +78,7 @@ def _paragraphs(doc: LoadedDocument) -> list[_Paragraph]:
                     stack.pop()
                 stack.append((level, _label(line)))
             section = " > ".join(label for _, label in stack) or OPENING_SECTION
-            out.append(_Paragraph(line, section, page.page, level is not None))
+            out.append(_Paragraph(line, section, page.page, level is not None, page.ocr))
     return out
 
 
@@ -119,21 +121,24 @@ def chunk_document(
     chunks: list[Chunk] = []
     buffer: list[str] = []
     buffer_section, buffer_page = "", None
+    buffer_ocr = False
 
     def flush(carry: list[str] | None = None) -> None:
-        nonlocal buffer
+        nonlocal buffer, buffer_ocr
         body = [part for part in buffer if part]
         if body and any(not part.endswith(":") or len(part) > _LABEL_CHARS for part in body):
             chunks.append(Chunk(
                 chunk_id=f"{doc.source}::{len(chunks)}",
                 source=doc.source,
                 text="\n".join(body),
-                section=buffer_section,
+                section=buffer_section + (OCR_SECTION_SUFFIX if buffer_ocr else ""),
                 page=buffer_page,
                 order=len(chunks),
                 metadata=doc.metadata,
+                ocr=buffer_ocr,
             ))
         buffer = list(carry or [])
+        buffer_ocr = bool(carry) and buffer_ocr
 
     for paragraph in _paragraphs(doc):
         budget = max(32, max_tokens - count(paragraph.section) - 4)
@@ -147,6 +152,7 @@ def chunk_document(
                 flush(_overlap(buffer, overlap_tokens, count))
                 buffer_page = paragraph.page
             buffer.append(piece)
+            buffer_ocr = buffer_ocr or paragraph.ocr
     flush()
     return chunks
 

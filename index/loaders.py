@@ -1,4 +1,10 @@
-"""Read PDF, DOCX, TXT and MD files into cleaned pages with metadata; every failure is a typed DocumentError."""
+"""Read PDF, DOCX, DOC/ODT, HTML, TXT and MD files into cleaned pages with metadata; every failure is a typed
+DocumentError.
+
+Scanned PDF pages (no usable text layer, an image on the page) are read by OCR (`index.ocr`), page by page; .doc and
+.odt are converted to DOCX by LibreOffice (`index.convert`); HTML goes through trafilatura, which keeps the article's
+headings and drops menus, footers and share buttons.
+"""
 
 from __future__ import annotations
 
@@ -16,25 +22,34 @@ from core.errors import (
     EmptyFileError,
     EncryptedFileError,
     FileTooLargeError,
+    NoArticleTextError,
     NoTextLayerError,
     UnsupportedFileError,
 )
 from core.settings import Settings
+from index.convert import convert_to_docx
 from index.metadata import extract_metadata
 from core.models import LoadedDocument, PageText
+from index.ocr import PageProgress, missing_ocr, ocr_pdf_pages
 from index.text import drop_repeated_lines, normalize_text
 
-SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".txt", ".md"}
+SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".doc", ".odt", ".html", ".htm", ".txt", ".md"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected Office files are OLE containers
 _MAX_DOCX_EXPANSION = 100  # uncompressed/compressed ratio above which a DOCX is treated as a zip bomb
 _MIN_TEXT_CHARS_PER_PAGE = 20
 _CP1258_ONLY = re.compile("[đĐơƠưƯăĂ\u0300\u0301\u0303\u0309\u0323]")
+_MAX_JUNK_SHARE = 0.3  # a text layer more than this share of replacement/private-use characters is unusable
+_MIN_ARTICLE_CHARS = 200  # an HTML page whose article text is shorter has no article
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 
-def load_file(path: Path, settings: Settings, *, source: str | None = None, sidecar: dict | None = None) -> LoadedDocument:
-    """Read `path` into a LoadedDocument; `source` is the name the library knows it by (default: the file name)."""
+def load_file(path: Path, settings: Settings, *, source: str | None = None, sidecar: dict | None = None,
+              progress: PageProgress | None = None) -> LoadedDocument:
+    """Read `path` into a LoadedDocument; `source` is the name the library knows it by (default: the file name).
+    `progress(done, total, page)` is called as scanned pages are recognised."""
     path = Path(path)
     source = source or path.name
     extension = path.suffix.lower()
@@ -51,8 +66,15 @@ def load_file(path: Path, settings: Settings, *, source: str | None = None, side
             detail=source,
         )
     data = path.read_bytes()
-    reader = {".pdf": _read_pdf, ".docx": _read_docx}.get(extension, _read_text)
-    pages = reader(data, settings, source)
+    warnings: list[str] = []
+    if extension == ".pdf":
+        pages = _read_pdf(data, settings, source, progress=progress, warnings=warnings)
+    elif extension in (".doc", ".odt"):
+        pages = _read_docx(convert_to_docx(data, extension, settings, source), settings, source)
+    elif extension in (".html", ".htm"):
+        pages = _read_html(data, settings, source)
+    else:
+        pages = {".docx": _read_docx}.get(extension, _read_text)(data, settings, source)
     pages = [page for page in pages if page.text.strip()]
     if not pages:
         raise EmptyFileError("Tệp không có nội dung văn bản.", "The file has no text.", detail=source)
@@ -62,10 +84,45 @@ def load_file(path: Path, settings: Settings, *, source: str | None = None, side
         pages=pages,
         metadata=extract_metadata(text, source, sidecar),
         content_hash=hashlib.sha256(data).hexdigest(),
+        warnings=warnings,
     )
 
 
-def _read_pdf(data: bytes, settings: Settings, source: str) -> list[PageText]:
+def _usable_text_layer(text: str) -> bool:
+    """Enough characters, and not mostly replacement or private-use glyphs (a broken font encoding)."""
+    stripped = "".join(text.split())
+    if len(stripped) < _MIN_TEXT_CHARS_PER_PAGE:
+        return False
+    junk = sum(1 for ch in stripped if ch == "\ufffd" or "\ue000" <= ch <= "\uf8ff")
+    return junk / len(stripped) <= _MAX_JUNK_SHARE
+
+
+def _has_image(owner, depth: int = 0) -> bool:
+    """Whether a page (or a form it draws) paints an image: a page with no text and no image is just blank."""
+    try:
+        resources = owner.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        objects = resources.get("/XObject")
+        objects = objects.get_object() if objects is not None else {}
+        for reference in objects.values():
+            item = reference.get_object()
+            subtype = item.get("/Subtype")
+            if subtype == "/Image" or (subtype == "/Form" and depth < 3 and _has_image(item, depth + 1)):
+                return True
+        return False
+    except Exception:  # noqa: BLE001 - a damaged resource tree: recognise rather than silently skip the page
+        return True
+
+
+def _page_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(number) for number in numbers[:10])
+    return shown + (", …" if len(numbers) > 10 else "")
+
+
+def _read_pdf(data: bytes, settings: Settings, source: str, *, progress: PageProgress | None = None,
+              warnings: list[str] | None = None) -> list[PageText]:
+    """Text-layer pages as they are; pages without a usable text layer that show an image go to OCR."""
+    warnings = warnings if warnings is not None else []
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError, PdfStreamError
 
@@ -81,6 +138,8 @@ def _read_pdf(data: bytes, settings: Settings, source: str) -> list[PageText]:
                 detail=source,
             )
         raw_pages = [page.extract_text() or "" for page in reader.pages]
+        scanned = [index for index, text in enumerate(raw_pages)
+                   if not _usable_text_layer(text) and _has_image(reader.pages[index])]
     except (EncryptedFileError, FileTooLargeError):
         raise
     except FileNotDecryptedError as error:
@@ -88,10 +147,37 @@ def _read_pdf(data: bytes, settings: Settings, source: str) -> list[PageText]:
     except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError, NotImplementedError) as error:
         raise CorruptFileError(detail=f"{source}: {error}") from error
-    if raw_pages and sum(len(page.strip()) for page in raw_pages) < _MIN_TEXT_CHARS_PER_PAGE * len(raw_pages) / 4:
-        raise NoTextLayerError(detail=source)
-    cleaned = drop_repeated_lines([normalize_text(page) for page in raw_pages])
-    return [PageText(text=text, page=number) for number, text in enumerate(cleaned, start=1)]
+    has_text_layer = any(_usable_text_layer(text) for text in raw_pages)
+    if not scanned:
+        if raw_pages and sum(len(page.strip()) for page in raw_pages) < _MIN_TEXT_CHARS_PER_PAGE * len(raw_pages) / 4:
+            raise NoTextLayerError(detail=source)
+    elif not settings.ocr_enabled or (has_text_layer and missing_ocr(settings)):
+        if not has_text_layer:
+            raise NoTextLayerError(detail=source)
+        why = "nhận dạng OCR đang tắt" if not settings.ocr_enabled else f"máy {missing_ocr(settings)}"
+        warnings.append(f"Bỏ qua {len(scanned)} trang quét không có lớp văn bản (trang "
+                        f"{_page_list([index + 1 for index in scanned])}): {why}.")
+        scanned = []
+    recognised = {page.page - 1: page for page in ocr_pdf_pages(data, scanned, settings, source, progress)} \
+        if scanned else {}
+    doubts = {index: page.doubt(settings) for index, page in recognised.items()}
+    credible = [index for index, page in recognised.items() if page.text.strip() and not doubts[index]]
+    if recognised and not has_text_layer and not credible:
+        reasons = "; ".join(f"trang {index + 1}: {why}" for index, why in doubts.items() if why)
+        raise NoTextLayerError(
+            "PDF là bản quét và nhận dạng OCR không ra văn bản tiếng Việt đọc được"
+            + (f" ({reasons})" if reasons else "") + "; cần OCR lại từ bản quét rõ hơn (300 dpi) hoặc bản có lớp "
+            "văn bản.",
+            "The PDF is a scan and OCR produced no readable Vietnamese text.",
+            detail=source,
+        )
+    for index, why in doubts.items():
+        if why and recognised[index].text.strip():
+            warnings.append(f"Trang {index + 1} (bản nhận dạng OCR) có thể sai nhiều ({why}) — hãy đối chiếu bản gốc.")
+    texts = [recognised[index].text if index in recognised else text for index, text in enumerate(raw_pages)]
+    cleaned = drop_repeated_lines([normalize_text(text) for text in texts])
+    return [PageText(text=text, page=number, ocr=number - 1 in recognised)
+            for number, text in enumerate(cleaned, start=1)]
 
 
 def _check_docx_container(data: bytes, source: str) -> None:
@@ -157,6 +243,28 @@ def _read_docx(data: bytes, settings: Settings, source: str) -> list[PageText]:
             raise CorruptFileError(detail=f"{source}: {error}") from error
         raise
     return [PageText(text=normalize_text("\n\n".join(blocks)), page=None)]
+
+
+def _read_html(data: bytes, settings: Settings, source: str) -> list[PageText]:
+    """The article of a saved web page: trafilatura keeps headings (as their own lines, so chunking finds the
+    section paths), paragraphs, lists and tables, and drops navigation, footers, related links and share buttons."""
+    import trafilatura
+
+    markup = decode_text(data)
+    extracted = trafilatura.extract(markup, output_format="markdown", include_tables=True, include_comments=False,
+                                    include_links=False, include_images=False, favor_precision=True) or ""
+    lines = []
+    for line in extracted.split("\n"):
+        line = _MARKDOWN_HEADING.sub("", line.strip())
+        if _TABLE_RULE.match(line):
+            continue
+        if line.startswith("|") and line.endswith("|"):
+            line = " | ".join(cell.strip() for cell in line.strip("|").split("|") if cell.strip())
+        lines.append(line)
+    text = normalize_text("\n".join(lines))
+    if len("".join(text.split())) < _MIN_ARTICLE_CHARS:
+        raise NoArticleTextError(detail=source)
+    return [PageText(text=text, page=None)]
 
 
 def decode_text(data: bytes) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 import re
@@ -42,6 +43,7 @@ from core.models import Chunk, DocumentMetadata, DocumentRecord, IngestResult, S
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, IngestResult], None]
+PageProgress = Callable[[str, int, int, int], None]  # (source, OCR pages done, OCR pages in the file, page number)
 _META_FIELDS = ("title", "doc_number", "date", "issuer", "province", "doc_type")
 _MAX_NAME = 150
 _MAX_NAME_BYTES = 200  # NAME_MAX is 255 bytes; the temporary copy adds a dot, the pid and ".tmp"
@@ -69,7 +71,7 @@ def safe_source_name(name: str) -> str:
 def _chunk_metadata(chunk: Chunk, content_hash: str) -> dict:
     return {
         "source": chunk.source, "section": chunk.section, "page": chunk.page or 0, "order": chunk.order,
-        "content_hash": content_hash, "lex": " ".join(segment(chunk.embed_text())),
+        "content_hash": content_hash, "lex": " ".join(segment(chunk.embed_text())), "ocr": chunk.ocr,
         **{name: getattr(chunk.metadata, name) for name in _META_FIELDS},
         "province_key": province_key(chunk.metadata.province),
     }
@@ -80,6 +82,7 @@ def _chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
         chunk_id=chunk_id, source=meta["source"], text=text, section=meta.get("section", ""),
         page=meta.get("page") or None, order=int(meta.get("order", 0)),
         metadata=DocumentMetadata(**{name: meta.get(name, "") for name in _META_FIELDS}),
+        ocr=bool(meta.get("ocr", False)),
     )
 
 
@@ -251,14 +254,21 @@ class Library:
         found = self._registry.get(ids=[source], include=["metadatas"])
         return found["metadatas"][0] if found["ids"] else None
 
-    def ingest_file(self, path: Path, *, source: str | None = None, sidecar: dict | None = None) -> IngestResult:
-        """Add or update one file; a bad file becomes an `error` result and the library is untouched."""
+    def ingest_file(self, path: Path, *, source: str | None = None, sidecar: dict | None = None,
+                    page_progress: PageProgress | None = None) -> IngestResult:
+        """Add or update one file; a bad file becomes an `error` result and the library is untouched. Warnings of a
+        file that was added (e.g. OCR pages to check) are in `result.message`."""
         path = Path(path)
         source = safe_source_name(source or path.name)
         result = IngestResult(path=str(path), source=source, status="error")
         started = time.perf_counter()
+        progress = (lambda done, total, page: page_progress(source, done, total, page)) if page_progress else None
+        existing = self._existing(source)
+        if existing and self._same_bytes(path, existing.get("content_hash")):  # no second OCR or conversion
+            result.status, result.chunks = "unchanged", int(existing.get("chunk_count", 0))
+            return result
         try:
-            doc = load_file(path, self.settings, source=source, sidecar=sidecar)
+            doc = load_file(path, self.settings, source=source, sidecar=sidecar, progress=progress)
         except DocumentError as error:
             result.message = error.message_vi
             result.seconds_parse = time.perf_counter() - started
@@ -271,7 +281,7 @@ class Library:
             result.message = f"{CorruptFileError.message_vi} ({type(error).__name__})"
             return result
         result.pages = len(doc.pages)
-        existing = self._existing(source)
+        result.ocr_pages = sum(page.ocr for page in doc.pages)
         if existing and existing.get("content_hash") == doc.content_hash:
             result.status, result.chunks = "unchanged", int(existing.get("chunk_count", 0))
             result.seconds_parse = time.perf_counter() - started
@@ -289,6 +299,7 @@ class Library:
             result.message = f"Không lưu được bản sao tệp vào thư viện: {error.strerror or error}"
             return result
         result.status, result.chunks = ("updated" if existing else "added"), len(chunks)
+        result.message = " ".join(doc.warnings)
         return result
 
     def _store(self, doc, chunks: list[Chunk], vectors: list[list[float]], path: Path) -> None:
@@ -323,7 +334,21 @@ class Library:
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
 
-    def ingest_paths(self, paths: Iterable[Path], *, progress: Progress | None = None) -> list[IngestResult]:
+    def _same_bytes(self, path: Path, content_hash: str | None) -> bool:
+        """Whether the file still has the content hash the library recorded (files over the size limit unread)."""
+        try:
+            if not content_hash or path.stat().st_size > self.settings.max_file_mb * 1024 * 1024:
+                return False
+            digest = hashlib.sha256()
+            with path.open("rb") as handle:
+                while block := handle.read(1 << 20):
+                    digest.update(block)
+            return digest.hexdigest() == content_hash
+        except OSError:
+            return False
+
+    def ingest_paths(self, paths: Iterable[Path], *, progress: Progress | None = None,
+                     page_progress: PageProgress | None = None) -> list[IngestResult]:
         """Ingest files and folders (recursively; a folder's SOURCES.tsv supplies metadata). One bad file never
         stops the batch."""
         files: list[tuple[Path, dict | None]] = []
@@ -342,7 +367,7 @@ class Library:
                 result = IngestResult(path=str(file), source=safe_source_name(file.name), status="error",
                                       message="Không tìm thấy tệp.")
             else:
-                result = self.ingest_file(file, sidecar=sidecar)
+                result = self.ingest_file(file, sidecar=sidecar, page_progress=page_progress)
             results.append(result)
             if progress:
                 progress(number, len(files), result)

