@@ -6,10 +6,21 @@ application decides what is cited and what is supported; these functions are pla
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
-from core.vietnamese import DOC_NUMBER_RE, QUESTION_WORDS, VIETNAMESE_LETTERS, nfc
+from core.vietnamese import (
+    DOC_NUMBER_RE,
+    DOC_TYPE_NAMES,
+    QUESTION_WORDS,
+    VIETNAMESE_LETTERS,
+    canonical_spelling,
+    find_provinces,
+    is_vietnamese_syllable,
+    nfc,
+)
 
 # The common Vietnamese family names (well over 90% of people): "who" answers must name someone with one.
 SURNAMES = frozenset(
@@ -33,7 +44,9 @@ _MARKER = re.compile(
 _ECHO = re.compile(r"\[\s*(?:n|N|số|số đoạn|\.\.\.|…|x)\s*\]")
 _TAG = re.compile(r"</?[a-z_]+(?:\s[^<>]*)?>")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=\S)|\n+")
-_PERSON_QUESTION = re.compile(r"\b(?:họ tên|họ và tên|là ai|do ai|ai ký|ai là|ai làm|người nào)\b", re.IGNORECASE)
+_LOOP = re.compile(r"(.{6,80}?)\1{2,}$", re.DOTALL)
+_REPEATED = re.compile(r"(\b.{6,80}?)(?:\1)+")
+_QUOTED = re.compile(r"“([^”\n]{2,300})”|\"([^\"\n]{2,300})\"")
 _UNKNOWN = re.compile(
     r"không có thông tin|không tìm thấy|không được (?:đề cập|nêu)|không nêu|không đề cập|chưa có thông tin"
     r"|không có dữ liệu|không rõ|không biết",
@@ -126,9 +139,16 @@ def tidy(text: str) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+def is_looping(text: str) -> bool:
+    """The small model sometimes repeats a phrase until its token budget runs out: stop reading when it does."""
+    return bool(_LOOP.search(text[-400:]))
+
+
 def clean_output(text: str) -> str:
-    """What the model wrote minus foreign scripts, markup echoed from the prompt and literal "[n]" placeholders."""
+    """What the model wrote minus foreign scripts, markup echoed from the prompt, literal "[n]" placeholders and
+    phrases repeated back to back (kept once)."""
     text = strip_foreign(text)[0]
+    text = _REPEATED.sub(lambda match: match.group(1), text)
     return tidy(_ECHO.sub("", _TAG.sub("", text)))
 
 
@@ -147,17 +167,6 @@ def foreign_share(text: str) -> float:
     return strip_foreign(text)[1] / letters if letters else 0.0
 
 
-def asks_for_person(question: str) -> bool:
-    """"Who" questions: the answer must then name someone, which a 1.5B model otherwise fills with a title."""
-    return bool(_PERSON_QUESTION.search(nfc(question)))
-
-
-def new_person_names(text: str, question: str) -> list[list[str]]:
-    """Person names (a capitalised run starting with a Vietnamese surname) that the question did not contain."""
-    return [p for p in named_phrases(strip_markers(text))
-            if p[0] in SURNAMES and len(p) >= 2 and not phrase_present(p, question)]
-
-
 def says_unknown(text: str) -> bool:
     """The model's own "the passages do not say" (our prompt asks for KHÔNG CÓ THÔNG TIN)."""
     return bool(_UNKNOWN.search(nfc(text)))
@@ -169,9 +178,19 @@ def without_instructions(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences or list items; a piece holding only citation markers joins the sentence before it."""
+    """Sentences or list items; never split inside quotation marks; a piece holding only citation markers joins the
+    sentence before it."""
+    text = text.strip()
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    raw, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if any(a < match.start() < b for a, b in quoted):
+            continue
+        raw.append(text[start:match.start()])
+        start = match.end()
+    raw.append(text[start:])
     pieces: list[str] = []
-    for piece in _SENTENCE_END.split(text.strip()):
+    for piece in raw:
         piece = piece.strip()
         if not piece:
             continue
@@ -182,61 +201,286 @@ def split_sentences(text: str) -> list[str]:
     return pieces
 
 
+# ------------------------------------------------------------------------------------------------ support
 @dataclass
-class Claim:
-    """One sentence of the answer, the passages it is attributed to, and whether a passage supports it."""
+class SourceText:
+    """A passage as claims are checked against it: its text, its heading path, its document's title, and its
+    document's record (number, issue date, issuer) as one line. The heading and title say what the whole text is
+    about, so they stand near every fact of the text; the record line stands alone (its date is the issue date,
+    not the date of whatever the title names)."""
 
     text: str
-    cited: list[int] = field(default_factory=list)
-    supported: bool = True
-    meta: bool = False  # "the passages do not say ..." — not a claim about the documents
+    heading: str = ""
+    title: str = ""
+    record: str = ""
+
+    @property
+    def everything(self) -> str:
+        return "\n".join(part for part in (self.text, self.heading, self.title, self.record) if part)
+
+    def segments(self) -> list[tuple[list[str], set[str]]]:
+        """(tokens, words near every token of them) for each part a fact can stand in."""
+        context = set(_tokens(self.heading)) | set(_tokens(self.title))
+        parts = [(self.text, context), (self.title, set(_tokens(self.heading))), (self.record, set())]
+        return [(_tokens(text), near) for text, near in parts if text]
 
 
-def support_score(sentence: str, passage: str, question: str = "") -> float:
-    """How well a passage backs a sentence, 0..1; 0 if a number or a name in it is in neither passage nor question.
+@dataclass
+class LibraryStats:
+    """Which syllables the library holds and in how many passages: rare words weigh more in the focus check."""
 
-    Terms the sentence repeats from the question are not claims, so only its new terms are counted.
-    """
+    passages: int = 0
+    frequency: dict[str, int] = field(default_factory=dict)
+    pairs: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, texts) -> LibraryStats:
+        counts: dict[str, int] = {}
+        pairs: set[tuple[str, str]] = set()
+        total = 0
+        for text in texts:
+            total += 1
+            tokens = _tokens(text)
+            pairs.update(zip(tokens, tokens[1:]))
+            for word in set(tokens):
+                counts[word] = counts.get(word, 0) + 1
+        return cls(total, counts, pairs)
+
+    def weight(self, word: str) -> float:
+        """Inverse document frequency (smoothed): a word in every passage weighs little, an unseen one the most."""
+        return math.log((self.passages + 1) / (self.frequency.get(word, 0) + 0.5))
+
+    def knows(self, word: str) -> bool:
+        return word in self.frequency
+
+    def knows_pair(self, first: str, second: str) -> bool:
+        return (first, second) in self.pairs
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A checkable part of a claim: a number (digits, no leading zeros) or a capitalised name (its syllables)."""
+
+    kind: str  # "number" or "name"
+    syllables: tuple[str, ...]
+    person: bool = False
+
+
+@dataclass
+class SupportRules:
+    """Thresholds of the support check (from the settings object)."""
+
+    term_share: float = 0.6  # share of a claim's new terms the passage must hold
+    focus_share: float = 0.2  # share of the question's focus terms found near each fact
+    focus_relative: float = 0.5  # share of the focus terms the passage holds that stand near the fact
+    window: int = 20  # syllables on each side of a fact that count as "near"
+    quote_match: float = 0.75  # a misquote at least this close to a passage run is replaced by it
+    name_match: float = 0.5  # a misspelt syllable at least this close to a passage syllable is replaced by it
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-case syllables; digit runs without leading zeros ("05" -> "5")."""
+    return [(w.lstrip("0") or "0") if w.isdigit() else w for w in words(text)]
+
+
+# Words that say which document or place is meant rather than what is asked about.
+_IDENTITY = re.compile(
+    "|".join([r"ủy ban nhân dân", r"uỷ ban nhân dân", r"\bubnd\b", r"hội đồng nhân dân", r"\bhđnd\b",
+              r"\btỉnh\b", r"thành phố", *(re.escape(name.lower()) for name in DOC_TYPE_NAMES)]),
+    re.IGNORECASE,
+)
+
+
+def focus_terms(question: str) -> set[str]:
+    """What the question asks about: its content words and numbers minus the words naming the document or place."""
+    text = DOC_NUMBER_RE.sub(" ", canonical_spelling(question))
+    for province in find_provinces(text):
+        text = re.sub(re.escape(province), " ", text, flags=re.IGNORECASE)
+    return {t for t in _tokens(_IDENTITY.sub(" ", text.lower())) if t not in QUESTION_WORDS and (len(t) > 1 or t.isdigit())}
+
+
+def claim_facts(sentence: str, question: str) -> list[Fact]:
+    """Numbers and names a sentence states that the question did not already contain."""
     body = strip_markers(sentence)
-    allowed_numbers = numbers(passage) | numbers(question)
-    if not numbers(body) <= allowed_numbers:
-        return 0.0
+    asked = numbers(question)
+    facts = [Fact("number", (n,)) for n in sorted(numbers(body) - asked)]
     for phrase in named_phrases(body):
-        if not (phrase_present(phrase, passage) or phrase_present(phrase, question)):
-            return 0.0
+        if not phrase_present(phrase, question):
+            facts.append(Fact("name", tuple(p.lower() for p in phrase), phrase[0] in SURNAMES))
+    return facts
+
+
+def _positions(fact: Fact, tokens: list[str]) -> list[int]:
+    if fact.kind == "number" or len(fact.syllables) == 1:
+        return [i for i, t in enumerate(tokens) if t == fact.syllables[0]]
+    pairs = set(zip(fact.syllables, fact.syllables[1:]))
+    return [i for i in range(len(tokens) - 1) if (tokens[i], tokens[i + 1]) in pairs]
+
+
+def fact_supported(fact: Fact, source: SourceText, focus: set[str], rules: SupportRules,
+                   stats: LibraryStats | None = None) -> bool:
+    """The fact stands where the passage speaks of what the question asks. Near the fact (with what its part of the
+    passage is about) must stand a share of the question's focus words (`focus_share`) and a share of the focus words
+    that part holds at all (`focus_relative`): a figure the passage attaches to something else does not answer the
+    question, while a long question's framing words found nowhere in the passage do not sink a good answer. Words
+    weigh by rarity in the library, so generic ones ("thi đua", "khen thưởng") cannot carry the check alone."""
+    weight = stats.weight if stats and stats.passages else (lambda word: 1.0)
+    wanted = sum(weight(word) for word in focus)
+    for tokens, context in source.segments():
+        held = sum(weight(word) for word in (set(tokens) | context) & focus)
+        for i in _positions(fact, tokens):
+            near = sum(weight(word) for word in (set(tokens[max(0, i - rules.window): i + rules.window + 1]) | context)
+                       & focus)
+            if wanted <= 0 or (near / wanted >= rules.focus_share and near / held >= rules.focus_relative):
+                return True
+    return False
+
+
+def term_share(sentence: str, passage: str, question: str = "") -> float:
+    """Share of the sentence's new terms (not repeated from the question) that the passage holds."""
+    body = strip_markers(sentence)
     new_terms = key_terms(body) - key_terms(question)
     if not new_terms:
         return 1.0 if key_terms(body) & key_terms(passage) else 0.5
     return len(new_terms & key_terms(passage)) / len(new_terms)
 
 
-def attribute(answer: str, passages: list[str], question: str = "", threshold: float = 0.6) -> list[Claim]:
+@dataclass
+class Claim:
+    """One sentence of the answer, the passages it is attributed to, and whether they support it."""
+
+    text: str
+    cited: list[int] = field(default_factory=list)
+    supported: bool = True
+    meta: bool = False  # "the passages do not say ..." — not a claim about the documents
+    facts: list[Fact] = field(default_factory=list)
+    reason: str = ""
+
+
+def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
+              rules: SupportRules, stats: LibraryStats | None) -> str:
+    """"" when the chosen passages support the claim, else why not."""
+    joined = "\n".join(source.everything for source in chosen)
+    if term_share(body, joined, question) < rules.term_share:
+        return "words not in the passages"
+    for fact in facts:
+        if not any(fact_supported(fact, source, focus, rules, stats) for source in chosen):
+            return f"{fact.kind} «{' '.join(fact.syllables)}» not stated there about what is asked"
+    return ""
+
+
+def attribute(answer: str, sources: list[SourceText], question: str = "",
+              rules: SupportRules | None = None, stats: LibraryStats | None = None) -> list[Claim]:
     """Map each sentence to the passages that support it and flag the unsupported ones.
 
     Cited passages are checked first; if they fail (or nothing is cited) the best-overlapping passage that passes
     is cited instead (or the best two together), so a wrong or missing "[n]" is repaired rather than trusted.
     """
+    rules = rules or SupportRules()
+    focus = focus_terms(question)
     claims = []
     for sentence in split_sentences(answer):
-        cited = [n for n in parse_markers(sentence) if 1 <= n <= len(passages)]
+        cited = [n for n in parse_markers(sentence) if 1 <= n <= len(sources)]
         body = tidy(strip_markers(sentence))
         if says_unknown(body):
             claims.append(Claim(body, [], supported=True, meta=True))
             continue
-        scores = {n: support_score(body, passages[n - 1], question) for n in range(1, len(passages) + 1)}
-        good_cited = [n for n in cited if scores[n] >= threshold]
-        if good_cited:
-            claims.append(Claim(body, good_cited))
-            continue
+        facts = claim_facts(body, question)
+        scores = {n: term_share(body, sources[n - 1].everything, question) for n in range(1, len(sources) + 1)}
         ranked = sorted(scores, key=scores.get, reverse=True)
-        if ranked and scores[ranked[0]] >= threshold:
-            claims.append(Claim(body, [ranked[0]]))
-            continue
-        # A sentence joining two facts ("meets every 6 months; the secretariat is X") may need two passages.
-        pair = sorted(ranked[:2])
-        joined = "\n".join(passages[n - 1] for n in pair)
-        if len(pair) == 2 and support_score(body, joined, question) >= threshold:
-            claims.append(Claim(body, pair))
+        candidates = [cited] if cited else []
+        candidates += [[n] for n in ranked] + ([sorted(ranked[:2])] if len(ranked) >= 2 else [])
+        reason = "no passage"
+        for chosen in candidates:
+            reason = _supports(body, facts, [sources[n - 1] for n in chosen], question, focus, rules, stats)
+            if not reason:
+                claims.append(Claim(body, chosen, facts=facts))
+                break
         else:
-            claims.append(Claim(body, cited, supported=False))
+            claims.append(Claim(body, cited, supported=False, facts=facts, reason=reason))
     return claims
+
+
+# ------------------------------------------------------------------------------------------------ verbatim repair
+def _similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b).ratio()
+
+
+def repair_quotes(sentence: str, passages: list[str], rules: SupportRules) -> str | None:
+    """Each quoted title or slogan copied from the passage it comes from; None when a quote matches no passage.
+
+    The closest run of the same number of words (±2) in any passage — the same words count as closest — replaces
+    the quote, punctuation and spelling included, when it is close enough.
+    """
+    def fix(match: re.Match) -> str:
+        flat = " ".join(words(match.group(1) or match.group(2)))
+        size_wanted = len(flat.split())
+        best, best_text = 0.0, ""
+        for passage in passages:
+            passage = nfc(passage)
+            found = list(_WORD.finditer(passage))
+            lowered = [m.group(0).lower() for m in found]
+            for size in range(max(1, size_wanted - 2), size_wanted + 3):
+                for start in range(0, max(0, len(found) - size) + 1):
+                    score = _similarity(flat, " ".join(lowered[start:start + size]))
+                    if score > best:
+                        best, best_text = score, passage[found[start].start():found[start + size - 1].end()]
+        if best < rules.quote_match:
+            raise _Unquotable
+        return f"“{best_text}”"
+
+    try:
+        return _QUOTED.sub(fix, sentence)
+    except _Unquotable:
+        return None
+
+
+class _Unquotable(Exception):
+    pass
+
+
+def repair_names(sentence: str, passages: list[str], question: str, stats: LibraryStats | None,
+                 rules: SupportRules) -> str | None:
+    """Misspelt names ("Nghiệp quyết" for "Nghị quyết") and invented words ("Phádart") repaired from the passages.
+
+    A name-like pair (capitalised first syllable) found in neither the passages, the question nor the library takes
+    the passage pair that shares one syllable and is close in the other (same first letter); a word that is neither in the library nor shaped like a Vietnamese syllable
+    is replaced by the closest passage word. None when an invented word has no close passage word (the sentence is
+    then dropped).
+    """
+    haystack = "\n".join([*passages, question])
+    spaced = [m.group(0) for m in _WORD.finditer(nfc(haystack))]
+    lowered = [word.lower() for word in spaced]
+    present = set(zip(lowered, lowered[1:]))
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    for a, b in zip(spaced, spaced[1:]):
+        after.setdefault(a.lower(), set()).add(b)
+        before.setdefault(b.lower(), set()).add(a)
+    tokens = [m.group(0) for m in _WORD.finditer(strip_markers(sentence))]
+    for a, b in zip(tokens, tokens[1:]):
+        pair = (a.lower(), b.lower())
+        if (not a[:1].isupper() or pair in present or (stats and stats.knows_pair(*pair))
+                or a.isdigit() or b.isdigit()):
+            continue
+        fixes = [(f"{a} {other}", _similarity(b.lower(), other.lower())) for other in after.get(pair[0], ())
+                 if other[:1].lower() == b[:1].lower()] + \
+                [(f"{other} {b}", _similarity(a.lower(), other.lower())) for other in before.get(pair[1], ())
+                 if other[:1].lower() == a[:1].lower()]
+        fixes = [f for f in fixes if f[1] >= rules.name_match]
+        if fixes:
+            best = max(fixes, key=lambda f: f[1])[0]
+            sentence = sentence.replace(f"{a} {b}", best[:1].upper() + best[1:] if a[:1].isupper() else best, 1)
+    known = set(words(haystack))
+    passage_words = sorted(set(spaced))
+    for match in reversed(list(_WORD.finditer(sentence))):
+        word = match.group(0)
+        if (word.isdigit() or word.lower() in known or (stats and stats.knows(word.lower()))
+                or not any(ch.isalpha() for ch in word)
+                or is_vietnamese_syllable(word)):
+            continue
+        close = max(passage_words, key=lambda w: _similarity(word, w), default="")
+        if not close or _similarity(word, close) < rules.name_match:
+            return None
+        sentence = sentence[:match.start()] + close + sentence[match.end():]
+    return sentence

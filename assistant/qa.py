@@ -16,9 +16,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
 from assistant.prompts import load_prompt, render_prompt
+from assistant.question import QuestionScope, analyse
 from core.settings import Settings
 from core.models import SearchHit
-from core.vietnamese import LLM_CHARS_PER_TOKEN, doc_numbers, estimate_tokens, nfc
+from core.vietnamese import LLM_CHARS_PER_TOKEN, doc_numbers, estimate_tokens, nfc, short_date
 
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
 _ANAPHORA = {"đó", "này", "ấy", "kia", "trên", "nó", "họ", "vậy", "thế"}
@@ -57,6 +58,7 @@ class Answer:
     standalone_question: str = ""
     unsupported: list[str] = field(default_factory=list)  # sentences dropped because no passage backs them
     reason: str = ""  # why it was refused, for logs and eval
+    model_output: str = ""  # what the model wrote, before verification (evaluation replays it)
 
     def to_dict(self) -> dict:
         return {
@@ -67,6 +69,8 @@ class Answer:
                 {"source": h.chunk.source, "section": h.chunk.section, "score": round(h.score, 6)} for h in self.retrieved
             ],
             "timings": self.timings,
+            "reason": self.reason,
+            "model_output": self.model_output,
         }
 
 
@@ -94,11 +98,19 @@ class Passage:
     hit: SearchHit
     excerpt: str
 
-    def haystack(self) -> str:
-        """What a claim may be checked against: the chunk text (minus planted instructions) and its metadata."""
+    def source_text(self) -> cit.SourceText:
+        """What a claim may be checked against: the chunk text (minus planted instructions), its heading path, its
+        document's title, and its document's record (number, issue date, issuer) as one line."""
         meta = self.hit.chunk.metadata
-        fields = [meta.title, meta.doc_number, meta.issuer, meta.province, meta.date, self.hit.chunk.section]
-        return "\n".join([cit.without_instructions(self.hit.chunk.text), *fields])
+        record = " ".join(part for part in (
+            f"số {meta.doc_number}" if meta.doc_number else "",
+            f"ban hành ngày {short_date(meta.date)}" if meta.date else "",
+            f"của {meta.issuer}" if meta.issuer else "", meta.province) if part)
+        return cit.SourceText(cit.without_instructions(self.hit.chunk.text), self.hit.chunk.section, meta.title,
+                              record)
+
+    def haystack(self) -> str:
+        return self.source_text().everything
 
 
 def validate_question(question: str, settings: Settings) -> str:
@@ -115,14 +127,12 @@ def validate_question(question: str, settings: Settings) -> str:
     return text
 
 
-def assess_evidence(question: str, hits: Sequence[SearchHit], settings: Settings) -> Evidence:
+def assess_evidence(question: str, hits: Sequence[SearchHit], settings: Settings, multi: bool = False) -> Evidence:
     """Weak evidence means refusing without asking the model (which would otherwise guess).
 
-    Rules, all general: a số ký hiệu or a proper name in the question must occur somewhere in the retrieved
-    passages or their documents' metadata; a year asked about must occur in a passage (with its document's
-    metadata) that also holds those names, so "năm 2025 of X" is not answered from X's 2024 plan; the best passage
-    must hold enough of the question's key terms, more of them when dense and lexical retrieval never agree on a
-    top passage.
+    General rules only: a số ký hiệu or a proper name in the question must occur in the retrieved passages or their
+    documents' metadata; the best passage (all passages together for a question about several documents) must hold
+    enough of the question's key terms, more of them when dense and lexical retrieval never agree on a top passage.
     """
     if not hits:
         return Evidence(False, "no passages")
@@ -134,18 +144,14 @@ def assess_evidence(question: str, hits: Sequence[SearchHit], settings: Settings
     for number in doc_numbers(question):
         if number.lower() not in lowered:
             return Evidence(False, f"document {number} not in the passages")
-    names = cit.named_phrases(question)
-    for phrase in names:
+    for phrase in cit.named_phrases(question):
         if not cit.phrase_present(phrase, everything):
             return Evidence(False, f"name {' '.join(phrase)} not in the passages")
-    years = cit.years(question)
-    if years and not any(years <= cit.numbers(text) and all(cit.phrase_present(p, text) for p in names)
-                         for text in passages):
-        return Evidence(False, f"no passage about {' '.join(sorted(years))} for the names asked")
     terms = cit.key_terms(question)
     if not terms:
         return Evidence(True, "no key terms", 1.0)
-    coverage = max(len(terms & cit.key_terms(text)) / len(terms) for text in passages)
+    texts = [everything] if multi else passages
+    coverage = max(len(terms & cit.key_terms(text)) / len(terms) for text in texts)
     agree = any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3])
     needed = settings.qa_min_coverage if agree else settings.qa_min_coverage_one_retriever
     if coverage < needed:
@@ -221,6 +227,8 @@ class QAChain:
         self.library = library
         self.chat_model = chat_model
         self.settings = settings
+        self._stats = cit.LibraryStats()
+        self._stats_size = -1
 
     def ask(self, question: str, history: Sequence[dict] = ()) -> Answer:
         for event in self.stream(question, history):
@@ -240,9 +248,9 @@ class QAChain:
 
         yield QAEvent("status", "Đang tìm tài liệu…")
         t0 = time.perf_counter()
-        hits = self.library.search(standalone, k=self.settings.retrieval_k, mode="hybrid")
+        scope, hits = self.retrieve(standalone)
         timings["retrieval_s"] = _since(t0)
-        evidence = assess_evidence(standalone, hits, self.settings)
+        evidence = assess_evidence(standalone, hits, self.settings, scope.multi)
         base = {"question": question, "standalone_question": standalone}
         if not evidence.strong:
             yield QAEvent("token", REFUSAL)
@@ -267,6 +275,8 @@ class QAChain:
             shown = cit.strip_foreign(delta)[0]
             if shown:
                 yield QAEvent("token", shown)
+            if cit.is_looping(raw):
+                break
         timings.setdefault("ttft_s", _since(start))
 
         if cit.foreign_share(raw) > self.settings.qa_foreign_retry_share or not cit.is_vietnamese(cit.clean_output(raw)):
@@ -277,9 +287,44 @@ class QAChain:
             if cit.is_vietnamese(cit.clean_output(str(retry.content))):
                 raw = str(retry.content)
         timings["generation_s"] = _since(t1)
-        answer = finalize(raw, passages, hits, timings, self.settings, **base)
+        answer = finalize(raw, passages, hits, timings, self.settings, scope=scope, stats=self.stats(), **base)
         timings["total_s"] = _since(start)
         yield QAEvent("answer", answer=answer)
+
+    def retrieve(self, question: str) -> tuple[QuestionScope, list[SearchHit]]:
+        """Passages for the question. Each document or province the question names contributes passages in turn
+        (so a question about two plans reads both); a comparison naming fewer than two draws from at least two
+        documents; a question naming one document keeps one passage from the whole library in case the name is
+        incidental."""
+        scope = analyse(question, self.library.documents())
+        k = self.settings.qa_multi_passages if scope.multi else self.settings.retrieval_k
+        if not scope.targets and not scope.comparison:
+            return scope, self.library.search(question, k=k, mode="hybrid")
+        pools = [self.library.search(question, k=k, mode="hybrid", filters={"source": target.sources})
+                 for target in scope.targets]
+        if len(scope.targets) < 2:
+            overall = self.library.search(question, k=max(k, self.settings.retrieval_candidates), mode="hybrid")
+            pools.append(_one_per_document(overall) if scope.comparison else overall)
+        return scope, _round_robin(pools, k)
+
+    def answer_from_output(self, question: str, raw: str) -> Answer:
+        """The verified answer for a model output already written (evaluation replays settings without the LLM)."""
+        scope, hits = self.retrieve(question)
+        evidence = assess_evidence(question, hits, self.settings, scope.multi)
+        if not evidence.strong:
+            return _refusal(hits, {}, self.settings, reason=evidence.reason, question=question,
+                            standalone_question=question)
+        passages = build_passages(hits, question, self._passage_budget(question))
+        return finalize(raw, passages, hits, {}, self.settings, scope=scope, stats=self.stats(),
+                        question=question, standalone_question=question)
+
+    def stats(self) -> cit.LibraryStats:
+        """Syllable frequencies over the library's passages (recomputed when the library changes size)."""
+        count = self.library.chunk_count()
+        if self._stats_size != count:
+            self._stats = cit.LibraryStats.of(chunk.text for chunk in self.library.iter_chunks())
+            self._stats_size = count
+        return self._stats
 
     def condense(self, question: str, history: Sequence[dict]) -> str:
         """A follow-up rewritten as a standalone question; skipped when it already names what it is about."""
@@ -319,6 +364,34 @@ def _since(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
+def _round_robin(pools: list[list[SearchHit]], k: int) -> list[SearchHit]:
+    """Hits taken from each pool in turn, best first, without repeats, up to k."""
+    chosen: list[SearchHit] = []
+    seen: set[str] = set()
+    for rank in range(max((len(pool) for pool in pools), default=0)):
+        for pool in pools:
+            if rank < len(pool) and pool[rank].chunk.chunk_id not in seen and len(chosen) < k:
+                chosen.append(pool[rank])
+                seen.add(pool[rank].chunk.chunk_id)
+    return chosen
+
+
+def _one_per_document(hits: list[SearchHit]) -> list[SearchHit]:
+    """The best hit of each document in rank order, then the rest: a comparison reads several documents."""
+    firsts, rest, seen = [], [], set()
+    for hit in hits:
+        (rest if hit.chunk.source in seen else firsts).append(hit)
+        seen.add(hit.chunk.source)
+    return firsts + rest
+
+
+def support_rules(settings: Settings) -> cit.SupportRules:
+    return cit.SupportRules(term_share=settings.qa_support_threshold, focus_share=settings.qa_focus_share,
+                            focus_relative=settings.qa_focus_relative,
+                            window=settings.qa_focus_window, quote_match=settings.qa_quote_match,
+                            name_match=settings.qa_name_match)
+
+
 def _refusal(hits: Sequence[SearchHit], timings: dict, settings: Settings, *, reason: str, question: str,
              standalone_question: str, unsupported: list[str] | None = None) -> Answer:
     closest = [Citation.from_hit(i + 1, hit) for i, hit in enumerate(hits[:settings.qa_closest_on_refusal])]
@@ -327,22 +400,39 @@ def _refusal(hits: Sequence[SearchHit], timings: dict, settings: Settings, *, re
 
 
 def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timings: dict, settings: Settings, *,
-             question: str, standalone_question: str) -> Answer:
-    """Turn the model's text into the answer shown: verified sentences, renumbered citations, or a refusal."""
-    text = cit.clean_output(raw)
-    claims = cit.attribute(text, [p.haystack() for p in passages], standalone_question,
-                          settings.qa_support_threshold)
-    unsupported = [c.text for c in claims if not c.supported]
+             question: str, standalone_question: str, scope: QuestionScope | None = None,
+             stats: cit.LibraryStats | None = None) -> Answer:
+    """Turn the model's text into the answer shown: repaired quotes and names, verified sentences, renumbered
+    citations — or a refusal when nothing supported is left or the answer lacks the kind of fact asked for."""
+    rules = support_rules(settings)
+    texts = [p.haystack() for p in passages]
+    kept_sentences, dropped = [], []
+    for sentence in cit.split_sentences(cit.clean_output(raw)):
+        fixed = cit.repair_quotes(sentence, texts, rules)
+        fixed = fixed and cit.repair_names(fixed, texts, standalone_question, stats, rules)
+        if fixed:
+            kept_sentences.append(fixed)
+        else:
+            dropped.append(cit.tidy(cit.strip_markers(sentence)))
+    claims = cit.attribute("\n".join(kept_sentences), [p.source_text() for p in passages], standalone_question,
+                           rules, stats)
+    unsupported = dropped + [c.text for c in claims if not c.supported]
     kept = [c for c in claims if c.supported]
     facts = [c for c in kept if not c.meta]
-    if facts and cit.asks_for_person(standalone_question) and not any(
-            cit.new_person_names(c.text, standalone_question) for c in facts):
-        facts, reason = [], "asked who, the answer names no one"
+    stated = [fact for claim in facts for fact in claim.facts]
+    expects = scope.expects if scope else frozenset()
+    reason = ""
+    if facts and expects and not any(("person" in expects and fact.person) or
+                                     ("number" in expects and fact.kind == "number") for fact in stated):
+        facts, reason = [], f"asked for a {' or '.join(sorted(expects))}, the answer states none"
     elif not facts:
-        reason = "model says the passages do not answer" if any(c.meta for c in claims) else "no supported claim"
+        reason = ("model says the passages do not answer" if any(c.meta for c in claims)
+                  else "; ".join(c.reason for c in claims if c.reason) or "no supported claim")
     if not facts:
-        return _refusal(hits, timings, settings, reason=reason, question=question, standalone_question=standalone_question,
-                        unsupported=unsupported)
+        answer = _refusal(hits, timings, settings, reason=reason, question=question,
+                          standalone_question=standalone_question, unsupported=unsupported)
+        answer.model_output = raw
+        return answer
 
     order: list[int] = []
     for claim in facts:
@@ -352,7 +442,7 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     joiner = "\n" if any(s.lstrip().startswith(("-", "*", "+", "•")) for s in sentences) else " "
     cited = [Citation.from_hit(renumber[n], passages[n - 1].hit) for n in order]
     return Answer(joiner.join(sentences), False, cited, list(hits), timings, question, standalone_question,
-                  unsupported, "")
+                  unsupported, "", raw)
 
 
 def _with_markers(sentence: str, numbers: list[int]) -> str:

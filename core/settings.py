@@ -146,6 +146,19 @@ class Settings(BaseSettings):
         default=0.65, description="The same share when dense and lexical retrieval agree on no top-3 passage.")
     qa_support_threshold: float = Field(
         default=0.6, description="Share of an answer sentence's new terms a cited passage must hold to support it.")
+    qa_multi_passages: int = Field(
+        default=4, description="Passages per answer when a question names or compares two or more documents.")
+    qa_focus_share: float = Field(
+        default=0.2, description="Share of the question's focus words (weighted by rarity) that must stand near each "
+                                 "number or name an answer states (same sentence or the next), else the claim is dropped.")
+    qa_focus_relative: float = Field(
+        default=0.5, description="Share of the focus words the passage holds at all that must stand near the fact.")
+    qa_focus_window: int = Field(default=20, description="Syllables on each side of a fact that count as near it.")
+    qa_quote_match: float = Field(
+        default=0.75, description="A quoted title in an answer at least this similar to a passage run is replaced "
+                                  "by the passage's words; a less similar quote drops its sentence.")
+    qa_name_match: float = Field(
+        default=0.5, description="A misspelt name syllable at least this similar to a passage syllable is repaired.")
     qa_closest_on_refusal: int = Field(default=3, description="Closest passages shown with a refusal.")
     qa_foreign_retry_share: float = Field(
         default=0.1, description="Share of non-Vietnamese letters in an answer that triggers one strict retry.")
@@ -160,6 +173,12 @@ class Settings(BaseSettings):
     draft_max_output_tokens: int = Field(
         default=240, description="Output budget per drafting call (7 calls at ~17 tok/s: under 5 minutes a draft).")
     draft_max_bases: int = Field(default=7, description="Legal bases ('Căn cứ ...') listed at most.")
+    draft_smooth_max: int = Field(
+        default=3, description="Sentences adapted one level down that the model smooths in one call (0: none; a "
+                               "rewrite whose figures differ is rejected).")
+    draft_report_lead_days: int = Field(
+        default=5, description="Days before the superior's reporting deadline that the draft proposes as its own "
+                               "(flagged 'cần xác nhận').")
 
     # History and feedback (SQLite in the data directory, shared by every app process)
     history_busy_timeout_s: float = Field(
@@ -196,12 +215,6 @@ class Settings(BaseSettings):
         return self.home / "cache"
 
     @property
-    draft_smooth_max: int = Field(
-        default=3, description="Sentences adapted one level down that the model smooths in one call (0: none; a "
-                               "rewrite whose figures differ is rejected).")
-    draft_report_lead_days: int = Field(
-        default=5, description="Days before the superior's reporting deadline that the draft proposes as its own "
-                               "(flagged 'cần xác nhận').")
     def history_path(self) -> Path:
         return self.home / "history.sqlite"
 

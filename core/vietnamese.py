@@ -39,6 +39,20 @@ def canonical_spelling(text: str) -> str:
     return text
 
 
+# Vietnamese syllable shape: optional onset, one to three vowels, optional final (tone marks removed first).
+_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
+    r"[aăâeêioôơuưy]{1,3}(?:ch|ng|nh|[cmnpt])?",
+)
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """True when `word` has the shape of a Vietnamese syllable ("nghiệp", "quyết"; not "Phádart", "hello")."""
+    bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", word.lower()).translate(_TONE_MARKS))
+    return bool(_SYLLABLE.fullmatch(bare))
+
+
 def syllables(text: str) -> list[str]:
     """Lower-case syllables in one spelling style (Vietnamese words are written syllable by syllable)."""
     return _WORD.findall(canonical_spelling(text).lower())
@@ -223,29 +237,6 @@ def canonical_dates(text: str) -> str:
     return _LONG_DM.sub(lambda m: f"{m[1]}/{m[2]}", text)
 
 
-# ------------------------------------------------------------------------------------------------ provinces
-# The 34 province-level units since 07/2025, then the former provinces still named in older documents.
-PROVINCES = (
-    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa", "Nghệ An",
-    "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh", "Hưng Yên",
-    "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Khánh Hòa", "Lâm Đồng",
-    "Đắk Lắk", "Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
-    "Hà Giang", "Yên Bái", "Bắc Kạn", "Vĩnh Phúc", "Bắc Giang", "Hải Dương", "Thái Bình", "Hà Nam", "Nam Định",
-    "Hòa Bình", "Quảng Bình", "Quảng Nam", "Kon Tum", "Bình Định", "Phú Yên", "Ninh Thuận", "Bình Thuận",
-    "Đắk Nông", "Bình Phước", "Bình Dương", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh",
-    "Sóc Trăng", "Hậu Giang", "Bạc Liêu", "Kiên Giang", "Thừa Thiên Huế",
-)
-CITY_PROVINCES = frozenset({"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"})
-# Names that are also ordinary words or people: only counted after an administrative prefix.
-_NEEDS_PREFIX = {"Hồ Chí Minh", "Huế", "Hòa Bình", "Điện Biên", "Thái Bình"}
-_PREFIX = r"(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?|Tp\.?)\s+"
-# The same prefix, captured, for code that rewrites a name together with its prefix.
-ADMIN_PREFIX = r"(?:(?P<prefix>tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.|TP)\s+)?"
-
-
-def name_pattern_body(name: str) -> str:
-    """Regex body of a place name tolerant of spacing and of "-" vs "–"."""
-    return re.escape(name).replace(r"\ \-\ ", r"\s*[-–]\s*").replace(r"\ ", r"\s+")
 _SHORT_DATE = re.compile(r"(?<![\w/])(\d{1,2})/(\d{1,2})(?:/(\d{4}))?(?![\w/])|(?<![\w/])(\d{1,2})/(\d{4})(?![\w/])")
 _PLAIN_NUMBER = re.compile(r"(?<![\w/.,])\d+(?:[.,]\d+)*(?![\w/])")
 
@@ -284,6 +275,29 @@ def implied_facts(facts: set[str]) -> set[str]:
     return out
 
 
+# ------------------------------------------------------------------------------------------------ provinces
+# The 34 province-level units since 07/2025, then the former provinces still named in older documents.
+PROVINCES = (
+    "Hà Nội", "Huế", "Lai Châu", "Điện Biên", "Sơn La", "Lạng Sơn", "Quảng Ninh", "Thanh Hóa", "Nghệ An",
+    "Hà Tĩnh", "Cao Bằng", "Tuyên Quang", "Lào Cai", "Thái Nguyên", "Phú Thọ", "Bắc Ninh", "Hưng Yên",
+    "Hải Phòng", "Ninh Bình", "Quảng Trị", "Đà Nẵng", "Quảng Ngãi", "Gia Lai", "Khánh Hòa", "Lâm Đồng",
+    "Đắk Lắk", "Hồ Chí Minh", "Đồng Nai", "Tây Ninh", "Cần Thơ", "Vĩnh Long", "Đồng Tháp", "Cà Mau", "An Giang",
+    "Hà Giang", "Yên Bái", "Bắc Kạn", "Vĩnh Phúc", "Bắc Giang", "Hải Dương", "Thái Bình", "Hà Nam", "Nam Định",
+    "Hòa Bình", "Quảng Bình", "Quảng Nam", "Kon Tum", "Bình Định", "Phú Yên", "Ninh Thuận", "Bình Thuận",
+    "Đắk Nông", "Bình Phước", "Bình Dương", "Bà Rịa - Vũng Tàu", "Long An", "Tiền Giang", "Bến Tre", "Trà Vinh",
+    "Sóc Trăng", "Hậu Giang", "Bạc Liêu", "Kiên Giang", "Thừa Thiên Huế",
+)
+CITY_PROVINCES = frozenset({"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"})
+# Names that are also ordinary words or people: only counted after an administrative prefix.
+_NEEDS_PREFIX = {"Hồ Chí Minh", "Huế", "Hòa Bình", "Điện Biên", "Thái Bình"}
+_PREFIX = r"(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?|Tp\.?)\s+"
+# The same prefix, captured, for code that rewrites a name together with its prefix.
+ADMIN_PREFIX = r"(?:(?P<prefix>tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.|TP)\s+)?"
+
+
+def name_pattern_body(name: str) -> str:
+    """Regex body of a place name tolerant of spacing and of "-" vs "–"."""
+    return re.escape(name).replace(r"\ \-\ ", r"\s*[-–]\s*").replace(r"\ ", r"\s+")
 
 
 def _province_pattern(name: str) -> re.Pattern:

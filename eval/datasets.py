@@ -25,6 +25,7 @@ class QAItem:
     type: str = "single"
     source_files: list[str] = field(default_factory=list)
     evidence: list[dict] = field(default_factory=list)
+    split: str = ""  # tune / validation / unseen (a development set split by document); "" when not split
 
     @property
     def answerable(self) -> bool:
@@ -90,6 +91,7 @@ def load_qa(path: Path) -> list[QAItem]:
             type=row.get("type") or ("unanswerable" if row.get("answer") is None else "single"),
             source_files=[str(s) for s in _as_list(row.get("source_file") or row.get("source_files"))],
             evidence=[e for e in _as_list(row.get("evidence")) if isinstance(e, dict)],
+            split=str(row.get("split") or ""),
         ))
     return items
 

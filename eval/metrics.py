@@ -87,22 +87,38 @@ def is_gold(source: str, gold_sources: list[str]) -> bool:
     return any(same_source(source, gold) for gold in gold_sources)
 
 
-def answer_correctness(prediction: str, gold: str, *, refused: bool = False, threshold: float = 0.5) -> dict:
-    """Scores one answer to an answerable question.
+_MARKERS = re.compile(r"\[\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+(?:\s*[,;–-]\s*\d+)*\s*\]", re.IGNORECASE)
+_NEGATION = re.compile(r"\b(?:không|chưa|chẳng)\b")
 
-    `correct` is True when every key fact of the gold (numbers, dates, document numbers) is in the prediction, or,
-    for a gold without key facts, when at least `threshold` of its content syllables are. A refusal is never correct.
+
+def strip_citation_markers(text: str) -> str:
+    """The answer without "[1]", "[1, 2]", "[Tài liệu 3]": markers are not facts."""
+    return _MARKERS.sub(" ", text or "")
+
+
+def content_recall(gold: str, prediction: str) -> float:
+    """Share of the gold's content words (not function words, not digits) that the prediction also has."""
+    ref = [t for t in content_syllables(gold) if not t.isdigit()]
+    if not ref:
+        return 1.0
+    have = set(syllables(prediction))
+    return sum(1 for t in ref if t in have) / len(ref)
+
+
+def answer_correctness(prediction: str, gold: str, *, refused: bool = False, threshold: float = 0.5) -> dict:
+    """Scores one answer to an answerable question, strictly.
+
+    Correct means: every key fact of the gold (numbers, dates in any spelling, document numbers) is in the
+    prediction, AND at least `threshold` of the gold's content words are, AND both or neither are negated
+    ("không", "chưa"). Citation markers are removed first. A refusal is never correct.
     """
+    prediction = strip_citation_markers(prediction)
     facts = fact_recall(gold, prediction)
-    contained = containment(gold, prediction)
-    if refused:
-        correct = False
-    elif facts is not None:
-        correct = facts == 1.0
-    else:
-        correct = contained >= threshold
-    return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": contained,
-            "fact_recall": facts}
+    content = content_recall(gold, prediction)
+    negation_agrees = bool(_NEGATION.search(normalize(gold))) == bool(_NEGATION.search(normalize(prediction)))
+    correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees)
+    return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": containment(gold, prediction),
+            "content_recall": content, "fact_recall": facts, "negation_agrees": negation_agrees}
 
 
 def citation_scores(cited_sources: list[str], gold_sources: list[str]) -> dict:
@@ -227,7 +243,7 @@ def structure_checks(markdown: str) -> dict[str, bool]:
     for roman, start in EXPECTED_SECTIONS.items():
         checks[f"section_{roman}"] = headings.get(roman, "").startswith(start)
     checks["noi_nhan"] = any(line.startswith("nơi nhận") for line in tail)
-    checks["signer"] = any(re.match(r"^(tm|kt|tl|q)\b.*|^(phó )?chủ tịch$", line) for line in tail)
+    checks["signer"] = any(re.match(r"^(tm|kt|tl|q)\b.*|^(phó )?(chủ tịch|giám đốc)$", line) for line in tail)
     return checks
 
 
@@ -269,27 +285,27 @@ def unknown_doc_numbers(markdown: str, known_numbers: set[str]) -> list[str]:
     return list(dict.fromkeys(n for n in doc_numbers(markdown) if n not in known_numbers))
 
 
-def must_include_coverage(markdown: str, must_include: list[str], *, threshold: float = 0.5) -> dict:
-    """Fuzzy coverage of the facts a good draft states.
+def draft_body(markdown: str) -> str:
+    """The draft without the coverage-matrix appendix (`draft --markdown-out --appendix`): it quotes the sources."""
+    return re.split(r"(?m)^#+\s*Phụ lục: đối chiếu", markdown or "", maxsplit=1)[0]
 
-    An item is covered when all its key facts (numbers, dates, document numbers) appear somewhere in the draft and one
-    paragraph (or two adjacent ones) holds at least `threshold` of its content syllables.
+
+def must_include_coverage(markdown: str, must_include: list[str], *, threshold: float = 0.5) -> dict:
+    """Strict coverage of the facts a good draft states.
+
+    An item is covered when all its key facts (numbers, dates, document numbers) appear in the draft and ONE paragraph
+    holds at least `threshold` of its content syllables.
     """
     markdown = draft_body(markdown)
     paragraphs = _lines(markdown) or [""]
     items = []
     for item in must_include:
         facts = fact_recall(item, markdown)
-        best = max((containment(item, window) for window in windows), default=0.0)
+        best = max((containment(item, paragraph) for paragraph in paragraphs), default=0.0)
         covered = best >= threshold and (facts is None or facts == 1.0)
         items.append({"item": item, "covered": covered, "fact_recall": facts, "best_paragraph_containment": best})
     coverage = sum(i["covered"] for i in items) / len(items) if items else None
     return {"coverage": coverage, "items": items}
-def draft_body(markdown: str) -> str:
-    """The draft without the coverage-matrix appendix (`draft --markdown-out --appendix`): it quotes the sources."""
-    return re.split(r"(?m)^#+\s*Phụ lục: đối chiếu", markdown or "", maxsplit=1)[0]
-
-
 
 
 _ENUMERATOR = re.compile(r"^\s*(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-zđ]\)|[-+•])\s+")

@@ -44,6 +44,19 @@ def register(subparsers) -> None:
     qa.add_argument("--dataset", type=Path, required=True, help="JSONL theo định dạng dev_qa.jsonl")
     qa.set_defaults(handler=run_qa)
 
+    table = commands.add_parser(
+        "qa-table", help="bảng hỏi đáp theo tập (old dev / tune / validation / unseen) với các dòng đối chứng")
+    table.add_argument("--dataset", type=Path, action="append", required=True,
+                       help="JSONL câu hỏi (lặp lại); trường split của từng câu, nếu có, chia bảng")
+    table.add_argument("--library", type=Path, action="append", default=[],
+                       help="tài liệu nạp thêm bên cạnh thư viện mẫu (ví dụ ../shared/validation_docs)")
+    table.add_argument("--set", default="", metavar="KEY=VALUE,...", help="thay đổi thiết lập cho lần chạy này")
+    table.add_argument("--replay", action="store_true",
+                       help="kiểm lại câu trả lời đã ghi trong --out theo thiết lập hiện tại, không gọi LLM")
+    table.add_argument("--peer", action="store_true",
+                       help="thêm dòng đối chứng LangChain (1000/200, dense top-4, stuff) trên cùng LLM")
+    table.set_defaults(handler=run_qa_table)
+
     draft = commands.add_parser("draft", help="soạn kế hoạch: thể thức, tỉnh, số hiệu, must_include, thời gian")
     draft.add_argument("--dataset", type=Path, required=True, help="JSONL theo định dạng dev_drafting_tasks.jsonl")
     draft.set_defaults(handler=run_draft)
@@ -60,13 +73,13 @@ def register(subparsers) -> None:
                                  "(mặc định: thư viện mẫu)")
     everything.set_defaults(handler=run_all)
 
-    for sub in (retrieval, qa, draft, everything):
+    for sub in (retrieval, qa, table, draft, everything):
         sub.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     for sub in (retrieval, everything):
         sub.add_argument("--k", type=_ks, default=[1, 3, 5, 10], help="các giá trị k, ví dụ 1,5,10")
         sub.add_argument("--systems", type=_systems, default=None,
                          help="dense,lexical,hybrid,naive (mặc định: tất cả)")
-    for sub in (qa, draft, everything):
+    for sub in (qa, table, draft, everything):
         sub.add_argument("--out", type=Path, required=True, help="thư mục kết quả")
         sub.add_argument("--reuse", action="store_true",
                          help="dùng lại câu trả lời/bản thảo đã có trong --out (không gọi lại LLM)")
@@ -172,3 +185,51 @@ def run_all(args) -> int:
         raise AssistantError("Cần ít nhất --qa hoặc --drafts.", "Give --qa and/or --drafts.")
     options = _options(args, judge=args.judge, library_paths=args.library)
     return _finish(args, *_evaluate(args, qa_path=args.qa, drafts_path=args.drafts, options=options))
+
+
+def run_qa_table(args) -> int:
+    import json
+
+    from assistant.services import Services, document_texts, make_embeddings
+    from eval import compare, qa_table
+    from eval.retrieval import NaiveBaseline
+
+    settings = get_settings()
+    if args.set:
+        settings = compare.make_settings(settings, compare.parse_config(f"run={args.set}"), args.out)
+    services = Services(settings)
+    services.ensure_sample_library()
+    if args.library:
+        services.library.ingest_paths(args.library)
+    items = qa_table.load_items(args.dataset)
+    ours = qa_table.predict(services.qa, items, args.out, reuse=args.reuse, replay=args.replay, progress=_log)
+    systems = {qa_table.OURS_ROW: ours, qa_table.REFUSAL_ROW: qa_table.refuse_everything(items),
+               qa_table.EXTRACTIVE_ROW: {qa_table.item_key(i): qa_table.extractive(services.library, i) for i in items}}
+    if args.peer:
+        cache_path = args.out / "peer_predictions.jsonl"
+        cached = qa_table.read_rows(cache_path)
+        naive = None
+        rows = {}
+        with cache_path.open("w", encoding="utf-8") as handle:
+            for item in items:
+                key = qa_table.item_key(item)
+                row = cached.get(key) if args.reuse or args.replay else None
+                if not row or row.get("question") != item.question:
+                    naive = naive or NaiveBaseline(document_texts(services.library), make_embeddings(settings)).search
+                    row = {"key": key, "question": item.question,
+                           **qa_table.peer(naive, services.chat_model, settings.prompts_dir, item,
+                                           settings.llm_max_answer_tokens)}
+                    _log(f"[peer] {key}")
+                rows[key] = row
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+        systems[qa_table.PEER_ROW] = rows
+    result = qa_table.table(items, systems)
+    (args.out / "qa_table.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
+    if args.json:
+        print_json(result)
+        return 0
+    rows = qa_table.rows_for_print(result)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)))
+    return 0
