@@ -19,9 +19,11 @@ import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
+from types import UnionType
+from typing import Union, get_args, get_origin, get_type_hints
 
 from core.errors import HistoryError, HistoryNotFoundError
 
@@ -477,14 +479,31 @@ def draft_fields(draft) -> dict:
 
 
 def rebuild_draft(data: dict):
-    """The Draft stored by `draft_fields`, or None when its shape no longer matches the drafting code."""
-    from assistant.drafting import Draft, DraftHeader, DraftRequest, DraftSection
+    """The Draft stored by `draft_fields` (nested dataclasses rebuilt from their type hints), or None when its shape
+    no longer matches the drafting code."""
+    from assistant.drafting import Draft
 
     try:
-        return Draft(**{**data, "request": DraftRequest(**data["request"]), "header": DraftHeader(**data["header"]),
-                        "sections": [DraftSection(**s) for s in data["sections"]]})
-    except (KeyError, TypeError):
+        return _rebuild(Draft, data)
+    except (KeyError, TypeError, ValueError, NameError):
         return None
+
+
+def _rebuild(hint, value):
+    """`value` (plain JSON data) as an instance of the type `hint`, for dataclasses, lists and optionals of them."""
+    if value is None:
+        return None
+    if is_dataclass(hint) and isinstance(hint, type):
+        hints = get_type_hints(hint)
+        return hint(**{f.name: _rebuild(hints[f.name], value[f.name]) for f in fields(hint)
+                       if f.init and f.name in value})
+    origin, args = get_origin(hint), get_args(hint)
+    if origin in (list, tuple) and args:
+        return origin(_rebuild(args[0], item) for item in value)
+    if origin in (Union, UnionType):
+        built = [a for a in args if a is not type(None) and (is_dataclass(a) or get_origin(a) in (list, tuple))]
+        return _rebuild(built[0], value) if built else value
+    return value
 
 
 # ---- helpers --------------------------------------------------------------------------------------------------------

@@ -132,7 +132,8 @@ def test_cli_export_loads_and_scores_with_eval_qa(store, settings, tmp_path, mon
     assert json.loads(capsys.readouterr().out)["exported"] == 2
     items = load_qa(out)
     assert [item.type for item in items] == ["single", "single"] and all(i.source_files == [SOURCE] for i in items)
-    predictions = {item.id: {"id": item.id, "question": item.question, **payload()} for item in items}
+    predictions = {item.id: {"id": item.id, "question": item.question, **payload(answer=f"{item.answer} [1]")}
+                   for item in items}
     result = score(items, predictions)
     assert result["summary"]["n"] == 2 and result["summary"]["correctness"] == 1.0
     assert result["summary"]["citation_precision"] == 1.0
@@ -244,3 +245,27 @@ def test_two_processes_writing_feedback_at_once_lose_nothing(settings, tmp_path)
         assert len(store.conversations(name)) == count
     with store._connect() as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_stored_draft_comes_back_as_the_same_draft(store):
+    from dataclasses import fields
+
+    from assistant.drafting import Draft, DraftHeader, DraftRequest, DraftSection
+
+    draft = Draft(request=DraftRequest(province="Lâm Đồng", period="năm 2026", theme="thi đua chuyển đổi số",
+                                       focus=["cải cách hành chính"]),
+                  header=DraftHeader(["ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG"], "Số: …/KH-UBND", "Lâm Đồng, ngày … tháng …",
+                                     "KẾ HOẠCH", "Phát động phong trào thi đua"),
+                  sections=[DraftSection("I", "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", sources=[{"source": SOURCE}])],
+                  recipients=["Như trên;"], signer_lines=["TM. ỦY BAN NHÂN DÂN"], signer_name="Nguyễn Văn An")
+    draft_id = store.save_draft("u", None, hf.draft_title(draft), draft.markdown(), hs.draft_fields(draft))
+    assert store.save_draft("u", draft_id, "Sửa", "# sửa", hs.draft_fields(draft)) == draft_id
+    assert store.save_draft("other", draft_id, "x", "x", {}) != draft_id  # not theirs: a new draft of their own
+    [record] = store.drafts("u")
+    assert record.title == "Sửa" and record.markdown == "# sửa"
+    rebuilt = hs.rebuild_draft(json.loads(json.dumps(record.data)))
+    assert rebuilt == draft and all(type(getattr(rebuilt, f.name)) is type(getattr(draft, f.name)) for f in fields(draft))
+    assert hs.rebuild_draft({"request": {}}) is None
+    store.delete_draft("u", draft_id)
+    with pytest.raises(HistoryNotFoundError):
+        store.draft("u", draft_id)

@@ -260,14 +260,16 @@ def history_tab(demo: gr.Blocks, services, recorder: ChatRecorder, draft_parts: 
         return (gr.Chatbot(value=messages, feedback_value=ratings), plain, session, gr.Tabs(selected="hoi-dap"),
                 f"Đã mở lại «{h.esc(conversation.title)}».")
 
-    def remove_conversation(conversation_id, browser_id, request: gr.Request):
-        if not conversation_id:  # nothing chosen, or the confirmation was cancelled
-            return gr.skip()
-        try:
-            store.delete_conversation(owner_of(request, browser_id), conversation_id)
-        except AssistantError as error:
-            return _warn(error)
-        return "Đã xóa cuộc trò chuyện và các đánh giá trên đó."
+    def remover(delete, done: str):
+        def remove(item_id, browser_id, request: gr.Request):
+            if not item_id:  # nothing chosen, or the confirmation was cancelled
+                return gr.skip()
+            try:
+                delete(owner_of(request, browser_id), item_id)
+            except AssistantError as error:
+                return _warn(error)
+            return done
+        return remove
 
     def open_draft(draft_id, browser_id, request: gr.Request):
         try:
@@ -280,22 +282,13 @@ def history_tab(demo: gr.Blocks, services, recorder: ChatRecorder, draft_parts: 
                     "warnings": "", "docx": None, "md": None, "draft": None}
         else:
             try:
-                view = h.draft_view(draft, record.markdown)
-            except AssistantError as error:
+                view = {**h.draft_view(draft, record.markdown),
+                        "progress": f"Đã mở lại bản thảo «{h.esc(record.title)}»."}
+            except AssistantError as error:  # the stored edits no longer parse: the generated text instead
                 view = {**h.draft_view(draft), "progress": f"⚠ {h.esc(error.message_vi)}"}
-            view["progress"] = f"Đã mở lại bản thảo «{h.esc(record.title)}»."
         keys = ["progress", "markdown", "preview", "warnings", "docx", "md", "draft"]
         view["preview"] = h.esc(view["markdown"])
         return (*[view[key] for key in keys], record.id, gr.Tabs(selected="soan-ke-hoach"), "")
-
-    def remove_draft(draft_id, browser_id, request: gr.Request):
-        if not draft_id:
-            return gr.skip()
-        try:
-            store.delete_draft(owner_of(request, browser_id), draft_id)
-        except AssistantError as error:
-            return _warn(error)
-        return "Đã xóa bản thảo."
 
     def remove_everything(browser_id, request: gr.Request):
         owner = owner_of(request, browser_id)
@@ -328,11 +321,12 @@ def history_tab(demo: gr.Blocks, services, recorder: ChatRecorder, draft_parts: 
                  outputs=[recorder.chatbot, recorder.history, recorder.session, tabs, status])
     conversations.change(show, inputs=[conversations, browser], outputs=[docx_file, md_file, preview],
                          show_progress="hidden")
-    delete.click(remove_conversation, inputs=[conversations, browser], outputs=status,
+    delete.click(remover(store.delete_conversation, "Đã xóa cuộc trò chuyện và các đánh giá trên đó."),
+                 inputs=[conversations, browser], outputs=status,
                  js="(id, b) => (id && confirm('Xóa cuộc trò chuyện này khỏi lịch sử?')) ? [id, b] : [null, b]"
                  ).then(**listed)
     reopen_draft.click(open_draft, inputs=[drafts, browser], outputs=[*outputs, draft_session, tabs, status])
-    delete_draft.click(remove_draft, inputs=[drafts, browser], outputs=status,
+    delete_draft.click(remover(store.delete_draft, "Đã xóa bản thảo."), inputs=[drafts, browser], outputs=status,
                        js="(id, b) => (id && confirm('Xóa bản thảo này khỏi lịch sử?')) ? [id, b] : [null, b]"
                        ).then(**listed)
     forget.click(remove_everything, inputs=browser, outputs=status,
