@@ -66,13 +66,6 @@ class Services:
             library = None  # the check itself needs no index: findings come without the clause's passage
         return FormatChecker(self.settings, library)
 
-    @cached_property
-    def history(self):
-        """Conversations, drafts and feedback in the data directory (`assistant.history.HistoryStore`)."""
-        from assistant.history import HistoryStore
-
-        return HistoryStore.for_settings(self.settings)
-
     @property
     def sample_marker(self):
         return self.settings.home / "sample_library.done"

@@ -118,15 +118,3 @@ class HistoryError(AssistantError):
 class HistoryNotFoundError(HistoryError):
     message_vi = "Không tìm thấy mục này trong lịch sử của bạn (có thể đã bị xóa)."
     message_en = "No such item in your history (it may have been deleted)."
-
-
-class HistoryError(AssistantError):
-    """Conversation, draft or feedback history could not be read or written (`assistant.history`)."""
-
-    message_vi = "Không đọc/ghi được lịch sử và phản hồi trong thư mục dữ liệu."
-    message_en = "The history and feedback store could not be read or written."
-
-
-class HistoryNotFoundError(HistoryError):
-    message_vi = "Không tìm thấy mục này trong lịch sử của bạn (có thể đã bị xóa)."
-    message_en = "No such item in your history (it may have been deleted)."

@@ -185,11 +185,6 @@ class Settings(BaseSettings):
         default=15.0, description="How long a history/feedback write waits for another process's write to finish.")
     history_list_limit: int = Field(default=20, description="Conversations and drafts listed in the history tab.")
 
-    # History and feedback (SQLite in the data directory, shared by every app process)
-    history_busy_timeout_s: float = Field(
-        default=15.0, description="How long a history/feedback write waits for another process's write to finish.")
-    history_list_limit: int = Field(default=20, description="Conversations and drafts listed in the history tab.")
-
     # Web app
     host: str = "127.0.0.1"
     port: int = 7860
@@ -218,10 +213,6 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.home / "cache"
-
-    @property
-    def history_path(self) -> Path:
-        return self.home / "history.sqlite"
 
     @property
     def history_path(self) -> Path:

@@ -14,7 +14,6 @@ from core.vietnamese import PROVINCES
 from assistant.services import supported_extensions
 from ui import handlers as h
 from ui import history_feedback as hf
-from ui import history_feedback as hf
 from ui.format_check_tab import build_format_check_tab
 from ui.startup import Startup
 
@@ -47,7 +46,6 @@ _WIDGET_TEXT = {
     "queue.queue_position": "Đang xếp hàng: {position}/{size}", "login.login": "Đăng nhập",
     "login.username": "Tên đăng nhập", "login.password": "Mật khẩu",
     "chatbot.like": "Câu trả lời tốt", "chatbot.dislike": "Câu trả lời chưa đúng",
-    "chatbot.like": "Câu trả lời tốt", "chatbot.dislike": "Câu trả lời chưa đúng",
 }
 
 
@@ -78,11 +76,8 @@ def build_app(services, startup: Startup | None = None) -> gr.Blocks:
                 refresh_library = _library_tab(services)
             with gr.Tab("Lịch sử", id="lich-su") as history_tab:
                 hf.history_tab(demo, services, recorder, draft_parts, tabs, history_tab)
-            with gr.Tab("Lịch sử", id="lich-su") as history_tab:
-                hf.history_tab(demo, services, recorder, draft_parts, tabs, history_tab)
             with gr.Tab("Trạng thái", id="trang-thai") as status_tab:
                 status = gr.Markdown(elem_id="status-table")
-                feedback_summary, show_feedback = hf.feedback_section(services)
                 feedback_summary, show_feedback = hf.feedback_section(services)
                 with gr.Row():
                     refresh_status = gr.Button("Làm mới", size="sm", scale=0, min_width=120)
@@ -98,7 +93,6 @@ def build_app(services, startup: Startup | None = None) -> gr.Blocks:
             trigger(tick, outputs=[banner, timer], show_progress="hidden", queue=False)
         for trigger in (status_tab.select, refresh_status.click, demo.load):
             trigger(show_status, outputs=status, show_progress="hidden")
-            trigger(show_feedback, outputs=feedback_summary, show_progress="hidden")
             trigger(show_feedback, outputs=feedback_summary, show_progress="hidden")
         library_tab.select(**refresh_library)
         demo.load(**refresh_library)
@@ -124,8 +118,6 @@ def _chat_tab(services, startup: Startup) -> hf.ChatRecorder:
                 concurrency_id="chat", concurrency_limit=4, show_progress="hidden")
     new.click(lambda: ([], [], ""), outputs=[chatbot, history, question], queue=False)
     chatbot.clear(lambda: [], outputs=history, queue=False)
-    recorder.wire_new_conversation(new.click, chatbot.clear)
-    return recorder
     recorder.wire_new_conversation(new.click, chatbot.clear)
     return recorder
 
@@ -208,7 +200,6 @@ def _draft_tab(services) -> dict:
                  concurrency_limit=1, show_progress="minimal", show_progress_on=progress)
     save.click(run_save, inputs=[draft, text], outputs=outputs, show_progress="hidden")
     text.input(h.esc, inputs=text, outputs=preview, show_progress="hidden", queue=False)
-    return {"outputs": outputs, "start": start}
     return {"outputs": outputs, "start": start}
 
 
