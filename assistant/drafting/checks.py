@@ -6,7 +6,7 @@ import re
 
 from assistant.drafting.cleaning import repeats_itself
 from assistant.drafting.models import NOT_PLACED, CoverageRow, Draft, SheetItem
-from core.vietnamese import content_words, implied_facts, key_facts
+from core.vietnamese import content_words, implied_facts, key_facts, syllables
 
 _ENUMERATOR = re.compile(r"^\s*(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-zđ]\)|[-+•])\s+")
 
@@ -42,9 +42,16 @@ def allowed_facts(*texts: str) -> set[str]:
     return implied_facts(out)
 
 
+def _grams(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    words = syllables(text)
+    return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
 def _containment(item: str, line: str) -> float:
-    want = content_words(item)
-    return len(want & content_words(line)) / len(want) if want else 1.0
+    """Share of the item's three-syllable sequences found in the line: the item's wording, not just its words
+    scattered through a long paragraph."""
+    want = _grams(item)
+    return len(want & _grams(line)) / len(want) if want else 1.0
 
 
 def coverage(draft: Draft, items: list[SheetItem], *, threshold: float = 0.6) -> list[CoverageRow]:

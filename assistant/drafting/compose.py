@@ -52,14 +52,19 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
             if new and own and new[-1] != item.agency:
                 out.append(Piece(_end(new[-1], ":")))
             last_labels = own
-        if item.lead:
+        short = _short_run(items, i)
+        if item.lead or len(short) > 1:
             group = [item]
-            while i + 1 < len(items) and items[i + 1].lead == item.lead and items[i + 1].section == item.section:
+            while i + 1 < len(items) and items[i + 1].lead == item.lead and items[i + 1].section == item.section \
+                    and (item.lead or len(group) < len(short)):
                 i += 1
                 group.append(items[i])
             body = "; ".join(_lower_first(g.text.rstrip(" .;,")) for g in group)
-            text = f"{item.lead.rstrip(' :')}: {body}."
+            lead = item.lead or (_own_labels(item) or [""])[-1] or KIND_TITLES.get(item.kind, "")
+            text = f"{lead.rstrip(' :')}: {body}."
             members = group
+            if labels and not item.lead and out and out[-1].text == _end(lead, ":"):
+                out.pop()  # the label now leads the paragraph itself
         else:
             text = _end(item.text)
             if agency and item.agency and not re.match(rf"(?i)(?:đề nghị\s+|giao\s+)?{re.escape(item.agency)}",
@@ -70,6 +75,19 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
         out.append(Piece(f"- {adapted}", members, changed))
         i += 1
     return out
+
+
+KIND_TITLES = {"reward": "Hình thức khen thưởng", "content": "Nội dung", "subject": "Đối tượng"}
+
+
+def _short_run(items: list[SheetItem], start: int, limit: int = 70) -> list[SheetItem]:
+    """A list of names (award forms, participants): consecutive short items under one heading, no lead-in."""
+    run = []
+    for item in items[start:]:
+        if item.lead or len(item.text) > limit or (run and item.section != run[0].section):
+            break
+        run.append(item)
+    return run
 
 
 def earlier(deadline: str, days: int) -> str:

@@ -339,12 +339,21 @@ class PlanDrafter:
         for doc in sheet.sources:
             if doc.role != "directive":
                 continue
-            record = next(r for r in self.library.documents() if r.source == doc.source)
             verb = "Thực hiện" if context.superior else "Căn cứ kết quả thực hiện"
-            implemented.append(f"{verb} {record_line(record)}")
+            implemented.append(f"{verb} {self._source_line(doc, sheet)}")
         sources = [b.source for b in bases] + [{"source": d.source, "title": d.title, "doc_number": d.doc_number,
                                                 "section": ""} for d in sheet.sources]
         return opening_lines(bases, implemented), sources, warnings
+
+    def _source_line(self, doc, sheet: TaskSheet) -> str:
+        """The source cited in full: from its metadata, or, when its own opening cites the same số ký hiệu with a
+        date the metadata lacks, as the opening cites it."""
+        record = next(r for r in self.library.documents() if r.source == doc.source)
+        line = record_line(record)
+        if doc.doc_number and not re.search(r"\bngày\b", line):
+            same = [b.text for b in sheet.of("basis") if b.source == doc.source and doc.doc_number in b.text]
+            line = same[0] if same else line
+        return line
 
     def _library_bases(self, request: DraftRequest):
         started = time.perf_counter()
@@ -487,9 +496,9 @@ class PlanDrafter:
         """A công văn: one opening paragraph citing the source, numbered paragraphs (no I/II/III), the contact."""
         sheet, warnings = context.sheet, []
         if sheet:
-            record_lines = [record_line(next(r for r in self.library.documents() if r.source == d.source))
-                            for d in sheet.sources if d.role == "directive"]
-            basis = "Thực hiện " + "; ".join(record_lines)
+            record_lines = [self._source_line(d, sheet) for d in sheet.sources if d.role == "directive"]
+            top = [b for b in sheet.of("basis") if not any(b.text in line for line in record_lines)][:1]
+            basis = "Thực hiện " + "; ".join(record_lines) + (f" (triển khai {top[0].text})" if top else "")
         else:
             bases, _, warnings = self._library_bases(request)
             basis = f"Thực hiện {bases[-1]}" if bases else "Thực hiện chỉ đạo của cấp trên"
@@ -511,7 +520,7 @@ class PlanDrafter:
             groups = [("Quán triệt, triển khai các nội dung thi đua", sheet.of("subject", "content", "target")),
                       ("Thời gian thực hiện", sheet.of("time")),
                       ("Tổ chức thực hiện", sheet.of("duty")),
-                      ("Khen thưởng", [i for i in sheet.of("reward") if re.search(r"(?i)hình thức", i.section)]),
+                      ("Khen thưởng", sheet.of("reward")),
                       ("Kinh phí", sheet.of("funding"))]
             for title, items in groups:
                 if not items:

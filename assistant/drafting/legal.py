@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.drafting.cleaning import trim, words
-from core.vietnamese import DOC_TYPE_BY_SLUG, find_doc_numbers, find_provinces, number_key, same_place, short_date
+from core.vietnamese import DOC_TYPE_BY_SLUG, DOC_TYPE_NAMES, find_doc_numbers, find_provinces, number_key, same_place, short_date
 
 _KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư"
 _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ][\wĐđ/-]*)"
@@ -71,8 +71,10 @@ def chunk_source(hit_or_chunk) -> dict:
 def record_line(record) -> str:
     """"Kế hoạch số 0125/KH-UBND ngày 18/11/2025 của UBND tỉnh Đắk Lắk về ..." from a library record's metadata."""
     meta = record.metadata
-    kind = DOC_TYPE_BY_SLUG[meta.doc_type].name if meta.doc_type in DOC_TYPE_BY_SLUG else ""
     title = meta.title or record.source
+    kind = DOC_TYPE_BY_SLUG[meta.doc_type].name if meta.doc_type in DOC_TYPE_BY_SLUG else ""
+    if not kind or kind not in title:  # the curator's type may be off ("tin-bai"): the title's first words say
+        kind = next((name for name in DOC_TYPE_NAMES if title.startswith(name)), "")
     if meta.doc_number:
         rest = re.sub(rf"^(?:{re.escape(kind)}\s+)?(?:số\s+)?{re.escape(meta.doc_number)}\s*", "", title)
     else:
@@ -82,8 +84,20 @@ def record_line(record) -> str:
         rest = f"về {rest[:1].lower()}{rest[1:]}"
     date = short_date(meta.date)
     head = f"{kind} số {meta.doc_number}" if meta.doc_number else kind
-    return " ".join(filter(None, [head, f"ngày {date}" if date else "", f"của {meta.issuer}" if meta.issuer else "",
-                                  rest]))
+    issuer = display_name(meta.issuer)
+    return " ".join(filter(None, [head, f"ngày {date}" if date else "", f"của {issuer}" if issuer else "", rest]))
+
+
+def display_name(name: str) -> str:
+    """An issuing body's name as running text: "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ" -> "Ủy ban nhân dân thành phố Cần
+    Thơ", "SỞ NỘI VỤ" -> "Sở Nội vụ" (names in capitals come from header blocks)."""
+    if not name or not name.isupper():
+        return name or ""
+    text = name.lower()
+    text = re.sub(r"\b(tỉnh|thành phố|quận|huyện|thị xã|xã|phường)\s+([^,;(]+)",
+                  lambda m: f"{m.group(1)} {m.group(2).title()}", text)
+    text = re.sub(r"^(sở|bộ|ban)\s+(\w)", lambda m: f"{m.group(1)} {m.group(2).upper()}", text)
+    return text[:1].upper() + text[1:]
 
 
 def cited_bases(text: str, province: str, own_province: bool, theme_words: set[str]) -> list[Basis]:

@@ -103,6 +103,8 @@ def _continues(previous: str, text: str, index: int) -> bool:
         return False
     if previous.count("(") > previous.count(")"):
         return True
+    if re.search(r"[;,]$", previous) and not previous.endswith(":") and (text[:1].isupper() or text[:1].islower()):
+        return True  # a paragraph the chunker cut after ";" (its pieces carry no list marker of their own)
     return index == 0 and not re.search(r"[.;:!?…]$", previous) and text[:1].islower()
 
 

@@ -1,0 +1,173 @@
+"""Drafting from the documents being implemented: the task sheet of real library documents, level adaptation,
+composition (Kế hoạch and công văn), the coverage matrix and the checks on smoothed sentences.
+
+The sample library is real (session fixture); the chat model is a fake, so these stay fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from assistant.docx_writer import write_docx
+from assistant.drafting import DraftRequest, PlanDrafter, summary_line
+from assistant.drafting.checks import accept_rewrite, line_facts
+from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
+from assistant.drafting.compose import earlier
+from assistant.drafting.levels import issuer_level, make_adapter
+from assistant.drafting.sources import extract_sheet, resolve_sources
+from ui_fakes import PassageEchoChat
+
+BAU_CU = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
+DAI_HOI = "002_daklak-kh-0124-kh-ubnd-2025-dot-thi-dua-dai-hoi-xiv.txt"
+NQ_394 = "006_chinhphu-nq-394-nq-cp-2025-phat-dong-phong-trao-bao-ve-moi-truong.txt"
+KH_982 = "003_nghean-kh-982-kh-ubnd-2025-dot-thi-dua-dai-hoi-xiv.txt"
+
+
+def _sheet(library, *sources):
+    return extract_sheet(library, resolve_sources(library, list(sources)))
+
+
+def test_sheet_of_the_election_plan_has_its_criterion_submission_deadline_and_office(sample_library):
+    sheet = _sheet(sample_library, BAU_CU)
+    assert any(item.kind == "reward" and "98%" in item.text and "cử tri" in item.text for item in sheet.items)
+    assert any("Idesk" in item.text and "01 bộ" in item.text for item in sheet.items)
+    report = [item for item in sheet.of("report") if item.deadline == "31/3/2026"]
+    assert report and "Sở Nội vụ (qua Phòng Xây dựng chính quyền)" in report[0].text
+    duty = next(item for item in sheet.of("duty") if item.agency == "Sở Nội vụ")
+    assert "đề xuất Chủ tịch UBND tỉnh khen thưởng" in duty.text
+    assert any(item.kind == "time" and "tháng 10 năm 2025" in item.text for item in sheet.items)
+    assert {"46-CT/TW", "28/CT-TTg", "7886/HD-BNV"} <= {n for item in sheet.of("basis") for n in
+                                                        ("46-CT/TW", "28/CT-TTg", "7886/HD-BNV") if n in item.text}
+    for item in sheet.items:  # every item is cited and every figure occurs in the source text
+        assert item.source == BAU_CU and item.doc_number == "0125/KH-UBND" and item.section
+    text = " ".join(chunk.text for chunk in sample_library.iter_chunks(BAU_CU))
+    assert all(fact in line_facts(text) | {"num:2026"} for item in sheet.items for fact in line_facts(item.text)
+               if not fact.startswith("date:"))
+
+
+def test_sheet_of_the_congress_plan_has_its_reward_forms(sample_library):
+    sheet = _sheet(sample_library, "0124/KH-UBND")  # by số ký hiệu
+    rewards = " ".join(item.text for item in sheet.of("reward"))
+    for form in ("Huân chương Lao động", "Bằng khen của Thủ tướng Chính phủ", "Bằng khen của Chủ tịch UBND tỉnh",
+                 "Giấy khen"):
+        assert form in rewards
+
+
+def test_format_references_give_no_items(sample_library):
+    sheet = _sheet(sample_library, "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt")
+    assert sheet.sources[0].role == "format" and not sheet.items
+
+
+def test_level_adaptation_one_level_down():
+    adapter = make_adapter("trung-uong", "tinh", province="Đắk Lắk", source_province="", issuer="UBND tỉnh Đắk Lắk")
+    text, changed = adapter.adapt("Bộ Nội vụ chủ trì, báo cáo Thủ tướng Chính phủ; các bộ, ngành, địa phương phối hợp.")
+    assert changed and text == ("Sở Nội vụ chủ trì, báo cáo Chủ tịch Ủy ban nhân dân tỉnh; các sở, ban, ngành, "
+                                "Ủy ban nhân dân các xã, phường phối hợp.")
+    kept = "Tặng Bằng khen của Thủ tướng Chính phủ theo Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ."
+    assert adapter.adapt(kept) == (kept, False)  # reward names and cited documents are never adapted
+    assert adapter.adapt("Bộ Chính trị lãnh đạo.")[0] == "Bộ Chính trị lãnh đạo."
+    city = make_adapter("trung-uong", "tinh", province="Cần Thơ", source_province="", issuer="UBND thành phố Cần Thơ")
+    assert city.adapt("Thủ tướng Chính phủ")[0] == "Chủ tịch Ủy ban nhân dân thành phố"
+    same = make_adapter("tinh", "tinh", province="Đắk Lắk", source_province="Đắk Lắk", issuer="UBND tỉnh Đắk Lắk")
+    assert same.adapt("Bộ Nội vụ")[0] == "Bộ Nội vụ"
+
+
+def test_issuer_levels():
+    assert issuer_level("Ủy ban nhân dân tỉnh Đắk Lắk") == "tinh"
+    assert issuer_level("UBND thành phố Cần Thơ") == "tinh"
+    assert issuer_level("Ủy ban nhân dân thành phố Phan Thiết") == "huyen"
+    assert issuer_level("Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ") == "xa"
+    assert issuer_level("Sở Nội vụ tỉnh Nghệ An") == "so"
+    assert issuer_level("Cụm thi đua các tỉnh Tây Nguyên") == "khoi"
+    assert issuer_level("Chính phủ") == "trung-uong"
+
+
+def test_user_roles_file_extends_the_table(tmp_path):
+    extra = tmp_path / "roles.toml"
+    extra.write_text('[[rule]]\nfrom = ["trung-uong"]\nto = ["tinh"]\npairs = [["Ban Thi đua - Khen thưởng Trung ương", '
+                     '"Sở Nội vụ"]]\n', encoding="utf-8")
+    adapter = make_adapter("trung-uong", "tinh", province="Huế", source_province="", issuer="UBND thành phố Huế",
+                           extra_files=(extra,))
+    assert adapter.adapt("gửi Ban Thi đua - Khen thưởng Trung ương")[0] == "gửi Sở Nội vụ"
+
+
+def test_deadline_before_the_superior():
+    assert earlier("31/3/2026", 5) == "26/3/2026"
+    assert earlier("15 tháng 12 hàng năm", 5) == "10 tháng 12 hằng năm"
+    assert earlier("sớm", 5) == ""
+
+
+def test_title_and_sentence_checks():
+    request = DraftRequest(province="Bình Thuận", period="năm 2024", theme="Phát động phong trào thi đua tiếp tục "
+                           "phát động phong trào thi đua nước rút").validated()
+    assert summary_line(request) == "Phát động phong trào thi đua tiếp tục nước rút năm 2024"
+    assert drop_repeated_phrases("a b c d a b c e") == "a b c d e"
+    assert repeats_itself("người sáng tạo, người sáng tạo, người sáng tạo")
+    assert not repeats_itself("thi đua thực hiện tốt công tác thi đua, khen thưởng")
+    original = "Sở Nội vụ hướng dẫn; 100% xã, phường ra quân trước ngày 31/12/2025."
+    assert accept_rewrite("Sở Nội vụ hướng dẫn để 100% xã, phường ra quân trước ngày 31/12/2025.", original)
+    assert not accept_rewrite("Sở Nội vụ hướng dẫn để 90% xã, phường ra quân trước ngày 31/12/2025.", original)
+    assert not accept_rewrite("Sở Nội vụ hướng dẫn, hướng dẫn, hướng dẫn 100% xã ngày 31/12/2025.", original)
+
+
+@pytest.fixture
+def drafter(sample_library, settings):
+    return PlanDrafter(sample_library, PassageEchoChat(), settings)
+
+
+def test_plan_from_a_ministerial_level_source_carries_targets_adapted(drafter):
+    draft = drafter.draft(DraftRequest(province="Thái Nguyên", period="giai đoạn 2025 - 2030",
+                                       theme="triển khai phong trào toàn dân tham gia bảo vệ môi trường",
+                                       sources=[NQ_394]))
+    text = draft.markdown()
+    assert "Thực hiện Nghị quyết số 394/NQ-CP ngày 3/12/2025 của Chính phủ" in text
+    assert "95% rác thải sinh hoạt đô thị, 90% rác thải sinh hoạt nông thôn" in draft.section("II").text
+    assert all(row.placed or row.where() == "chưa đưa vào" for row in draft.coverage)
+    assert sum(row.placed for row in draft.coverage) >= 0.95 * len(draft.coverage)
+    assert "Sở Nông nghiệp và Môi trường" in draft.section("III").text  # Bộ X -> Sở X
+    assert "(cần xác nhận)" in draft.section("III").text  # the deadline before the ministry's
+    assert "Phụ lục: đối chiếu" in draft.markdown(appendix=True)
+    payload = draft.to_dict()
+    assert payload["coverage"] and payload["coverage_complete"]
+    assert {"kind", "text", "citation", "where", "placed"} <= set(payload["coverage"][0])
+
+
+def test_missing_item_is_added_to_its_section(drafter):
+    draft = drafter.draft(DraftRequest(province="Đắk Lắk", period="năm 2026", theme="tổng kết phong trào thi đua bầu cử",
+                                       sources=[BAU_CU]))
+    at, row = next((n, r) for n, r in enumerate(draft.coverage) if r.item.kind == "content")
+    lines = draft.section("II").text.split("\n")
+    draft.sections[2].text = "\n".join(line for line in lines if row.item.text[:40] not in line)
+    from assistant.drafting import checks
+    draft.coverage = checks.coverage(draft, draft.sheet.items)
+    assert draft.coverage[at].where() == "chưa đưa vào"
+    assert row.item.id in [r.item.id for r in draft.missing()]
+    fixed = drafter.add_item(draft, row.item.id)
+    assert fixed.coverage[at].placed and fixed.coverage[at].section == "II"
+
+
+def test_cong_van_has_vv_kinh_gui_no_roman_sections_and_opens_in_libreoffice(drafter, tmp_path):
+    draft = drafter.draft(DraftRequest(province="Nghệ An", period="từ tháng 11/2025", issuer="Sở Nội vụ tỉnh Nghệ An",
+                                       theme="Công văn đề nghị hưởng ứng Đợt thi đua chào mừng Đại hội XIV",
+                                       sources=[KH_982], doc_type="cong-van"))
+    text = draft.markdown()
+    assert draft.header.number == "Số: …/SNV-…" and draft.header.summary.startswith("V/v ")
+    assert "Kính gửi:" in text and "## " not in text and "KẾ HOẠCH\n" not in text
+    assert draft.recipients[0] == "Như trên;" and draft.recipients[-1].startswith("Lưu: VT")
+    assert "Thực hiện Kế hoạch số 982/KH-UBND ngày 19/11/2025" in text
+    assert draft.signer_lines == ["GIÁM ĐỐC"]
+    path = write_docx(draft, tmp_path / "cong-van.docx")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice (soffice) must be installed: scripts/setup.sh --test installs it"
+    result = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                             "pdf", "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=180)
+    pdf = tmp_path / "cong-van.pdf"
+    assert result.returncode == 0 and pdf.is_file(), result.stderr
+    body = "\n".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
+    for needle in ("V/v", "Kính gửi", "Nơi nhận", "Như trên"):
+        assert needle in body
+    assert "II. NỘI DUNG" not in body
