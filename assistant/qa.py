@@ -259,8 +259,8 @@ class QAChain:
             yield QAEvent("answer", answer=_refusal(hits, timings, self.settings, reason=evidence.reason, **base))
             return
 
-        passages = build_passages(hits, standalone, self._passage_budget(standalone))
-        messages = self._messages(passages, standalone)
+        passages = build_passages(hits, standalone, self._passage_budget(standalone, scope))
+        messages = self._messages(passages, standalone, scope)
         yield QAEvent("status", "Đang soạn câu trả lời…")
         t1 = time.perf_counter()
         raw = ""
@@ -314,7 +314,7 @@ class QAChain:
         if not evidence.strong:
             return _refusal(hits, {}, self.settings, reason=evidence.reason, question=question,
                             standalone_question=question)
-        passages = build_passages(hits, question, self._passage_budget(question))
+        passages = build_passages(hits, question, self._passage_budget(question, scope))
         return finalize(raw, passages, hits, {}, self.settings, scope=scope, stats=self.stats(),
                         question=question, standalone_question=question)
 
@@ -340,17 +340,19 @@ class QAChain:
             return rewritten
         return f"{user_turns[-1]} {question}"
 
-    def _passage_budget(self, question: str) -> int:
+    def _passage_budget(self, question: str, scope: QuestionScope) -> int:
         fixed = load_prompt("qa_answer", self.settings.prompts_dir) + render_prompt(
-            "qa_passages", self.settings.prompts_dir, passages="", question=question)
+            _passages_prompt(scope), self.settings.prompts_dir, passages="", question=question)
         return self.settings.prompt_token_budget - estimate_tokens(fixed)
 
-    def _messages(self, passages: list[Passage], question: str) -> list:
-        # Best passage last, right before the question: the small model leans on what it read most recently.
+    def _messages(self, passages: list[Passage], question: str, scope: QuestionScope) -> list:
+        # The constant system prompt first (its KV cache is reused across questions); best passage last, right
+        # before the question: the small model leans on what it read most recently.
         body = "\n\n".join(p.excerpt for p in reversed(passages))
         return [
             SystemMessage(load_prompt("qa_answer", self.settings.prompts_dir)),
-            HumanMessage(render_prompt("qa_passages", self.settings.prompts_dir, passages=body, question=question)),
+            HumanMessage(render_prompt(_passages_prompt(scope), self.settings.prompts_dir, passages=body,
+                                       question=question)),
         ]
 
 
@@ -362,6 +364,11 @@ def _self_contained(question: str) -> bool:
 
 def _since(start: float) -> float:
     return round(time.perf_counter() - start, 3)
+
+
+def _passages_prompt(scope: QuestionScope) -> str:
+    """A question about several documents asks for each one's facts; any other keeps the one-sentence answer."""
+    return "qa_passages_multi" if scope.multi else "qa_passages"
 
 
 def _round_robin(pools: list[list[SearchHit]], k: int) -> list[SearchHit]:

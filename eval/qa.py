@@ -22,7 +22,7 @@ def read_predictions(path: Path) -> dict[str, dict]:
     return {row["id"]: row for row in rows}
 
 
-def _ask(chain, question: str) -> dict:
+def ask_one(chain, question: str) -> dict:
     """One `ask --json` payload; a failure becomes a row with `error` so one bad item does not stop the run."""
     started = time.perf_counter()
     try:
@@ -50,7 +50,7 @@ def predict(get_chain: Callable[[], object], items: list[QAItem], out_dir: Path,
         for done, item in enumerate(items, start=1):
             row = cached.get(item.id)
             if not row or row.get("question") != item.question or row.get("error"):
-                row = {"id": item.id, "question": item.question, **_ask(get_chain(), item.question)}
+                row = {"id": item.id, "question": item.question, **ask_one(get_chain(), item.question)}
             predictions[item.id] = row
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             handle.flush()

@@ -16,9 +16,8 @@ from pathlib import Path
 from assistant import citations as cit
 from assistant.prompts import render_prompt
 from assistant.qa import QAChain
-from core.errors import AssistantError
 from eval.datasets import QAItem, load_qa
-from eval.qa import score
+from eval.qa import ask_one, score
 
 PREDICTIONS = "qa_table_predictions.jsonl"
 REFUSAL_ROW = "từ chối tất cả / refuse everything"
@@ -62,23 +61,12 @@ def predict(chain: QAChain, items: list[QAItem], out_dir: Path, *, reuse: bool, 
                     payload = chain.answer_from_output(item.question, row.get("model_output") or "").to_dict()
                     row = {**row, **{k: v for k, v in payload.items() if k not in ("timings", "model_output")}}
             else:
-                row = {"key": key, "id": item.id, "question": item.question, **_ask(chain, item.question)}
+                row = {"key": key, "id": item.id, "question": item.question, **ask_one(chain, item.question)}
             rows[key] = row
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             handle.flush()
             progress(f"[{done}/{len(items)}] {key}")
     return rows
-
-
-def _ask(chain: QAChain, question: str) -> dict:
-    started = time.perf_counter()
-    try:
-        payload = chain.ask(question).to_dict()
-    except AssistantError as error:
-        payload = {"answer": "", "refused": False, "citations": [], "retrieved": [], "timings": {},
-                   "error": error.message_en}
-    payload.setdefault("timings", {}).setdefault("total_s", time.perf_counter() - started)
-    return payload
 
 
 def extractive(library, item: QAItem) -> dict:

@@ -221,3 +221,27 @@ def test_judge_reply_parsing_and_claims():
     assert judge.parse_relevance("không rõ") is None
     assert judge.claims("Kế hoạch số 0125/KH-UBND [1]. Ban hành ngày 18/11/2025 [1].\nOK") == [
         "Kế hoạch số 0125/KH-UBND", "Ban hành ngày 18/11/2025"]
+
+
+# ------------------------------------------------------------------------------------------ strict scorer
+def test_citation_markers_are_not_facts():
+    gold = "Hồ sơ gửi trước ngày 31/3/2026."
+    assert not metrics.answer_correctness("Hồ sơ gửi trước ngày [31] [3] [2026].", gold)["correct"]
+    assert metrics.answer_correctness("Hồ sơ gửi trước ngày 31 tháng 3 năm 2026 [1].", gold)["correct"]
+
+
+def test_figures_alone_are_not_enough_substance_is_needed():
+    gold = "Sở Nội vụ chủ trì, phối hợp Sở Tài chính hướng dẫn thực hiện từ ngày 01/12/2025."
+    assert not metrics.answer_correctness("Từ ngày 01/12/2025 [1].", gold)["correct"]
+    assert metrics.answer_correctness("Sở Nội vụ chủ trì hướng dẫn, phối hợp Sở Tài chính, từ 1/12/2025.", gold)[
+        "correct"]
+
+
+def test_negation_counts():
+    gold = "Không, Hội đồng không họp thường kỳ hằng tháng."
+    assert not metrics.answer_correctness("Hội đồng họp thường kỳ hằng tháng.", gold)["correct"]
+    assert metrics.answer_correctness("Không, Hội đồng không họp thường kỳ hằng tháng [2].", gold)["correct"]
+
+
+def test_a_refusal_is_never_correct():
+    assert not metrics.answer_correctness("Sở Nội vụ", "Sở Nội vụ", refused=True)["correct"]

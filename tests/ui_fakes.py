@@ -1,6 +1,7 @@
 """A fake chat model for the web-app tests: answers from the passages it is given, so citations verify for real.
 
-Q&A prompts get the first sentence of passage [1] with the marker [1]; follow-up rewrites get the question back;
+Q&A prompts get the line of passage [1] sharing most words with the question (one with a figure when a date or
+number is asked) with the marker [1]; follow-up rewrites get the question back;
 drafting prompts get three plan-style items. It streams in small pieces, like the embedded model; drafting calls can
 be slowed down to show that a long draft does not block other sessions.
 """
@@ -22,7 +23,12 @@ def reply_for(prompt: str) -> str:
         body = re.search(r"^\[1\] \(.*?\)\n(.+?)(?:\n\[2\] \(|\n</tai_lieu>)", prompt, re.S | re.M)
         question = set(re.search(r"Câu hỏi: (.+)", prompt).group(1).lower().split())
         lines = [" ".join(line.split()) for line in (body.group(1).split("\n") if body else []) if line.strip()]
-        best = max(lines, key=lambda line: len(question & set(line.lower().split())), default="")
+        wants_figure = bool(question & {"nào?", "nhiêu?", "ngày", "khi", "hạn"})
+
+        def fit(line: str) -> int:  # words shared with the question; a figure when one is asked for
+            return len(question & set(line.lower().split())) + 3 * (wants_figure and bool(re.search(r"\d", line)))
+
+        best = max(lines, key=fit, default="")
         sentence = best.rstrip(".;: ")
         return f"{sentence} [1]." if sentence else "Các đoạn tài liệu không trả lời câu hỏi này."
     if "Câu hỏi đầy đủ:" in prompt:
