@@ -283,13 +283,19 @@ def test_real_model_drafts_a_plan(sample_library, settings):
     from assistant.llm import make_chat_model
 
     drafter = PlanDrafter(sample_library, make_chat_model(settings), settings)
-    draft: Draft = drafter.draft(request(focus=["chuyển đổi số", "cải cách hành chính"]))
+    # a province implementing the Government's resolution: the sheet carried down a level, the model writes part I
+    draft: Draft = drafter.draft(request(province="Thái Nguyên", period="giai đoạn 2025 - 2030", focus=[],
+                                         theme="triển khai phong trào toàn dân tham gia bảo vệ môi trường",
+                                         report_deadline="",
+                                         sources=["006_chinhphu-nq-394-nq-cp-2025-phat-dong-phong-trao-bao-ve-moi-truong.txt"]))
     md = draft.markdown()
     assert all(f"## {title}" in md for title in ("I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG THI ĐUA",
                                                   "III. TỔ CHỨC THỰC HIỆN"))
-    assert re.search(r"\n2\. ", draft.section("II").text)  # at least two numbered contents
+    assert re.search(r"\n- .{20,}", draft.section("I").text)  # the model wrote the purposes
+    assert "95% rác thải sinh hoạt đô thị" in draft.section("II").text
+    assert all(row.placed for row in draft.coverage if row.item.kind in ("target", "time"))
     assert unknown_numbers([md], KnownFacts.from_library(sample_library)) == []
-    assert set(find_provinces(md)) == {"Lâm Đồng"}
+    assert set(find_provinces(md)) == {"Thái Nguyên"}
 
 
 def test_draft_command_writes_docx_markdown_and_json(tmp_path, monkeypatch, capsys):

@@ -134,6 +134,15 @@ def _draft_tab(services) -> dict:
             period = gr.Textbox(label="Thời gian / giai đoạn *", placeholder="năm 2026", elem_id="period")
             theme = gr.Textbox(label="Chủ đề / dịp phát động *", lines=2, elem_id="theme",
                                placeholder="Thi đua lập thành tích chào mừng Đại hội Đảng bộ tỉnh lần thứ I")
+            doc_type = gr.Radio([("Kế hoạch", "ke-hoach"), ("Công văn", "cong-van")], value="ke-hoach",
+                                label="Loại văn bản", elem_id="doc-type")
+            sources = gr.Dropdown(h.source_choices(services), multiselect=True, filterable=True, value=[],
+                                  label="Văn bản nguồn cần triển khai (kế hoạch, chỉ thị... của cấp trên)",
+                                  elem_id="draft-sources")
+            with gr.Row():
+                suggest = gr.Button("Gợi ý 3 văn bản phù hợp", size="sm", elem_id="suggest-sources")
+                source_file = gr.UploadButton("Tải lên văn bản nguồn", size="sm", elem_id="draft-source-upload",
+                                              file_types=supported_extensions())
             focus = gr.Textbox(label="Lĩnh vực trọng tâm (mỗi dòng một lĩnh vực)", lines=3, elem_id="focus",
                                placeholder="cải cách hành chính, chuyển đổi số\nxây dựng nông thôn mới")
             with gr.Row():
@@ -162,16 +171,22 @@ def _draft_tab(services) -> dict:
             docx_file = gr.File(label="Tải về DOCX", interactive=False, elem_id="docx-file", height=110)
             md_file = gr.File(label="Tải về Markdown", interactive=False, elem_id="md-file", height=110)
             warnings = gr.Markdown("#### Cần kiểm tra trước khi trình ký\nChưa có bản thảo.", elem_id="draft-warnings")
+            coverage = gr.Markdown("#### Đối chiếu văn bản nguồn\nChọn văn bản nguồn để xem nội dung nào đã đưa vào.",
+                                   elem_id="draft-coverage", height=420, container=True)
+            missing = gr.Dropdown([], label="Mục chưa đưa vào", elem_id="missing-items")
+            add_item = gr.Button("Thêm mục vào bản thảo", size="sm", elem_id="add-item")
 
-    form = [province, issuer, period, theme, focus, signer_title, signer_name, deadline, slogan, extra]
+    form = [province, issuer, period, theme, focus, signer_title, signer_name, deadline, slogan, extra, sources,
+            doc_type]
     names = ["province", "issuer", "period", "theme", "focus", "signer_title", "signer_name", "deadline", "slogan",
-             "extra"]
+             "extra", "sources", "doc_type"]
     outputs = [progress, text, preview, warnings, docx_file, md_file, draft]
+    views = [*outputs, coverage, missing]  # what a drafting event shows; `outputs` is what the history tab restores
 
     def show(view: dict) -> tuple:
         if "markdown" in view:
             view = {**view, "preview": h.esc(view["markdown"])}
-        keys = ["progress", "markdown", "preview", "warnings", "docx", "md", "draft"]
+        keys = ["progress", "markdown", "preview", "warnings", "docx", "md", "draft", "coverage", "missing"]
         return tuple(view[key] if key in view else gr.skip() for key in keys)
 
     def run_draft(*values):
@@ -194,12 +209,32 @@ def _draft_tab(services) -> dict:
         except AssistantError as error:
             return show({"progress": _warn(error)})
 
-    start.click(run_draft, inputs=form, outputs=outputs, concurrency_id="draft", concurrency_limit=1,
+    start.click(run_draft, inputs=form, outputs=views, concurrency_id="draft", concurrency_limit=1,
                 show_progress="minimal", show_progress_on=progress)
-    revise.click(run_revise, inputs=[draft, text, instruction], outputs=outputs, concurrency_id="draft",
+    revise.click(run_revise, inputs=[draft, text, instruction], outputs=views, concurrency_id="draft",
                  concurrency_limit=1, show_progress="minimal", show_progress_on=progress)
-    save.click(run_save, inputs=[draft, text], outputs=outputs, show_progress="hidden")
+    save.click(run_save, inputs=[draft, text], outputs=views, show_progress="hidden")
     text.input(h.esc, inputs=text, outputs=preview, show_progress="hidden", queue=False)
+
+    def run_add(current, edited, item):
+        try:
+            return show(h.add_missing(services, current, edited, item))
+        except AssistantError as error:
+            return show({"progress": _warn(error)})
+
+    def pick(*values):
+        choices, value, note = h.suggest_sources(services, dict(zip(names, values)))
+        return gr.update(choices=choices, value=value), note
+
+    def uploaded(file, chosen):
+        choices, value, note = h.upload_source(services, file, chosen)
+        return gr.update(choices=choices, value=value), note
+
+    add_item.click(run_add, inputs=[draft, text, missing], outputs=views, show_progress="hidden")
+    suggest.click(pick, inputs=form, outputs=[sources, progress], show_progress="hidden")
+    source_file.upload(uploaded, inputs=[source_file, sources], outputs=[sources, progress], concurrency_id="draft")
+    sources.focus(lambda chosen: gr.update(choices=h.source_choices(services, chosen)), inputs=sources,
+                  outputs=sources, show_progress="hidden", queue=False)
     return {"outputs": outputs, "start": start}
 
 

@@ -206,7 +206,8 @@ def draft_request(form: dict):
                         theme=form.get("theme") or "", focus=focus, slogan=form.get("slogan") or "",
                         issuer=form.get("issuer") or "", signer_title=form.get("signer_title") or "",
                         signer_name=form.get("signer_name") or "", report_deadline=form.get("deadline") or "",
-                        extra_instructions=form.get("extra") or "")
+                        extra_instructions=form.get("extra") or "", sources=list(form.get("sources") or []),
+                        doc_type=form.get("doc_type") or "ke-hoach")
 
 
 def run_with_progress(work: Callable) -> Iterator[tuple[str, object]]:
@@ -260,8 +261,80 @@ def draft_view(draft, markdown: str | None = None) -> dict:
     docx_path, md_path = export(draft, text)
     seconds = draft.timings.get("total_s")
     done = f"✓ Đã soạn xong{f' trong {seconds:.0f} giây' if isinstance(seconds, (int, float)) else ''}."
+    from assistant.drafting.models import KIND_LABELS
+
+    missing = [(f"{KIND_LABELS.get(r.item.kind, r.item.kind)}: {r.item.text[:90]}", r.item.id) for r in draft.missing()]
     return {"progress": done, "markdown": text, "warnings": warnings_markdown(draft), "docx": str(docx_path),
-            "md": str(md_path), "draft": draft}
+            "md": str(md_path), "draft": draft, "coverage": coverage_markdown(draft),
+            "missing": gr_choices(missing)}
+
+
+def gr_choices(choices: list[tuple[str, str]]):
+    """A dropdown update with these choices (the first selected)."""
+    import gradio as gr
+
+    return gr.update(choices=choices, value=choices[0][1] if choices else None)
+
+
+def coverage_markdown(draft) -> str:
+    """The coverage matrix beside the draft: every item of the sources' task sheet and where it landed."""
+    if draft.sheet is None:
+        return "#### Đối chiếu văn bản nguồn\nBản thảo không có văn bản nguồn (soạn theo văn bản mẫu)."
+    placed = sum(row.placed for row in draft.coverage)
+    head = (f"#### Đối chiếu văn bản nguồn\nĐã đưa vào {placed}/{len(draft.coverage)} mục"
+            f"{'' if placed == len(draft.coverage) else f'; {len(draft.coverage) - placed} mục chưa đưa vào'}.")
+    from assistant.drafting.models import KIND_LABELS
+
+    rows = [f"{n}. {'✓' if row.placed else '✗'} **{KIND_LABELS.get(row.item.kind, row.item.kind)}** "
+            f"({esc(row.item.doc_number or row.item.source)}): {esc(row.item.text[:120])}"
+            f"{'…' if len(row.item.text) > 120 else ''} → _{row.where()}_" for n, row in enumerate(draft.coverage, 1)]
+    return head + "\n\n" + ("\n".join(rows) or "_Văn bản nguồn không có nội dung để đưa vào._")
+
+
+def source_choices(services, chosen: list | None = None) -> list[tuple[str, str]]:
+    """Library documents for the source picker: "số ký hiệu — trích yếu" shown, the file name as value."""
+    choices = []
+    try:
+        records = services.library.documents()
+    except Exception:  # the library is still opening on first start
+        records = []
+    for record in records:
+        meta = record.metadata
+        label = " — ".join(p for p in (meta.doc_number, meta.title[:110] if meta.title else record.source) if p)
+        choices.append((label, record.source))
+    known = {value for _, value in choices}
+    return choices + [(value, value) for value in chosen or [] if value not in known]
+
+
+def suggest_sources(services, form: dict) -> tuple[list, list, str]:
+    """The three documents that best match the theme and province, selected for the user to confirm."""
+    request = draft_request(form)
+    if not (request.theme or "").strip():
+        raise DraftInputError("Hãy nhập chủ đề trước khi xin gợi ý văn bản nguồn.", "Type the theme first.")
+    request = replace(request, province=request.province or "Hà Nội", period=request.period or "-").validated()
+    found = services.drafter.suggest_sources(request)
+    note = "Gợi ý văn bản nguồn: " + "; ".join(esc(s) for s in found) + " — hãy kiểm tra trước khi soạn." if found \
+        else "Không tìm thấy văn bản phù hợp trong thư viện."
+    return source_choices(services, found), found, note
+
+
+def upload_source(services, file, chosen: list | None) -> tuple[list, list, str]:
+    """Ingest an uploaded source document and add it to the chosen sources."""
+    results = [value for value in upload(services, [file])][-1][0] if file else []
+    ok = [row[0] for row in results if row[1] != STATUS_LABELS["error"]]
+    chosen = [*(chosen or []), *(s for s in ok if s not in (chosen or []))]
+    note = f"Đã thêm văn bản nguồn: {esc(', '.join(ok))}." if ok else "Không đọc được tệp tải lên."
+    return source_choices(services, chosen), chosen, note
+
+
+def add_missing(services, draft, edited: str, item_id: str) -> dict:
+    """Add one sheet item listed "chưa đưa vào" to its section (keeping the user's edits)."""
+    if draft is None or not item_id:
+        raise DraftInputError("Chưa có bản thảo hoặc chưa chọn mục cần thêm.", "No draft or no item chosen.")
+    current = apply_edits(draft, edited) if edited else draft
+    view = draft_view(services.drafter.add_item(current, item_id))
+    view["progress"] = "✓ Đã thêm mục vào bản thảo."
+    return view
 
 
 def warnings_markdown(draft) -> str:
@@ -293,7 +366,8 @@ def export(draft, markdown: str) -> tuple[Path, Path]:
 
 
 def file_stem(draft) -> str:
-    words = f"ke hoach {draft.request.province} {draft.request.period}".replace("đ", "d").replace("Đ", "D")
+    kind = "cong van" if getattr(draft, "doc_type", "ke-hoach") == "cong-van" else "ke hoach"
+    words = f"{kind} {draft.request.province} {draft.request.period}".replace("đ", "d").replace("Đ", "D")
     ascii_text = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:80] or "ke-hoach"
 
@@ -325,6 +399,8 @@ def apply_edits(draft, markdown: str):
     DOCX matches what they see. The `#`/`##` headings and «Nơi nhận» anchor the parts; a part whose anchor was
     deleted raises DraftInputError rather than silently dropping the edit."""
     paragraphs = [p.strip("\n") for p in re.split(r"\n\s*\n", (markdown or "").replace("\r", "")) if p.strip()]
+    if getattr(draft, "doc_type", "ke-hoach") == "cong-van":
+        return _apply_cong_van(draft, paragraphs)
     title = next((i for i, p in enumerate(paragraphs) if p.startswith("# ")), None)
     end = next((i for i, p in enumerate(paragraphs) if _plain(p.split("\n")[0]).startswith("Nơi nhận")), None)
     if title is None or end is None or title + 1 >= end:
@@ -352,6 +428,23 @@ def apply_edits(draft, markdown: str):
     signer = [_plain(line) for line in paragraphs[-1].split("\n") if _plain(line)] if end + 1 < len(paragraphs) else []
     return replace(draft, header=header, sections=sections, recipients=recipients or draft.recipients,
                    signer_lines=signer[:-1] or draft.signer_lines, signer_name=signer[-1] if signer else draft.signer_name)
+
+
+def _apply_cong_van(draft, paragraphs: list[str]):
+    """`apply_edits` for a công văn: «Kính gửi» and «Nơi nhận» anchor the body."""
+    start = next((i for i, p in enumerate(paragraphs) if _plain(p.split("\n")[0]).startswith("Kính gửi")), None)
+    end = next((i for i, p in enumerate(paragraphs) if _plain(p.split("\n")[0]).startswith("Nơi nhận")), None)
+    if start is None or end is None or start >= end:
+        raise DraftInputError("Bản thảo đã sửa thiếu dòng «Kính gửi:» hoặc «Nơi nhận:»; hãy giữ nguyên các dòng đó.",
+                              "The edited công văn lost its Kính gửi or recipients anchor.")
+    addressees = [line.lstrip("-•* ").strip() for line in paragraphs[start].split("\n")[1:] if _plain(line)]
+    body = [_plain(line) for p in paragraphs[start + 1:end] for line in p.split("\n") if _plain(line)]
+    sections = [replace(s, text="\n".join(body)) if s.key == "body" else s for s in draft.sections]
+    recipients = [line.lstrip("-•* ").strip() for line in paragraphs[end].split("\n")[1:] if _plain(line)]
+    signer = [_plain(line) for line in paragraphs[-1].split("\n") if _plain(line)] if end + 1 < len(paragraphs) else []
+    return replace(draft, sections=sections, addressees=addressees or draft.addressees,
+                   recipients=recipients or draft.recipients, signer_lines=signer[:-1] or draft.signer_lines,
+                   signer_name=signer[-1] if signer else draft.signer_name)
 
 
 # ---- Trạng thái --------------------------------------------------------------------------------------------------
