@@ -171,3 +171,15 @@ def test_cong_van_has_vv_kinh_gui_no_roman_sections_and_opens_in_libreoffice(dra
     for needle in ("V/v", "Kính gửi", "Nơi nhận", "Như trên"):
         assert needle in body
     assert "II. NỘI DUNG" not in body
+
+
+def test_only_bases_in_force_for_the_period():
+    from assistant.drafting.legal import Basis, in_force
+
+    request = DraftRequest(province="Bình Thuận", period="năm 2019", theme="thi đua").validated()
+    bases = [Basis("luật thi đua, khen thưởng", "Luật Thi đua, khen thưởng ngày 26/11/2003", 0, 3, year=2003),
+             Basis("25/2025/ND-CP", "Nghị định số 25/2025/NĐ-CP ngày 21/02/2025 của Chính phủ", 2, 3, year=2025)]
+    kept, warnings = in_force(bases, request, {"luật thi đua, khen thưởng": ("06/2022/QH15", 2022)})
+    assert [b.year for b in kept] == [2003]  # a plan for 2019 cannot rest on a 2025 decree
+    assert any("25/2025/NĐ-CP" in w and "sau thời gian" in w for w in warnings)
+    assert any("06/2022/QH15" in w for w in warnings)  # the law was replaced by a newer one in the library
