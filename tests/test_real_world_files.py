@@ -314,3 +314,24 @@ def test_ask_with_an_empty_data_directory_finds_the_model_without_setup(tmp_path
     payload = json.loads(done.stdout)
     assert payload["answer"]
     assert not (tmp_path / "empty-home" / "models").exists()  # nothing copied into the data directory
+
+
+def test_upload_shows_ocr_progress_per_page_and_names_a_missing_tool(library, tmp_path):
+    from assistant.services import Services
+    from ui import handlers as h
+
+    page = render_pages(DAI_HOI.read_text(encoding="utf-8"), dpi=DPI, max_pages=1)[0][0]
+    scan = image_pdf([page], tmp_path / "ban-quet.pdf", dpi=DPI)
+    legacy = tmp_path / "cu.doc"
+    legacy.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)
+    no_office = library.settings.model_copy(update={"soffice_command": "soffice-khong-co"})
+    services = Services(no_office, library=Library(no_office, library._connect, library.embeddings))
+
+    steps = list(h.upload(services, [str(scan), str(legacy)]))
+
+    lines = [line for _, line in steps]
+    assert any("ban-quet.pdf — nhận dạng OCR trang 1 (1/1 trang quét)" in line for line in lines), lines
+    rows = steps[-1][0]
+    assert rows[0][:2] == ["ban-quet.pdf", h.STATUS_LABELS["added"]] and rows[0][2] > 0
+    assert rows[1][1] == h.STATUS_LABELS["error"] and "LibreOffice" in rows[1][3]
+    assert "libreoffice-writer-nogui" in rows[1][3] and lines[-1] == "Đã xử lý 2 tệp, 1 tệp lỗi."

@@ -132,28 +132,17 @@ def filter_choices(services) -> tuple[list[str], list[str], list[str]]:
 
 
 def _ingest_with_pages(services, path: Path, source: str) -> Iterator[tuple[str, object]]:
-    """Ingests one file in a thread; yields ("page", (done, total, page)) as scanned pages are recognised, then
+    """Ingests one file in a thread; yields ("progress", (done, total, page)) as scanned pages are recognised, then
     ("result", IngestResult)."""
-    events: queue.Queue = queue.Queue()
 
-    def target() -> None:
+    def work(report: Callable) -> IngestResult:
         try:
-            events.put(("result", services.library.ingest_file(
-                path, source=source, page_progress=lambda _, done, total, page: events.put(("page", (done, total, page))))))
+            return services.library.ingest_file(
+                path, source=source, page_progress=lambda _, done, total, page: report((done, total, page)))
         except AssistantError as error:
-            events.put(("result", IngestResult(path=str(path), source=source, status="error",
-                                               message=error.message_vi)))
-        except BaseException as error:  # handed to the caller's thread
-            events.put(("error", error))
+            return IngestResult(path=str(path), source=source, status="error", message=error.message_vi)
 
-    threading.Thread(target=target, daemon=True, name="upload").start()
-    while True:
-        kind, value = events.get()
-        if kind == "error":
-            raise value
-        yield kind, value
-        if kind == "result":
-            return
+    return in_thread(work, "upload")
 
 
 def upload(services, paths: list) -> Iterator[tuple[list[list], str]]:
@@ -171,7 +160,7 @@ def upload(services, paths: list) -> Iterator[tuple[list[list], str]]:
         yield rows, f"{line}…"
         source = safe_source_name(path.name)
         for kind, value in _ingest_with_pages(services, path, source):
-            if kind == "page":
+            if kind == "progress":
                 done, total, page = value
                 yield rows, f"{line} — nhận dạng OCR trang {page} ({min(done + 1, total)}/{total} trang quét)…"
             else:
@@ -213,18 +202,24 @@ def draft_request(form: dict):
 def run_with_progress(work: Callable) -> Iterator[tuple[str, object]]:
     """Runs `work(progress)` in a thread; yields ("progress", text) as sections start, then ("result", value).
     Errors are re-raised in the caller's thread."""
-    events: queue.Queue = queue.Queue()
+    def sections(report: Callable) -> object:
+        return work(lambda title, index, total: report(f"Đang soạn phần {index}/{total}: {title}…"))
 
-    def progress(title: str, index: int, total: int) -> None:
-        events.put(("progress", f"Đang soạn phần {index}/{total}: {title}…"))
+    return in_thread(sections, "draft")
+
+
+def in_thread(work: Callable, name: str) -> Iterator[tuple[str, object]]:
+    """Runs `work(report)` in a thread; yields ("progress", value) for each `report(value)`, then ("result", what
+    `work` returned). Errors are re-raised in the caller's thread."""
+    events: queue.Queue = queue.Queue()
 
     def target() -> None:
         try:
-            events.put(("result", work(progress)))
+            events.put(("result", work(lambda value: events.put(("progress", value)))))
         except BaseException as error:  # handed to the caller's thread
             events.put(("error", error))
 
-    threading.Thread(target=target, daemon=True, name="draft").start()
+    threading.Thread(target=target, daemon=True, name=name).start()
     while True:
         kind, value = events.get()
         if kind == "error":
