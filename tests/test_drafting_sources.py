@@ -183,3 +183,37 @@ def test_only_bases_in_force_for_the_period():
     assert [b.year for b in kept] == [2003]  # a plan for 2019 cannot rest on a 2025 decree
     assert any("25/2025/NĐ-CP" in w and "sau thời gian" in w for w in warnings)
     assert any("06/2022/QH15" in w for w in warnings)  # the law was replaced by a newer one in the library
+
+
+def test_smoothing_keeps_figures_or_is_rejected(sample_library, settings):
+    """The model smooths adapted sentences: a rewrite that changes a figure or loops is dropped, a faithful one kept."""
+    import re
+
+    from fakes import TextReplyChat
+
+    class Smoother(TextReplyChat):
+        @property
+        def _llm_type(self) -> str:
+            return "smoother"
+
+        def _reply(self, messages) -> str:
+            prompt = str(messages[-1].content)
+            if "Các câu sau được chuyển" not in prompt:
+                return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân.\n- Khen thưởng kịp thời."
+            sentences = re.findall(r"^(\d)\. - (.+)$", prompt, re.M)
+            out = []
+            for n, text in sentences:
+                if n == "1":
+                    out.append(f"{n}. {text} thêm, đạt 37%")  # a figure the sheet does not hold
+                elif n == "2":
+                    out.append(f"{n}. - {text.replace('Sở ', 'Sở  ', 1).replace('  ', ' ')} nữa")
+                else:
+                    out.append(f"{n}. vệ sinh, vệ sinh, vệ sinh")
+            return "\n".join(out)
+
+    drafter = PlanDrafter(sample_library, Smoother(), settings)
+    draft = drafter.draft(DraftRequest(province="Thái Nguyên", period="giai đoạn 2025 - 2030", theme="bảo vệ môi trường",
+                                       sources=[NQ_394]))
+    text = "\n".join(section.text for section in draft.sections)
+    assert draft.timings["smoothed"] == 1
+    assert " nữa" in text and " thêm" not in text and "vệ sinh, vệ sinh, vệ sinh" not in text
