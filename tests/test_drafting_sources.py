@@ -217,3 +217,26 @@ def test_smoothing_keeps_figures_or_is_rejected(sample_library, settings):
     text = "\n".join(section.text for section in draft.sections)
     assert draft.timings["smoothed"] == 1
     assert " nữa" in text and " thêm" not in text and "vệ sinh, vệ sinh, vệ sinh" not in text
+
+
+def test_draft_command_with_a_source_returns_the_coverage_matrix(sample_library, settings, tmp_path, monkeypatch,
+                                                                capsys):
+    import json
+
+    from assistant.services import Services
+    from cli import main as cli
+    from cli.commands import draft as draft_command
+
+    services = Services(settings, chat_model=PassageEchoChat(), library=sample_library)
+    monkeypatch.setattr(draft_command, "Services", lambda: services)
+    out, md = tmp_path / "cv.docx", tmp_path / "cv.md"
+    code = cli.main(["draft", "--province", "Đắk Lắk", "--period", "năm 2026", "--theme", "hưởng ứng Đợt thi đua",
+                     "--source", "0124/KH-UBND", "--doc-type", "cong-van", "--issuer", "Sở Nội vụ tỉnh Đắk Lắk",
+                     "--out", str(out), "--markdown-out", str(md), "--appendix", "--json"])
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0 and payload["doc_type"] == "cong-van" and payload["coverage_complete"]
+    assert payload["sources"][0]["doc_number"] == "0124/KH-UBND"
+    assert all(row["where"] for row in payload["coverage"])
+    assert "Phụ lục: đối chiếu" in md.read_text(encoding="utf-8") and "Phụ lục" not in payload["markdown"]
+    assert cli.main(["draft", "--province", "Đắk Lắk", "--period", "x", "--theme", "y", "--source", "9999/KH-XYZ",
+                     "--out", str(out)]) == 2
