@@ -115,15 +115,19 @@ def safe_source_name(name: str) -> str:
 
 def document_texts(library) -> dict[str, str]:
     """Each document's full text, re-read from the library's copy of its file by the same loader; a document whose
-    copy is gone is rebuilt from its chunks in reading order."""
+    copy is gone, or that was read by OCR (minutes to redo), is rebuilt from its chunks in reading order."""
     from index.loaders import load_file
 
     parts: dict[str, list] = defaultdict(list)
+    scanned: set[str] = set()
     for chunk in library.iter_chunks():
         parts[chunk.source].append((chunk.order, chunk.text))
+        if chunk.ocr:
+            scanned.add(chunk.source)
     texts = {}
     for source, chunks in parts.items():
         path = library.file_path(source)
-        texts[source] = (load_file(path, library.settings, source=source).text if path.is_file()
+        reread = path.is_file() and source not in scanned
+        texts[source] = (load_file(path, library.settings, source=source).text if reread
                          else "\n\n".join(text for _, text in sorted(chunks)))
     return texts

@@ -98,6 +98,9 @@ def test_scanned_pdf_is_read_by_ocr_page_by_page_and_found_by_search(library, tm
         assert best.chunk.source == scan.name and best.chunk.page == 2, (mode, sentence, best.chunk.text)
         assert "bản nhận dạng OCR — đối chiếu bản gốc" in best.to_dict()["section"]
     assert library.search("Hội đồng Thi đua - Khen thưởng họp định kỳ", k=1)[0].chunk.source == "lamdong.txt"
+    from assistant.services import document_texts
+
+    assert document_texts(library)[scan.name] == "\n\n".join(chunk.text for chunk in chunks)  # no second OCR
 
 
 def test_mixed_pdf_recognises_only_its_scanned_pages_and_warns_on_implausible_text(settings, tmp_path):
@@ -305,7 +308,7 @@ def test_ask_with_an_empty_data_directory_finds_the_model_without_setup(tmp_path
     assert (Settings().models_dir / EMBEDDED_LLM.file_name).is_file(), "scripts/setup.sh assembles the shared model"
     env = {key: value for key, value in os.environ.items() if not key.startswith("PLAN_ASSISTANT_")}
     env.update(PLAN_ASSISTANT_HOME=str(tmp_path / "empty-home"), HF_HUB_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
-    done = subprocess.run([str(PROJECT_ROOT / ".venv" / "bin" / "plan-assistant"), "ask",
+    done = subprocess.run([sys.executable, "-m", "cli.main", "ask",
                            "Kế hoạch 0125/KH-UBND ban hành ngày nào?", "--json"],
                           capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
