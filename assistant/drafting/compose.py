@@ -55,16 +55,23 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
         short = _short_run(items, i)
         if item.lead or len(short) > 1:
             group = [item]
-            while i + 1 < len(items) and items[i + 1].lead == item.lead and items[i + 1].section == item.section \
+            while i + 1 < len(items) and items[i + 1].lead == item.lead \
                     and (item.lead or len(group) < len(short)):
                 i += 1
                 group.append(items[i])
-            body = "; ".join(_lower_first(g.text.rstrip(" .;,")) for g in group)
             lead = item.lead or (_own_labels(item) or [""])[-1] or KIND_TITLES.get(item.kind, "")
-            text = f"{lead.rstrip(' :')}: {body}."
-            members = group
             if labels and not item.lead and out and out[-1].text == _end(lead, ":"):
                 out.pop()  # the label now leads the paragraph itself
+            body = "; ".join(g.text.rstrip(" .;,") for g in group)
+            if len(lead) + len(body) > _PARAGRAPH_CHARS:  # a long list: its lead-in once, then one line per item
+                out.append(Piece(_end(adapter.adapt(lead.rstrip(" :"))[0], ":")))
+                for member in group:
+                    adapted, changed = adapter.adapt(_end(member.text))
+                    out.append(Piece(f"- {adapted}", [member], changed))
+                i += 1
+                continue
+            text = f"{lead.rstrip(' :')}: {body}."
+            members = group
         else:
             text = _end(item.text)
             if agency and item.agency and not re.match(rf"(?i)(?:đề nghị\s+|giao\s+)?{re.escape(item.agency)}",
@@ -77,6 +84,7 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
     return out
 
 
+_PARAGRAPH_CHARS = 700  # a lead-in and its list in one paragraph up to this length
 KIND_TITLES = {"reward": "Hình thức khen thưởng", "content": "Nội dung", "subject": "Đối tượng"}
 
 

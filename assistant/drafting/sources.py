@@ -194,7 +194,7 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
     for line in source_lines(library, doc.source):
         text = line.text
         appendix = appendix or bool(re.match(r"(?i)^\(kèm theo|^phụ lục\b", text)) or line.section.startswith("PHỤ LỤC")
-        if appendix or sum(ch.isalpha() for ch in text) < 12 or (text.isupper() and line.section != OPENING):
+        if appendix or sum(ch.isalpha() for ch in text) < 5 or (text.isupper() and line.section != OPENING):
             continue  # tables of appendices, cells, titles in capitals
         if line.section == OPENING:
             if re.match(r"(?i)(thực hiện|căn cứ)\b", text) or (REFERENCE.match(text) and sheet.items is not None):
