@@ -50,8 +50,9 @@ def _grams(text: str, n: int = 3) -> set[tuple[str, ...]]:
 def _containment(item: str, line: str) -> float:
     """Share of the item's three-syllable sequences found in the line: the item's wording, not just its words
     scattered through a long paragraph."""
-    want = _grams(item)
-    return len(want & _grams(line)) / len(want) if want else 1.0
+    n = max(1, min(3, len(syllables(item))))
+    want = _grams(item, n)
+    return len(want & _grams(line, n)) / len(want) if want else 1.0
 
 
 def coverage(draft: Draft, items: list[SheetItem], *, threshold: float = 0.6) -> list[CoverageRow]:
