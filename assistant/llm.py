@@ -51,6 +51,7 @@ class LlamaCppChatModel(BaseChatModel):
     n_threads: int = 2
     max_tokens: int = 256
     temperature: float = 0.1
+    cache_prompt: bool = True  # reuse the KV cache of the prompt prefix shared with the previous request
 
     _server: Any = PrivateAttr(default=None)
     _load_lock: Any = PrivateAttr(default_factory=threading.Lock)
@@ -94,7 +95,7 @@ class LlamaCppChatModel(BaseChatModel):
             "max_tokens": kwargs.get("max_tokens") or self.max_tokens,
             "temperature": kwargs.get("temperature", self.temperature),
             "stream": stream,
-            "cache_prompt": True,
+            "cache_prompt": self.cache_prompt,
         }
         if stop:
             request["stop"] = list(stop)
@@ -238,4 +239,5 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         n_threads=settings.llm_threads,
         max_tokens=settings.llm_max_answer_tokens,
         temperature=settings.llm_temperature,
+        cache_prompt=settings.llm_cache_prompt,
     )

@@ -410,7 +410,8 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
              question: str, standalone_question: str, scope: QuestionScope | None = None,
              stats: cit.LibraryStats | None = None) -> Answer:
     """Turn the model's text into the answer shown: repaired quotes and names, verified sentences, renumbered
-    citations — or a refusal when nothing supported is left or the answer lacks the kind of fact asked for."""
+    citations — or a refusal when nothing supported is left, the answer lacks the kind of fact asked for, or the
+    passages it cites do not hold the figures the question states (its year, number or count)."""
     rules = support_rules(settings)
     texts = [p.haystack() for p in passages]
     kept_sentences, dropped = [], []
@@ -432,7 +433,12 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     if facts and expects and not any(("person" in expects and fact.person) or
                                      ("number" in expects and fact.kind == "number") for fact in stated):
         facts, reason = [], f"asked for a {' or '.join(sorted(expects))}, the answer states none"
-    elif not facts:
+    elif facts and settings.qa_question_figures_cited:
+        cited_text = "\n".join(passages[n - 1].haystack() for claim in facts for n in claim.cited)
+        missing = sorted(cit.numbers(standalone_question) - cit.numbers(cited_text))
+        if missing:
+            facts, reason = [], f"the question's figures {', '.join(missing)} are not in the cited passages"
+    if not facts and not reason:
         reason = ("model says the passages do not answer" if any(c.meta for c in claims)
                   else "; ".join(c.reason for c in claims if c.reason) or "no supported claim")
     if not facts:

@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
     llm_max_answer_tokens: int = 256
     llm_temperature: float = 0.1
+    llm_cache_prompt: bool = Field(
+        default=True, description="Embedded backend: reuse the KV cache of the prompt prefix shared with the previous "
+                                  "question (the constant system prompt), so only the new part is read.")
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_model: str = "qwen2.5-1.5b-instruct"
     openai_api_key: str = "not-needed"
@@ -159,6 +162,9 @@ class Settings(BaseSettings):
                                   "by the passage's words; a less similar quote drops its sentence.")
     qa_name_match: float = Field(
         default=0.5, description="A misspelt name syllable at least this similar to a passage syllable is repaired.")
+    qa_question_figures_cited: bool = Field(
+        default=True, description="Refuse when the passages an answer cites lack a figure the question states (its "
+                                  "year, number or count): the answer is then about another year or document.")
     qa_closest_on_refusal: int = Field(default=3, description="Closest passages shown with a refusal.")
     qa_foreign_retry_share: float = Field(
         default=0.1, description="Share of non-Vietnamese letters in an answer that triggers one strict retry.")

@@ -32,6 +32,7 @@ GRID = {
     "qa_support_threshold": (0.4, 0.5, 0.6),
     "qa_focus_share": (0.0, 0.1, 0.2, 0.3),
     "qa_focus_relative": (0.0, 0.3, 0.5, 0.7),
+    "qa_question_figures_cited": (False, True),
 }
 
 

@@ -396,3 +396,10 @@ def test_a_date_question_answered_without_a_date_is_refused(qa_settings):
     chain, _ = chain_with(["Kế hoạch do UBND tỉnh Đắk Lắk ban hành [1]."], qa_settings)
     answer = chain.ask("Kế hoạch thi đua bầu cử của tỉnh Đắk Lắk ban hành ngày nào?")
     assert answer.refused and "number" in answer.reason
+
+
+def test_an_answer_about_another_year_is_refused(qa_settings):
+    """The question asks about 2027; the only plan speaks of 2025-2026, so its dates answer another question."""
+    chain, _ = chain_with(["Phong trào triển khai từ tháng 10 năm 2025 đến hết tháng 3 năm 2026 [1]."], qa_settings)
+    answer = chain.ask("Phong trào thi đua cao điểm về bầu cử năm 2027 của tỉnh Đắk Lắk được triển khai khi nào?")
+    assert answer.refused and "2027" in answer.reason
