@@ -15,11 +15,11 @@ from core.vietnamese import (
     DOC_NUMBER_RE,
     DOC_TYPE_NAMES,
     QUESTION_WORDS,
-    VIETNAMESE_LETTERS,
     canonical_spelling,
     find_provinces,
     is_vietnamese_syllable,
     nfc,
+    vietnamese_word_share,
 )
 
 # The common Vietnamese family names (well over 90% of people): "who" answers must name someone with one.
@@ -154,11 +154,8 @@ def clean_output(text: str) -> str:
 
 def is_vietnamese(text: str) -> bool:
     """Short answers (codes, dates) pass; longer ones need Vietnamese letters in a fair share of their words."""
-    letter_words = [w for w in words(strip_markers(text)) if not w.isdigit()]
-    if len(letter_words) < 4:
-        return True
-    marked = sum(1 for w in letter_words if VIETNAMESE_LETTERS.intersection(w))
-    return marked / len(letter_words) >= 0.2
+    share, count = vietnamese_word_share(strip_markers(text))
+    return count < 4 or share >= 0.2
 
 
 def foreign_share(text: str) -> float:
