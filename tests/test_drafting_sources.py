@@ -240,3 +240,15 @@ def test_draft_command_with_a_source_returns_the_coverage_matrix(sample_library,
     assert "Phụ lục: đối chiếu" in md.read_text(encoding="utf-8") and "Phụ lục" not in payload["markdown"]
     assert cli.main(["draft", "--province", "Đắk Lắk", "--period", "x", "--theme", "y", "--source", "9999/KH-XYZ",
                      "--out", str(out)]) == 2
+
+
+def test_cong_van_markdown_edits_are_read_back(drafter):
+    from ui import handlers as h
+
+    draft = drafter.draft(DraftRequest(province="Đắk Lắk", period="năm 2026", theme="hưởng ứng Đợt thi đua",
+                                       sources=[DAI_HOI], doc_type="cong-van"))
+    edited = draft.markdown().replace("Kính gửi:  \n", "Kính gửi:  \n- Ban Thi đua - Khen thưởng  \n", 1)
+    back = h.apply_edits(draft, edited)
+    assert back.section("body").text == draft.section("body").text
+    assert back.addressees[0] == "Ban Thi đua - Khen thưởng" and back.recipients == draft.recipients
+    assert h.file_stem(draft).startswith("cong-van-dak-lak")
