@@ -44,6 +44,7 @@ _MARKER = re.compile(
 _ECHO = re.compile(r"\[\s*(?:n|N|số|số đoạn|\.\.\.|…|x)\s*\]")
 _TAG = re.compile(r"</?[a-z_]+(?:\s[^<>]*)?>")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=\S)|\n+")
+_ROMAN = re.compile(r"[IVXLC]{1,6}")
 _LOOP = re.compile(r"(.{6,80}?)\1{2,}$", re.DOTALL)
 _REPEATED = re.compile(r"(\b.{6,80}?)(?:\1)+")
 _QUOTED = re.compile(r"“([^”\n]{2,300})”|\"([^\"\n]{2,300})\"")
@@ -84,15 +85,21 @@ def years(text: str) -> set[str]:
 def named_phrases(text: str) -> list[list[str]]:
     """Runs of two or more capitalised syllables (places, organisations, people), case kept.
 
-    A sentence-initial function word ("Theo", "Trong") is capitalised only by position, so it starts no name.
+    A sentence-initial function word ("Theo", "Trong") is capitalised only by position, so it starts no name; a Roman
+    numeral or punctuation ends a name ("Phụ lục II Nghị định" holds no name "II Nghị").
     """
     text = nfc(text)
-    runs, current = [], []
+    runs, current, end = [], [], 0
     for match in _WORD.finditer(text):
         token = match.group()
+        if text[end:match.start()].strip():  # punctuation between two words ends a name
+            if len(current) >= 2:
+                runs.append(current)
+            current = []
+        end = match.end()
         before = text[: match.start()].rstrip()
         sentence_start = not before or before[-1] in ".!?:\n\"“(-"
-        capital = token[0].isupper() and not token.isdigit()
+        capital = token[0].isupper() and not token.isdigit() and not _ROMAN.fullmatch(token)
         if capital and not (sentence_start and token.lower() in QUESTION_WORDS):
             current.append(token)
             continue

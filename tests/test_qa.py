@@ -403,3 +403,8 @@ def test_an_answer_about_another_year_is_refused(qa_settings):
     chain, _ = chain_with(["Phong trào triển khai từ tháng 10 năm 2025 đến hết tháng 3 năm 2026 [1]."], qa_settings)
     answer = chain.ask("Phong trào thi đua cao điểm về bầu cử năm 2027 của tỉnh Đắk Lắk được triển khai khi nào?")
     assert answer.refused and "2027" in answer.reason
+
+
+def test_names_end_at_roman_numerals_and_punctuation():
+    assert cit.named_phrases("Theo Phụ lục II Nghị định 30/2020, tỉnh Đắk Lắk, Ban Chỉ đạo") == [
+        ["Đắk", "Lắk"], ["Ban", "Chỉ"]]
