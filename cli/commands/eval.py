@@ -214,6 +214,8 @@ def run_qa_table(args) -> int:
             for item in items:
                 key = qa_table.item_key(item)
                 row = cached.get(key) if args.reuse or args.replay else None
+                if args.replay and not row:
+                    continue  # replay never calls the LLM: the peer row covers the items it has answers for
                 if not row or row.get("question") != item.question:
                     naive = naive or NaiveBaseline(document_texts(services.library), make_embeddings(settings)).search
                     row = {"key": key, "question": item.question,

@@ -1,0 +1,38 @@
+"""The split table: answers recorded once, re-verified under other settings without the model, scored per split."""
+
+from __future__ import annotations
+
+import json
+
+from assistant.qa import QAChain
+from eval import qa_table
+from test_eval_cli import FailingChat, FixedChat
+
+ROWS = [
+    {"id": "a1", "split": "tune", "type": "single", "question": "Phong trào thi đua cao điểm về bầu cử của tỉnh Đắk Lắk "
+     "được triển khai từ tháng nào?", "answer": "Từ tháng 10 năm 2025 đến hết tháng 3 năm 2026.",
+     "source_file": ["001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"]},
+    {"id": "a2", "split": "validation", "type": "unanswerable", "question": "Phong trào thi đua cao điểm về bầu cử "
+     "năm 2030 của tỉnh Đắk Lắk được triển khai từ tháng nào?", "answer": None, "source_file": []},
+]
+REPLY = "Phong trào được triển khai từ tháng 10 năm 2025 đến hết tháng 3 năm 2026 [1]."
+
+
+def test_recorded_answers_replay_under_other_settings_without_the_model(sample_library, tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS), encoding="utf-8")
+    items = qa_table.load_items([path])
+    chat = FixedChat(reply=REPLY)
+    rows = qa_table.predict(QAChain(sample_library, chat, sample_library.settings), items, tmp_path / "out",
+                            reuse=False, replay=False, progress=lambda _: None)
+    assert chat.calls == 2 and all(row["model_output"] == REPLY for row in rows.values())
+    result = qa_table.table(items, {"ours": rows, "none": qa_table.refuse_everything(items)})
+    assert result["ours"]["tune"]["correctness"] == 1.0          # the date answer is right for 2025-2026
+    assert result["ours"]["validation"]["refusal_accuracy"] == 1.0  # and refused for 2030, which no passage holds
+    assert result["none"]["tune"]["false_refusal_rate"] == 1.0
+
+    loose = sample_library.settings.model_copy(update={"qa_question_figures_cited": False})
+    replayed = qa_table.predict(QAChain(sample_library, FailingChat(), loose), items, tmp_path / "out",
+                                reuse=False, replay=True, progress=lambda _: None)
+    assert not replayed["validation/a2"]["refused"]  # the same output, verified without the figures rule
+    assert replayed["validation/a2"]["model_output"] == REPLY
