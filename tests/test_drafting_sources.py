@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
+from ui_fakes import PassageEchoChat
 
 from assistant.docx_writer import write_docx
 from assistant.drafting import DraftRequest, PlanDrafter, summary_line
@@ -19,7 +20,6 @@ from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
 from assistant.drafting.compose import earlier
 from assistant.drafting.levels import issuer_level, make_adapter
 from assistant.drafting.sources import extract_sheet, resolve_sources
-from ui_fakes import PassageEchoChat
 
 BAU_CU = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
 DAI_HOI = "002_daklak-kh-0124-kh-ubnd-2025-dot-thi-dua-dai-hoi-xiv.txt"
@@ -200,7 +200,7 @@ def test_smoothing_keeps_figures_or_is_rejected(sample_library, settings):
             prompt = str(messages[-1].content)
             if "Các câu sau được chuyển" not in prompt:
                 return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân.\n- Khen thưởng kịp thời."
-            sentences = re.findall(r"^(\d)\. - (.+)$", prompt, re.M)
+            sentences = re.findall(r"^(\d)\. - (.+)$", prompt, re.MULTILINE)
             out = []
             for n, text in sentences:
                 if n == "1":

@@ -6,10 +6,25 @@ Modules: `models` (request, task sheet, draft, coverage matrix), `sources` (task
 """
 
 from assistant.drafting.cleaning import clean_items
-from assistant.drafting.drafter import PlanDrafter, org_code, parse_revision, summary_line
+from assistant.drafting.drafter import (
+    PlanDrafter,
+    org_code,
+    parse_revision,
+    summary_line,
+)
 from assistant.drafting.models import (
-    NOT_PLACED, QUOC_HIEU, SECTION_TITLES, TIEU_NGU, CoverageRow, Draft, DraftHeader, DraftRequest, DraftSection,
-    SheetItem, TaskSheet, is_subheading,
+    NOT_PLACED,
+    QUOC_HIEU,
+    SECTION_TITLES,
+    TIEU_NGU,
+    CoverageRow,
+    Draft,
+    DraftHeader,
+    DraftRequest,
+    DraftSection,
+    SheetItem,
+    TaskSheet,
+    is_subheading,
 )
 
 __all__ = ["NOT_PLACED", "QUOC_HIEU", "SECTION_TITLES", "TIEU_NGU", "CoverageRow", "Draft", "DraftHeader",

@@ -8,9 +8,7 @@ from core import vietnamese as vn
 
 _BULLET = re.compile(r"^(?:\s*(?:[-*•+–]|\d{1,2}[.)]|[a-zđ]\))\s*)+")
 _REPEAT = re.compile(r"(?i)\b(\w+(?: \w+){0,3})(?:,? \1\b)+")  # "tổ chức, tổ chức, tổ chức" -> "tổ chức"
-_STOP = set("thi đua phong trào kế hoạch của và các năm tỉnh thành phố về trên địa bàn ubnd ủy ban nhân dân "
-            "phát động lần thứ đảng với cho trong theo thực hiện tổ chức triển khai khen thưởng công tác nhiệm vụ "
-            "quy định cấp có một những".split())
+_STOP = frozenset(["thi", "đua", "phong", "trào", "kế", "hoạch", "của", "và", "các", "năm", "tỉnh", "thành", "phố", "về", "trên", "địa", "bàn", "ubnd", "ủy", "ban", "nhân", "dân", "phát", "động", "lần", "thứ", "đảng", "với", "cho", "trong", "theo", "thực", "hiện", "tổ", "chức", "triển", "khai", "khen", "thưởng", "công", "tác", "nhiệm", "vụ", "quy", "định", "cấp", "có", "một", "những"])
 
 
 def words(text: str) -> set[str]:
@@ -41,11 +39,11 @@ def drop_repeated_phrases(text: str, n: int = 3) -> str:
     key = [re.sub(r"[^\wÀ-ỹ]", "", t.casefold()) for t in tokens]
     i = n
     while i <= len(tokens) - n:
-        seen = {tuple(key[j:j + n]) for j in range(0, i - n + 1)}
+        seen = {tuple(key[j:j + n]) for j in range(i - n + 1)}
         if tuple(key[i:i + n]) in seen and all(key[i:i + n]):
             end = i + n
             while end < len(tokens) and any(tuple(key[j:j + end - i + 1]) == tuple(key[i:end + 1])
-                                            for j in range(0, i)):
+                                            for j in range(i)):
                 end += 1
             del tokens[i:end], key[i:end]
             continue

@@ -19,20 +19,40 @@ from dataclasses import dataclass, replace
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant.drafting import checks
-from assistant.drafting.cleaning import clean_items, drop_repeated_phrases, punctuate, trim, words
+from assistant.drafting.cleaning import (
+    clean_items,
+    drop_repeated_phrases,
+    punctuate,
+    trim,
+    words,
+)
 from assistant.drafting.compose import Piece, earlier, pieces, superior
 from assistant.drafting.legal import (
-    chunk_source, in_force, library_bases, library_laws, opening_lines, record_line, Basis, cited_bases, tier,
+    Basis,
+    chunk_source,
+    cited_bases,
+    in_force,
+    library_bases,
+    library_laws,
+    opening_lines,
+    record_line,
 )
 from assistant.drafting.levels import issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
-    SECTION_TITLES, Draft, DraftHeader, DraftRequest, DraftSection, SheetItem, TaskSheet, clean_field,
+    SECTION_TITLES,
+    Draft,
+    DraftHeader,
+    DraftRequest,
+    DraftSection,
+    SheetItem,
+    TaskSheet,
+    clean_field,
 )
 from assistant.drafting.sources import extract_sheet, resolve_sources
 from assistant.prompts import render_prompt
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
-from core.vietnamese import find_doc_numbers, number_key, resolve_province, same_place
+from core.vietnamese import find_doc_numbers, number_key, same_place
 
 Progress = Callable[[str, int, int], None]
 SECTION_ORDER = ("opening", "I", "II", "III")
@@ -467,8 +487,8 @@ class PlanDrafter:
             sources, warnings = sources + used, warnings + more
             if context.level in ("tinh", ""):
                 number += 1
-                lines += [f"{number}. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam {request.level} và các tổ chức "
-                          f"chính trị - xã hội", *self._fixed("draft_fixed_mttq", values)]
+                lines += [(f"{number}. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam {request.level} và các tổ chức "
+                           f"chính trị - xã hội"), *self._fixed("draft_fixed_mttq", values)]
         if context.level in ("tinh", "") and request.by_ubnd:
             number += 1
             lines += [f"{number}. {self._interior_unit(request)}", *self._fixed("draft_fixed_noi_vu", values)]

@@ -8,7 +8,15 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.drafting.cleaning import trim, words
-from core.vietnamese import DOC_TYPE_BY_SLUG, DOC_TYPE_NAMES, find_doc_numbers, find_provinces, number_key, same_place, short_date
+from core.vietnamese import (
+    DOC_TYPE_BY_SLUG,
+    DOC_TYPE_NAMES,
+    find_doc_numbers,
+    find_provinces,
+    number_key,
+    same_place,
+    short_date,
+)
 
 _KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư"
 _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ][\wĐđ/-]*)"

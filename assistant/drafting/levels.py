@@ -75,7 +75,7 @@ class Adapter:
         for pattern in self.keep:
             masked = pattern.sub(hold, masked)
         for pattern, replacement in self.rules:
-            masked = pattern.sub(lambda m: _styled(m.expand(replacement), m.group(0)), masked)
+            masked = pattern.sub(lambda m, new=replacement: _styled(m.expand(new), m.group(0)), masked)
         out = masked
         while "\x00" in out:  # a kept span may hold another one
             out = re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], out)

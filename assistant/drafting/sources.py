@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.errors import DraftInputError
-from core.vietnamese import nfc, number_key
 from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
+from core.errors import DraftInputError
+from core.vietnamese import nfc, number_key
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -125,7 +125,7 @@ def _is_label(line: Line) -> bool:
     body = strip_bullet(line.text)
     if not line.is_heading:
         return body.endswith(":")
-    head, _, rest = body.partition(":")
+    rest = body.partition(":")[2]
     return len(body) <= 90 and not rest.strip() and not re.search(r"[.;]$", body)
 
 
