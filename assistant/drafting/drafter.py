@@ -591,6 +591,9 @@ class PlanDrafter:
         """(items, sources, warnings) for one sub-section: examples (the sources' own text, else retrieved), one
         short LLM call, the lines cleaned; a line with a figure the sources do not hold is dropped."""
         part = _PARTS[part_key]
+        if not examples and context.sheet:  # with sources: their own wording, never another plan's topic
+            examples = trim("\n".join(item.text for item in context.sheet.items if item.kind != "basis"),
+                            self.settings.draft_example_chars)
         hits = [] if examples else self._examples(part, request, instruction)
         examples = examples or "\n".join(hit.chunk.text for hit in hits)
         details = [f"Lĩnh vực trọng tâm: {'; '.join(request.focus)}." if request.focus else "",
