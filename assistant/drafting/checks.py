@@ -26,7 +26,9 @@ def accept_rewrite(new: str, original: str, *, min_overlap: float = 0.6) -> bool
     if not new or repeats_itself(new) or not figures_match(new, original):
         return False
     want = content_words(original)
-    return not want or len(want & content_words(new)) / len(want) >= min_overlap
+    if want and len(want & content_words(new)) / len(want) < min_overlap:
+        return False
+    return _containment(original, new) >= min_overlap  # still traceable to its sheet item (the coverage matrix)
 
 
 def stray_figures(text: str, allowed: set[str]) -> list[str]:
