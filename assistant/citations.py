@@ -335,7 +335,8 @@ def fact_supported(fact: Fact, source: SourceText, focus: set[str], rules: Suppo
         for i in _positions(fact, tokens):
             near = sum(weight(word) for word in (set(tokens[max(0, i - rules.window): i + rules.window + 1]) | context)
                        & focus)
-            if wanted <= 0 or (near / wanted >= rules.focus_share and near / held >= rules.focus_relative):
+            if wanted <= 0 or (near / wanted >= rules.focus_share and
+                               (near / held if held else 0.0) >= rules.focus_relative):
                 return True
     return False
 

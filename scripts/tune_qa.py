@@ -4,8 +4,9 @@
         --dataset eval/data/qa_dev_v2.jsonl [--dataset ...]
 
 The recorded run must have been made with the pre-LLM gate open (`--set qa_min_coverage=0,
-qa_min_coverage_one_retriever=0`) so every question has a model output to re-verify. Each grid point re-verifies
-every tune item; the objective is the share of tune items handled right (a correct answer, or a refusal of an
+qa_min_coverage_one_retriever=0`) so every question has a model output to re-verify. The gate thresholds and the
+verification thresholds are searched together (verification is computed once per verification point, the gate is
+applied on top); the objective is the share of tune items handled right (a correct answer, or a refusal of an
 unanswerable question). The chosen point's figures on every split are printed beside the defaults'; only tune
 figures take part in the choice.
 """
@@ -20,20 +21,47 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.qa import QAChain  # noqa: E402
+from assistant.qa import QAChain, assess_evidence, build_passages, finalize  # noqa: E402
 from assistant.services import Services  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from eval import qa_table  # noqa: E402
 from eval.qa import score  # noqa: E402
 
-GRID = {
-    "qa_min_coverage": (0.0, 0.3, 0.4, 0.5),
-    "qa_min_coverage_one_retriever": (0.0, 0.5, 0.65),
-    "qa_support_threshold": (0.4, 0.5, 0.6),
+GATE = {
+    "qa_min_coverage": (0.0, 0.3, 0.4, 0.5, 0.6),
+    "qa_min_coverage_one_retriever": (0.0, 0.5, 0.65, 0.75),
+}
+VERIFY = {
+    "qa_support_threshold": (0.4, 0.5, 0.6, 0.7),
     "qa_focus_share": (0.0, 0.1, 0.2, 0.3),
     "qa_focus_relative": (0.0, 0.3, 0.5, 0.7),
     "qa_question_figures_cited": (False, True),
 }
+
+
+def _memoize_repairs() -> None:
+    """Quote and name repair and tokenising do not depend on the searched thresholds: compute each once."""
+    import functools
+
+    from assistant import citations as cit
+
+    cit._tokens = functools.lru_cache(maxsize=None)(cit._tokens)
+    for name in ("repair_quotes", "repair_names"):
+        original, seen = getattr(cit, name), {}
+
+        def cached(sentence, passages, *rest, _original=original, _seen=seen):
+            key = (sentence, tuple(passages), *(
+                (value.quote_match, value.name_match) if isinstance(value, cit.SupportRules)
+                else value if isinstance(value, str) else id(value) for value in rest))
+            if key not in _seen:
+                _seen[key] = _original(sentence, passages, *rest)
+            return _seen[key]
+
+        setattr(cit, name, cached)
+
+
+def grid(space: dict) -> list[dict]:
+    return [dict(zip(space, values)) for values in itertools.product(*space.values())]
 
 
 def main() -> None:
@@ -42,57 +70,69 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, action="append", required=True)
     args = parser.parse_args()
 
+    _memoize_repairs()
     base = get_settings()
-    services = Services(base)
-    items = qa_table.load_items(args.dataset)
+    chain = QAChain(Services(base).library, None, base)
+    stats = chain.stats()
     recorded = qa_table.read_rows(args.predictions)
-    cache: dict[str, tuple] = {}
+    items = [item for item in qa_table.load_items(args.dataset) if qa_table.item_key(item) in recorded]
+    prepared = {}
+    for item in items:  # retrieval and passages do not depend on the thresholds: once per item
+        scope, hits = chain.retrieve(item.question)
+        evidence = assess_evidence(item.question, hits, base.model_copy(
+            update={"qa_min_coverage": 0.0, "qa_min_coverage_one_retriever": 0.0}), scope.multi)
+        agree = any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3])
+        passages = build_passages(hits, item.question, chain._passage_budget(item.question, scope))
+        prepared[item.id] = (scope, hits, evidence, agree, passages)
 
-    def evaluate(overrides: dict, chosen: list) -> dict[str, dict]:
-        settings = base.model_copy(update=overrides)
-        chain = QAChain(services.library, None, settings)
-        original = chain.retrieve
-
-        def cached(question: str):
-            if question not in cache:
-                cache[question] = original(question)
-            return cache[question]
-
-        chain.retrieve = cached
-        predictions = {}
+    def answers(gate: dict, verify: dict, chosen: list) -> dict[str, dict]:
+        settings = base.model_copy(update={**gate, **verify})
+        out = {}
         for item in chosen:
-            row = recorded.get(qa_table.item_key(item))
-            if row:
-                predictions[item.id] = {**row, **chain.answer_from_output(item.question, row.get("model_output") or "")
-                                        .to_dict()}
-        return predictions
+            scope, hits, evidence, agree, passages = prepared[item.id]
+            needed = gate["qa_min_coverage"] if agree else gate["qa_min_coverage_one_retriever"]
+            if not evidence.strong or evidence.coverage < needed:
+                out[item.id] = {"answer": "", "refused": True, "citations": []}
+                continue
+            raw = recorded[qa_table.item_key(item)].get("model_output") or ""
+            out[item.id] = finalize(raw, passages, hits, {}, settings, question=item.question,
+                                    standalone_question=item.question, scope=scope, stats=stats).to_dict()
+        return out
 
-    def handled(items_: list, predictions: dict) -> float:
-        rows = score(items_, predictions)["items"]
+    def handled(chosen: list, predictions: dict) -> float:
+        rows = score(chosen, predictions)["items"]
         return sum(r["ok"] for r in rows) / max(1, len(rows))
 
     tune = [item for item in items if item.split == "tune"]
-    best, best_value = {}, -1.0
-    keys = list(GRID)
-    for values in itertools.product(*(GRID[key] for key in keys)):
-        overrides = dict(zip(keys, values))
-        value = handled(tune, evaluate(overrides, tune))
-        if value > best_value + 1e-9:
-            best, best_value = overrides, value
-            print(f"tune handled {value:.3f} with {overrides}", file=sys.stderr, flush=True)
+    open_gate = {key: 0.0 for key in GATE}
+    verified = {tuple(v.items()): answers(open_gate, v, tune) for v in grid(VERIFY)}
+    best, best_value = ({}, {}), -1.0
+    for gate in grid(GATE):
+        for verify in grid(VERIFY):
+            predictions = {}
+            for item in tune:
+                scope, hits, evidence, agree, passages = prepared[item.id]
+                needed = gate["qa_min_coverage"] if agree else gate["qa_min_coverage_one_retriever"]
+                refused = not evidence.strong or evidence.coverage < needed
+                predictions[item.id] = ({"answer": "", "refused": True, "citations": []} if refused
+                                        else verified[tuple(verify.items())][item.id])
+            value = handled(tune, predictions)
+            if value > best_value + 1e-9:
+                best, best_value = (gate, verify), value
+                print(f"tune handled {value:.3f} with {gate} {verify}", file=sys.stderr, flush=True)
 
-    report = {}
-    for name, overrides in (("defaults", {}), ("chosen on tune", best)):
-        predictions = evaluate(overrides, items)
-        report[name] = {"overrides": overrides}
+    defaults = ({key: getattr(base, key) for key in GATE}, {key: getattr(base, key) for key in VERIFY})
+    report = {"tune_items": len(tune)}
+    for name, (gate, verify) in (("defaults", defaults), ("chosen on tune", best)):
+        predictions = answers(gate, verify, items)
+        report[name] = {"overrides": {**gate, **verify}}
         for split in dict.fromkeys(item.split for item in items):
             chosen = [item for item in items if item.split == split]
-            summary = score(chosen, {i.id: predictions[i.id] for i in chosen if i.id in predictions})["summary"]
+            summary = score(chosen, {i.id: predictions[i.id] for i in chosen})["summary"]
             report[name][split] = {key: summary.get(key) for key in
                                    ("n", "correctness", "refusal_accuracy", "false_refusal_rate", "citation_precision")}
             report[name][split]["multi"] = (summary["by_type"].get("multi") or {}).get("ok")
-            report[name][split]["handled"] = handled(chosen, {i.id: predictions[i.id] for i in chosen
-                                                               if i.id in predictions})
+            report[name][split]["handled"] = handled(chosen, {i.id: predictions[i.id] for i in chosen})
     print(json.dumps(report, ensure_ascii=False, indent=1))
 
 
