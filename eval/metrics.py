@@ -91,6 +91,11 @@ _MARKERS = re.compile(r"\[\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+(?:\s*[,;
 _NEGATION = re.compile(r"\b(?:không|chưa|chẳng)\b")
 
 
+def format_value(value) -> str:
+    """A figure as reports print it: "–" when undefined, three decimals for shares, as is otherwise."""
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
 def strip_citation_markers(text: str) -> str:
     """The answer without "[1]", "[1, 2]", "[Tài liệu 3]": markers are not facts."""
     return _MARKERS.sub(" ", text or "")

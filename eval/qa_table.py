@@ -16,6 +16,7 @@ from pathlib import Path
 from assistant import citations as cit
 from assistant.prompts import render_prompt
 from assistant.qa import QAChain
+from eval import metrics
 from eval.datasets import QAItem, load_qa
 from eval.qa import ask_one, score
 
@@ -120,11 +121,5 @@ def rows_for_print(result: dict) -> list[list[str]]:
     for system, splits in result.items():
         for split, summary in splits.items():
             values = {**summary, "multi": (summary.get("by_type", {}).get("multi") or {}).get("ok")}
-            rows.append([system, split, *(metrics_text(values.get(key)) for key, _ in COLUMNS)])
+            rows.append([system, split, *(metrics.format_value(values.get(key)) for key, _ in COLUMNS)])
     return rows
-
-
-def metrics_text(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.3f}" if isinstance(value, float) else str(value)

@@ -9,6 +9,7 @@ from pathlib import Path
 from cli.main import print_json
 from core.errors import AssistantError
 from core.settings import get_settings
+from eval.metrics import format_value
 
 
 def _ks(text: str) -> list[int]:
@@ -128,28 +129,24 @@ def _print_retrieval(config: dict) -> None:
         print(f"{system:<10}" + "".join(f"{summary[k]:>11.3f}" for k in keys) + f"{summary['latency_ms_p50']:>9.0f}")
 
 
-def _num(value) -> str:
-    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
 def _print_summary(config: dict) -> None:
     if "retrieval" in config:
         _print_retrieval(config)
     if "qa" in config:
         s = config["qa"]["summary"]
-        print(f"Q&A — {config['name']}: correctness {_num(s['correctness'])}, token F1 {_num(s['token_f1'])}, "
-              f"citation precision {_num(s['citation_precision'])}, recall {_num(s['citation_recall'])}, "
-              f"refusal accuracy {_num(s['refusal_accuracy'])}, false refusals {_num(s['false_refusal_rate'])}, "
-              f"TTFT p50 {_num(s['ttft_p50'])} s, total p50 {_num(s['total_p50'])} s, errors {s['errors']}")
+        print(f"Q&A — {config['name']}: correctness {format_value(s['correctness'])}, token F1 {format_value(s['token_f1'])}, "
+              f"citation precision {format_value(s['citation_precision'])}, recall {format_value(s['citation_recall'])}, "
+              f"refusal accuracy {format_value(s['refusal_accuracy'])}, false refusals {format_value(s['false_refusal_rate'])}, "
+              f"TTFT p50 {format_value(s['ttft_p50'])} s, total p50 {format_value(s['total_p50'])} s, errors {s['errors']}")
     if "judge" in config:
         s = config["judge"]["summary"]
-        print(f"Judge — {config['name']}: faithfulness {_num(s['faithfulness'])}, relevance {_num(s['relevance'])}")
+        print(f"Judge — {config['name']}: faithfulness {format_value(s['faithfulness'])}, relevance {format_value(s['relevance'])}")
     if "drafts" in config:
         s = config["drafts"]["summary"]
-        print(f"Drafts — {config['name']}: structure {_num(s['structure_compliance'])} "
-              f"(complete {_num(s['structure_complete'])}), province {_num(s['province_consistency'])}, "
-              f"numbers not in library {s['invented_numbers']}, must-include {_num(s['must_include_coverage'])}, "
-              f"time p50 {_num(s['total_s']['p50'])} s")
+        print(f"Drafts — {config['name']}: structure {format_value(s['structure_compliance'])} "
+              f"(complete {format_value(s['structure_complete'])}), province {format_value(s['province_consistency'])}, "
+              f"numbers not in library {s['invented_numbers']}, must-include {format_value(s['must_include_coverage'])}, "
+              f"time p50 {format_value(s['total_s']['p50'])} s")
 
 
 def _finish(args, full: dict, out_dir: Path | None) -> int:
