@@ -112,12 +112,14 @@ def named_phrases(text: str) -> list[list[str]]:
 
 
 def phrase_present(phrase: list[str], haystack: str) -> bool:
-    """A capitalised run is present if any two adjacent syllables of it occur, case-sensitively, in the haystack.
+    """A capitalised run is present if any two adjacent syllables of it occur in the haystack, in any case.
 
-    Two-syllable windows tolerate "TP Cần Thơ" vs "thành phố Cần Thơ" while a missing place or person still fails.
+    Two-syllable windows tolerate "TP Cần Thơ" vs "thành phố Cần Thơ" while a missing place or person still fails;
+    case is ignored because documents write the same name "Luật Thi đua, khen thưởng", "Luật thi đua" or, in
+    headers, "SỞ NỘI VỤ" (and a run cut at a lowercase syllable, "Sở Nội" of "Sở Nội vụ", must still be found).
     """
-    spaced = " " + " ".join(_WORD.findall(nfc(haystack))) + " "
-    return any(f" {a} {b} " in spaced for a, b in zip(phrase, phrase[1:]))
+    spaced = " " + " ".join(_WORD.findall(nfc(haystack).lower())) + " "
+    return any(f" {a.lower()} {b.lower()} " in spaced for a, b in zip(phrase, phrase[1:]))
 
 
 def strip_markers(text: str) -> str:

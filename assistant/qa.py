@@ -299,13 +299,36 @@ class QAChain:
         scope = analyse(question, self.library.documents())
         k = self.settings.qa_multi_passages if scope.multi else self.settings.retrieval_k
         if not scope.targets and not scope.comparison:
-            return scope, self.library.search(question, k=k, mode="hybrid")
+            return scope, self._cover_names(question, self.library.search(question, k=k, mode="hybrid"))
         pools = [self.library.search(question, k=k, mode="hybrid", filters={"source": target.sources})
                  for target in scope.targets]
         if len(scope.targets) < 2:
             overall = self.library.search(question, k=max(k, self.settings.retrieval_candidates), mode="hybrid")
             pools.append(_one_per_document(overall) if scope.comparison else overall)
-        return scope, _round_robin(pools, k)
+        return scope, self._cover_names(question, _round_robin(pools, k))
+
+    def _cover_names(self, question: str, hits: list[SearchHit]) -> list[SearchHit]:
+        """A name the question states ("Luật Thi đua, khen thưởng", "Sở Nội vụ") that no passage holds is looked
+        for among the wider search's candidates: the best one holding it joins the passages, so each part of a
+        question that asks about two things is read. A name the library lacks stays missing (and the question is
+        refused)."""
+        haystack = "\n".join(Passage(0, hit, "").haystack() for hit in hits)
+        missing = [phrase for phrase in cit.named_phrases(question) if not cit.phrase_present(phrase, haystack)]
+        if not missing:
+            return hits
+        chosen = {hit.chunk.chunk_id for hit in hits}
+        wider = self.library.search(question, k=self.settings.retrieval_candidates, mode="hybrid")
+        extra: list[SearchHit] = []
+        for phrase in missing:
+            if len(extra) == self.settings.qa_name_passages or cit.phrase_present(phrase, haystack):
+                continue
+            found = next((hit for hit in wider if hit.chunk.chunk_id not in chosen
+                          and cit.phrase_present(phrase, Passage(0, hit, "").haystack())), None)
+            if found is not None:
+                extra.append(found)
+                chosen.add(found.chunk.chunk_id)
+                haystack += "\n" + Passage(0, found, "").haystack()
+        return hits + extra
 
     def answer_from_output(self, question: str, raw: str) -> Answer:
         """The verified answer for a model output already written (evaluation replays settings without the LLM)."""
@@ -416,6 +439,9 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     texts = [p.haystack() for p in passages]
     kept_sentences, dropped = [], []
     for sentence in cit.split_sentences(cit.clean_output(raw)):
+        if cit.strip_markers(sentence).rstrip().endswith("?"):  # the small model restates the question: no claim
+            dropped.append(cit.tidy(cit.strip_markers(sentence)))
+            continue
         fixed = cit.repair_quotes(sentence, texts, rules)
         fixed = fixed and cit.repair_names(fixed, texts, standalone_question, stats, rules)
         if fixed:

@@ -65,6 +65,7 @@ class Chunk:
     order: int = 0
     metadata: DocumentMetadata = field(default_factory=DocumentMetadata)
     ocr: bool = False
+    card: bool = False  # the document's identity card (opening and signature lines), not running text
 
     def embed_text(self) -> str:
         section = self.section.removesuffix(OCR_SECTION_SUFFIX) if self.ocr else self.section

@@ -151,6 +151,9 @@ class Settings(BaseSettings):
         default=0.6, description="Share of an answer sentence's new terms a cited passage must hold to support it.")
     qa_multi_passages: int = Field(
         default=4, description="Passages per answer when a question names or compares two or more documents.")
+    qa_name_passages: int = Field(
+        default=2, description="Passages added from a wider search when a name the question states is in none of "
+                               "the retrieved ones (each part of a two-part question gets read).")
     qa_focus_share: float = Field(
         default=0.2, description="Share of the question's focus words (weighted by rarity) that must stand near each "
                                  "number or name an answer states (same sentence or the next), else the claim is dropped.")

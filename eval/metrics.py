@@ -89,6 +89,12 @@ def is_gold(source: str, gold_sources: list[str]) -> bool:
 
 _MARKERS = re.compile(r"\[\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+(?:\s*[,;–-]\s*\d+)*\s*\]", re.IGNORECASE)
 _NEGATION = re.compile(r"\b(?:không|chưa|chẳng)\b")
+# "không quá 10" is a bound ("tối đa 10"), not a negation of the fact
+_BOUND = re.compile(r"\b(?:không|chưa) (?:vượt quá|quá|ít hơn|dưới|thấp hơn|nhiều hơn|hơn)\b")
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEGATION.search(_BOUND.sub(" ", normalize(text))))
 
 
 def format_value(value) -> str:
@@ -120,7 +126,7 @@ def answer_correctness(prediction: str, gold: str, *, refused: bool = False, thr
     prediction = strip_citation_markers(prediction)
     facts = fact_recall(gold, prediction)
     content = content_recall(gold, prediction)
-    negation_agrees = bool(_NEGATION.search(normalize(gold))) == bool(_NEGATION.search(normalize(prediction)))
+    negation_agrees = _negated(gold) == _negated(prediction)
     correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees)
     return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": containment(gold, prediction),
             "content_recall": content, "fact_recall": facts, "negation_agrees": negation_agrees}

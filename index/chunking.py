@@ -2,6 +2,10 @@
 
 Each chunk keeps the path of headings above it (`section`), which is shown in citations and embedded with the text.
 Sections are split only where they exceed the token budget, at paragraph and then sentence boundaries, with overlap.
+Each document also gets one identity card (`Chunk.card`): its opening lines (issuer, số ký hiệu, place and date, type
+and title) and its closing lines (position and name of the signer), which the running text scatters far apart and
+which "who signed / when / which number" questions need together. The card repeats document text, so whoever
+rebuilds a document from its chunks leaves it out.
 A chunk holding text of an OCR-read page is marked (`Chunk.ocr`) and its section path ends with `OCR_SECTION_SUFFIX`.
 """
 
@@ -15,6 +19,11 @@ from core import vietnamese as vn
 from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
+IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
+CHUNKING_VERSION = "2"  # bumped when chunks change: a library re-chunks unchanged files of an older version
+_CARD_HEAD_CHARS = 400
+_CARD_TAIL_CHARS = 250
+_CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature
 _LABEL_CHARS = 90
 
 # (level, pattern) — lower level is higher in the tree. Order matters: the first match wins.
@@ -28,6 +37,7 @@ _HEADINGS: list[tuple[int, re.Pattern]] = [
     (6, re.compile(r"^[a-zđ]\)\s+\S")),
 ]
 _SIGNATURE_BLOCK = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
+_RECIPIENT_LINE = re.compile(r"^(?:[-+•]|Nơi nhận|Lưu\s*:)", re.IGNORECASE)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ỹ0-9\-–•(“\"])")
 
 
@@ -154,7 +164,38 @@ def chunk_document(
             buffer.append(piece)
             buffer_ocr = buffer_ocr or paragraph.ocr
     flush()
+    card = identity_card(doc)
+    if card:
+        chunks.append(Chunk(chunk_id=f"{doc.source}::{len(chunks)}", source=doc.source, text=card,
+                            section=IDENTITY_SECTION, page=doc.pages[0].page, order=len(chunks),
+                            metadata=doc.metadata, card=True))
     return chunks
+
+
+def identity_card(doc: LoadedDocument) -> str:
+    """Opening lines up to the first heading after them, and closing lines before or after the recipients list
+    ("Nơi nhận"), verbatim and joined by "…"; empty for a document without text."""
+    lines = [line.strip() for page in doc.pages for line in page.text.split("\n") if line.strip()]
+    head: list[str] = []
+    size = 0
+    for line in lines:
+        if head and heading_level(line) is not None and not _SIGNATURE_BLOCK.match(line):
+            break
+        if size + len(line) > _CARD_HEAD_CHARS:
+            head.append(line[: max(0, _CARD_HEAD_CHARS - size)].rsplit(" ", 1)[0] + "…")
+            break
+        head.append(line)
+        size += len(line)
+    tail: list[str] = []
+    size = 0
+    for line in reversed(lines[len(head):]):
+        if _RECIPIENT_LINE.match(line):
+            continue
+        if len(line) > _CARD_TAIL_LINE_CHARS or size + len(line) > _CARD_TAIL_CHARS:
+            break
+        tail.insert(0, line)
+        size += len(line)
+    return "\n".join(head + (["…"] + tail if tail else []))
 
 
 def _only_headings(buffer: list[str], new_section: str, old_section: str) -> bool:

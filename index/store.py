@@ -33,7 +33,7 @@ from core.errors import (
     IndexUnavailableError,
 )
 from core.settings import Settings
-from index.chunking import chunk_document
+from index.chunking import CHUNKING_VERSION, chunk_document
 from index.embeddings import make_embeddings
 from index.lexical import LexicalIndex, segment
 from index.loaders import SUPPORTED_EXTENSIONS, load_file
@@ -72,6 +72,7 @@ def _chunk_metadata(chunk: Chunk, content_hash: str) -> dict:
     return {
         "source": chunk.source, "section": chunk.section, "page": chunk.page or 0, "order": chunk.order,
         "content_hash": content_hash, "lex": " ".join(segment(chunk.embed_text())), "ocr": chunk.ocr,
+        "card": chunk.card,
         **{name: getattr(chunk.metadata, name) for name in _META_FIELDS},
         "province_key": province_key(chunk.metadata.province),
     }
@@ -82,7 +83,7 @@ def _chunk_from(chunk_id: str, text: str, meta: dict) -> Chunk:
         chunk_id=chunk_id, source=meta["source"], text=text, section=meta.get("section", ""),
         page=meta.get("page") or None, order=int(meta.get("order", 0)),
         metadata=DocumentMetadata(**{name: meta.get(name, "") for name in _META_FIELDS}),
-        ocr=bool(meta.get("ocr", False)),
+        ocr=bool(meta.get("ocr", False)), card=bool(meta.get("card", False)),
     )
 
 
@@ -221,12 +222,14 @@ class Library:
     def chunk_count(self) -> int:
         return self._chunks.count()
 
-    def iter_chunks(self, source: str | None = None) -> Iterator[Chunk]:
+    def iter_chunks(self, source: str | None = None, cards: bool = False) -> Iterator[Chunk]:
+        """Chunks in reading order; identity cards (which repeat text) only when asked for."""
         where = {"source": source} if source else None
         metas = sorted(self._all_metadatas(self._chunks, where=where, include_documents=True),
                        key=lambda meta: (meta["source"], int(meta.get("order", 0))))
         for meta in metas:
-            yield _chunk_from(meta["_id"], meta["_text"], meta)
+            if cards or not meta.get("card", False):
+                yield _chunk_from(meta["_id"], meta["_text"], meta)
 
     def file_path(self, source: str) -> Path:
         """Where the library keeps its copy of a document's file."""
@@ -264,7 +267,7 @@ class Library:
         started = time.perf_counter()
         progress = (lambda done, total, page: page_progress(source, done, total, page)) if page_progress else None
         existing = self._existing(source)
-        if existing and self._same_bytes(path, existing.get("content_hash")):  # no second OCR or conversion
+        if existing and self._current(existing) and self._same_bytes(path, existing.get("content_hash")):  # no second OCR or conversion
             result.status, result.chunks = "unchanged", int(existing.get("chunk_count", 0))
             return result
         try:
@@ -282,7 +285,7 @@ class Library:
             return result
         result.pages = len(doc.pages)
         result.ocr_pages = sum(page.ocr for page in doc.pages)
-        if existing and existing.get("content_hash") == doc.content_hash:
+        if existing and self._current(existing) and existing.get("content_hash") == doc.content_hash:
             result.status, result.chunks = "unchanged", int(existing.get("chunk_count", 0))
             result.seconds_parse = time.perf_counter() - started
             return result
@@ -326,13 +329,18 @@ class Library:
                     os.replace(temporary, kept_copy)
                 self._registry.upsert(
                     ids=[doc.source], embeddings=[_REGISTRY_VECTOR],
-                    metadatas=[{"content_hash": doc.content_hash, "chunk_count": len(chunks),
+                    metadatas=[{"content_hash": doc.content_hash, "chunk_count": len(chunks), "chunking": CHUNKING_VERSION,
                                 "province_key": province_key(doc.metadata.province), **doc.metadata.to_dict()}],
                 )
                 self._bump_revision()
         finally:
             if temporary is not None:
                 temporary.unlink(missing_ok=True)
+
+    @staticmethod
+    def _current(existing: dict) -> bool:
+        """Whether a registered document was chunked by this version of the chunker."""
+        return existing.get("chunking") == CHUNKING_VERSION
 
     def _same_bytes(self, path: Path, content_hash: str | None) -> bool:
         """Whether the file still has the content hash the library recorded (files over the size limit unread)."""

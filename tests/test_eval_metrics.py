@@ -243,5 +243,13 @@ def test_negation_counts():
     assert metrics.answer_correctness("Không, Hội đồng không họp thường kỳ hằng tháng [2].", gold)["correct"]
 
 
+def test_a_bound_is_not_a_negation():
+    gold = "Mỗi đơn vị không quá 02 tập thể và 05 cá nhân."
+    assert metrics.answer_correctness("Mỗi đơn vị tối đa 02 tập thể, 05 cá nhân [1].", gold)["correct"]
+    assert not metrics.answer_correctness("Mỗi đơn vị không được đề nghị 02 tập thể và 05 cá nhân.", gold)["correct"]
+    assert metrics.answer_correctness("Mỗi đơn vị không quá 02 tập thể và 05 cá nhân.", "Tối đa 02 tập thể, "
+                                      "05 cá nhân mỗi đơn vị.")["correct"]
+
+
 def test_a_refusal_is_never_correct():
     assert not metrics.answer_correctness("Sở Nội vụ", "Sở Nội vụ", refused=True)["correct"]

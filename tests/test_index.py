@@ -202,7 +202,7 @@ def test_ingest_is_idempotent_replaces_and_removes(settings, tmp_path):
     path.write_text(path.read_text(encoding="utf-8") + "2. Yêu cầu\nBáo cáo kết quả trước ngày 15/12/2026.\n",
                     encoding="utf-8")
     assert library.ingest_file(path).status == "updated"
-    texts = [chunk.text for chunk in library.iter_chunks("lamdong.txt")]
+    texts = [chunk.text for chunk in library.iter_chunks("lamdong.txt", cards=True)]
     assert any("15/12/2026" in text for text in texts)
     assert library.documents()[0].chunk_count == library.chunk_count() == len(texts)
 
@@ -350,3 +350,36 @@ def test_second_process_writes_are_seen_without_restart(settings):
     assert done.stdout.strip() == "added", done.stderr
     for mode in ("dense", "lexical", "hybrid"):
         assert library.search("chi trả không dùng tiền mặt", k=1, mode=mode)[0].chunk.source == name
+
+
+def test_identity_card_joins_header_and_signature_and_stays_out_of_running_text(settings, tmp_path):
+    body = "\n".join(f"{n}. Thi đua hoàn thành chỉ tiêu số {n} của kế hoạch năm 2026 trên địa bàn tỉnh." for n in
+                     range(1, 40))
+    path = tmp_path / "lamdong-ky.txt"
+    path.write_text(
+        "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nSố: 12/KH-UBND\nLâm Đồng, ngày 05 tháng 01 năm 2026\nKẾ HOẠCH\n"
+        f"Phát động phong trào thi đua năm 2026\nI. MỤC ĐÍCH, YÊU CẦU\n{body}\n"
+        "Nơi nhận:\n- Bộ Nội vụ;\n- Lưu: VT.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nNguyễn Văn Bình\n",
+        encoding="utf-8")
+    library = Library.open(settings)
+    library.ingest_file(path)
+    cards = [chunk for chunk in library.iter_chunks("lamdong-ky.txt", cards=True) if chunk.card]
+    assert len(cards) == 1
+    card = cards[0].text
+    assert "Số: 12/KH-UBND" in card and "ngày 05 tháng 01 năm 2026" in card
+    assert card.endswith("PHÓ CHỦ TỊCH\nNguyễn Văn Bình") and "Bộ Nội vụ" not in card and "chỉ tiêu số 20" not in card
+    running = [chunk.text for chunk in library.iter_chunks("lamdong-ky.txt")]
+    assert running and not any(chunk.card for chunk in library.iter_chunks("lamdong-ky.txt"))
+    assert sum("Nguyễn Văn Bình" in text for text in running) == 1  # the name once in the running text
+    assert library.search("Ai ký kế hoạch phát động phong trào thi đua năm 2026 của Lâm Đồng?", k=1)[0].chunk.card
+
+
+def test_a_library_chunked_by_an_older_chunker_rechunks_unchanged_files(settings, tmp_path):
+    library = Library.open(settings)
+    path = _small_doc(tmp_path, "lamdong.txt", "Thi đua chuyển đổi số trong cơ quan hành chính.")
+    library.ingest_file(path)
+    record = library._registry.get(ids=["lamdong.txt"], include=["metadatas", "embeddings"])
+    library._registry.upsert(ids=["lamdong.txt"], embeddings=record["embeddings"],
+                             metadatas=[{**record["metadatas"][0], "chunking": "1"}])
+    assert library.ingest_file(path).status == "updated"
+    assert library.ingest_file(path).status == "unchanged"

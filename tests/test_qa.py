@@ -408,3 +408,38 @@ def test_an_answer_about_another_year_is_refused(qa_settings):
 def test_names_end_at_roman_numerals_and_punctuation():
     assert cit.named_phrases("Theo Phụ lục II Nghị định 30/2020, tỉnh Đắk Lắk, Ban Chỉ đạo") == [
         ["Đắk", "Lắk"], ["Ban", "Chỉ"]]
+
+
+COUNCIL = [
+    Chunk(f"bacninh::{n}", "bacninh.txt", text, "Chương II > Điều 8", 2, n, BACNINH)
+    for n, text in enumerate([
+        "Hội đồng Thi đua - Khen thưởng tỉnh họp định kỳ 06 tháng một lần.",
+        "Hội đồng Thi đua - Khen thưởng tỉnh họp bất thường khi Chủ tịch Hội đồng triệu tập.",
+        "Thành viên Hội đồng Thi đua - Khen thưởng tỉnh làm việc theo chế độ kiêm nhiệm.",
+        "Sở Tư pháp thẩm định hồ sơ đề nghị khen thưởng về pháp luật.",
+    ])
+]
+
+
+def test_a_name_no_retrieved_passage_holds_is_looked_for_among_wider_candidates(tmp_path):
+    """Each part of a two-part question is read: "Sở Tư pháp" is in none of the top passages but in the library."""
+    settings = Settings(home=tmp_path, retrieval_k=2, prompt_token_budget=700)
+    chain, _ = chain_with([], settings, FakeLibrary(COUNCIL))
+    question = "Hội đồng Thi đua - Khen thưởng tỉnh họp định kỳ mấy tháng một lần và Sở Tư pháp làm gì?"
+    _, hits = chain.retrieve(question)
+    assert "Sở Tư pháp" in hits[-1].chunk.text and len(hits) == 3
+    assert assess_evidence(question, hits, settings).strong
+    _, hits = chain.retrieve("Hội đồng Thi đua - Khen thưởng tỉnh họp định kỳ mấy tháng một lần, Sở Y tế làm gì?")
+    assert len(hits) == 2  # a name the library lacks adds nothing, and the question is refused
+    assert not assess_evidence("Hội đồng Thi đua - Khen thưởng tỉnh họp định kỳ mấy tháng một lần, Sở Y tế làm gì?",
+                               hits, settings).strong
+
+
+def test_a_restated_question_is_no_claim(qa_settings):
+    chain, _ = chain_with(["Hội đồng họp định kỳ mấy tháng một lần? [3]"], qa_settings)
+    answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ mấy tháng một lần?")
+    assert answer.refused and answer.unsupported
+    chain, _ = chain_with(["Hội đồng họp định kỳ mấy tháng một lần? Hội đồng họp định kỳ 06 tháng một lần [3]."],
+                          qa_settings)
+    answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ mấy tháng một lần?")
+    assert not answer.refused and "?" not in answer.answer and "06 tháng" in answer.answer
