@@ -21,6 +21,7 @@ from eval.datasets import QAItem, load_qa
 from eval.qa import ask_one, score
 
 PREDICTIONS = "qa_table_predictions.jsonl"
+PEER_PREDICTIONS = "peer_predictions.jsonl"
 REFUSAL_ROW = "từ chối tất cả / refuse everything"
 EXTRACTIVE_ROW = "trích câu (không LLM) / extractive"
 PEER_ROW = "LangChain 1000/200, dense top-4, stuff"
@@ -67,6 +68,28 @@ def predict(chain: QAChain, items: list[QAItem], out_dir: Path, *, reuse: bool, 
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
             handle.flush()
             progress(f"[{done}/{len(items)}] {key}")
+    return rows
+
+
+def predict_peer(answer: Callable[[QAItem], dict], items: list[QAItem], out_dir: Path, *, reuse: bool,
+                 replay: bool, progress: Callable[[str], None]) -> dict[str, dict]:
+    """The peer row's answers, cached beside ours; `replay` never calls the LLM, so the row then covers the items
+    it already has answers for."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / PEER_PREDICTIONS
+    cached = read_rows(path) if (reuse or replay) else {}
+    rows: dict[str, dict] = {}
+    with path.open("w", encoding="utf-8") as handle:
+        for item in items:
+            key, row = item_key(item), cached.get(item_key(item))
+            if not row or row.get("question") != item.question:
+                if replay:
+                    continue
+                row = {"key": key, "question": item.question, **answer(item)}
+                progress(f"[peer] {key}")
+            rows[key] = row
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.flush()
     return rows
 
 

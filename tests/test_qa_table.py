@@ -36,3 +36,21 @@ def test_recorded_answers_replay_under_other_settings_without_the_model(sample_l
                                 reuse=False, replay=True, progress=lambda _: None)
     assert not replayed["validation/a2"]["refused"]  # the same output, verified without the figures rule
     assert replayed["validation/a2"]["model_output"] == REPLY
+
+
+def test_peer_answers_are_cached_and_replay_never_asks(tmp_path):
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in ROWS), encoding="utf-8")
+    items = qa_table.load_items([path])
+    asked = []
+
+    def answer(item):
+        asked.append(item.id)
+        return {"answer": f"trả lời {item.id}", "refused": False, "citations": []}
+
+    first = qa_table.predict_peer(answer, items[:1], tmp_path, reuse=False, replay=False, progress=lambda _: None)
+    assert asked == ["a1"] and first["tune/a1"]["answer"] == "trả lời a1"
+    replayed = qa_table.predict_peer(answer, items, tmp_path, reuse=False, replay=True, progress=lambda _: None)
+    assert asked == ["a1"] and list(replayed) == ["tune/a1"]  # replay covers only what was answered
+    reused = qa_table.predict_peer(answer, items, tmp_path, reuse=True, replay=False, progress=lambda _: None)
+    assert asked == ["a1", "a2"] and set(reused) == {"tune/a1", "validation/a2"}

@@ -185,6 +185,7 @@ def run_all(args) -> int:
 
 
 def run_qa_table(args) -> int:
+    import functools
     import json
 
     from assistant.services import Services, document_texts, make_embeddings
@@ -203,25 +204,16 @@ def run_qa_table(args) -> int:
     systems = {qa_table.OURS_ROW: ours, qa_table.REFUSAL_ROW: qa_table.refuse_everything(items),
                qa_table.EXTRACTIVE_ROW: {qa_table.item_key(i): qa_table.extractive(services.library, i) for i in items}}
     if args.peer:
-        cache_path = args.out / "peer_predictions.jsonl"
-        cached = qa_table.read_rows(cache_path)
-        naive = None
-        rows = {}
-        with cache_path.open("w", encoding="utf-8") as handle:
-            for item in items:
-                key = qa_table.item_key(item)
-                row = cached.get(key) if args.reuse or args.replay else None
-                if args.replay and not row:
-                    continue  # replay never calls the LLM: the peer row covers the items it has answers for
-                if not row or row.get("question") != item.question:
-                    naive = naive or NaiveBaseline(document_texts(services.library), make_embeddings(settings)).search
-                    row = {"key": key, "question": item.question,
-                           **qa_table.peer(naive, services.chat_model, settings.prompts_dir, item,
-                                           settings.llm_max_answer_tokens)}
-                    _log(f"[peer] {key}")
-                rows[key] = row
-                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-        systems[qa_table.PEER_ROW] = rows
+        @functools.cache
+        def naive_search():
+            return NaiveBaseline(document_texts(services.library), make_embeddings(settings)).search
+
+        def answer(item):
+            return qa_table.peer(naive_search(), services.chat_model, settings.prompts_dir, item,
+                                 settings.llm_max_answer_tokens)
+
+        systems[qa_table.PEER_ROW] = qa_table.predict_peer(answer, items, args.out, reuse=args.reuse,
+                                                           replay=args.replay, progress=_log)
     result = qa_table.table(items, systems)
     (args.out / "qa_table.json").write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.json:
