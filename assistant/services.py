@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from functools import cached_property
+from pathlib import Path
 
 from core.settings import Settings, get_settings
 
@@ -88,6 +89,18 @@ def make_embeddings(settings: Settings):
     from index.embeddings import make_embeddings as build
 
     return build(settings)
+
+
+def catalogued(paths: list[Path]) -> list[Path]:
+    """Folders replaced by the files their SOURCES.tsv lists, so an evaluation library holds the catalogued
+    documents and not the folder's README or notes; a folder without a catalogue, and a file, stay as given."""
+    from index.metadata import read_sidecar
+
+    out: list[Path] = []
+    for path in map(Path, paths):
+        listed = read_sidecar(path) if path.is_dir() else {}
+        out += sorted(path / name for name in listed if (path / name).is_file()) if listed else [path]
+    return out
 
 
 def file_tools(settings: Settings) -> dict[str, str]:

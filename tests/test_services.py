@@ -20,3 +20,16 @@ def test_interrupted_first_start_is_completed_and_deletions_stick(settings):
     library.remove(first_two[0].name)
     assert services.ensure_sample_library() == []
     assert first_two[0].name not in {record.source for record in library.documents()}
+
+
+def test_an_evaluation_library_folder_holds_only_its_catalogued_documents(tmp_path):
+    from assistant.services import catalogued
+
+    listed = tmp_path / "docs"
+    listed.mkdir()
+    (listed / "SOURCES.tsv").write_text("file\ttitle\n01_luat.txt\tLuật\n", encoding="utf-8")
+    for name in ("01_luat.txt", "README.md"):
+        (listed / name).write_text("Nội dung", encoding="utf-8")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert catalogued([listed, plain, listed / "README.md"]) == [listed / "01_luat.txt", plain, listed / "README.md"]

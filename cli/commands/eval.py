@@ -50,7 +50,8 @@ def register(subparsers) -> None:
     table.add_argument("--dataset", type=Path, action="append", required=True,
                        help="JSONL câu hỏi (lặp lại); trường split của từng câu, nếu có, chia bảng")
     table.add_argument("--library", type=Path, action="append", default=[],
-                       help="tài liệu nạp thêm bên cạnh thư viện mẫu (ví dụ ../shared/validation_docs)")
+                       help="tài liệu nạp thêm bên cạnh thư viện mẫu (ví dụ ../shared/validation_docs; thư mục có "
+                            "SOURCES.tsv chỉ nạp các tệp được liệt kê)")
     table.add_argument("--set", default="", metavar="KEY=VALUE,...", help="thay đổi thiết lập cho lần chạy này")
     table.add_argument("--replay", action="store_true",
                        help="kiểm lại câu trả lời đã ghi trong --out theo thiết lập hiện tại, không gọi LLM")
@@ -188,7 +189,7 @@ def run_qa_table(args) -> int:
     import functools
     import json
 
-    from assistant.services import Services, document_texts, make_embeddings
+    from assistant.services import Services, catalogued, document_texts, make_embeddings
     from eval import compare, qa_table
     from eval.retrieval import NaiveBaseline
 
@@ -198,7 +199,7 @@ def run_qa_table(args) -> int:
     services = Services(settings)
     services.ensure_sample_library()
     if args.library:
-        services.library.ingest_paths(args.library)
+        services.library.ingest_paths(catalogued(args.library))
     items = qa_table.load_items(args.dataset)
     ours = qa_table.predict(services.qa, items, args.out, reuse=args.reuse, replay=args.replay, progress=_log)
     systems = {qa_table.OURS_ROW: ours, qa_table.REFUSAL_ROW: qa_table.refuse_everything(items),
