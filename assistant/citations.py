@@ -6,6 +6,7 @@ application decides what is cited and what is supported; these functions are pla
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, field
@@ -284,9 +285,11 @@ class SupportRules:
     name_match: float = 0.5  # a misspelt syllable at least this close to a passage syllable is replaced by it
 
 
-def _tokens(text: str) -> list[str]:
-    """Lower-case syllables; digit runs without leading zeros ("05" -> "5")."""
-    return [(w.lstrip("0") or "0") if w.isdigit() else w for w in words(text)]
+@functools.lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Lower-case syllables; digit runs without leading zeros ("05" -> "5"). Cached: every claim of an answer is
+    checked against the same few passages."""
+    return tuple((w.lstrip("0") or "0") if w.isdigit() else w for w in words(text))
 
 
 # Words that say which document or place is meant rather than what is asked about.

@@ -259,7 +259,7 @@ class QAChain:
             yield QAEvent("answer", answer=_refusal(hits, timings, self.settings, reason=evidence.reason, **base))
             return
 
-        passages = build_passages(hits, standalone, self._passage_budget(standalone, scope))
+        passages = self.passages(standalone, scope, hits)
         messages = self._messages(passages, standalone, scope)
         yield QAEvent("status", "Đang soạn câu trả lời…")
         t1 = time.perf_counter()
@@ -337,7 +337,7 @@ class QAChain:
         if not evidence.strong:
             return _refusal(hits, {}, self.settings, reason=evidence.reason, question=question,
                             standalone_question=question)
-        passages = build_passages(hits, question, self._passage_budget(question, scope))
+        passages = self.passages(question, scope, hits)
         return finalize(raw, passages, hits, {}, self.settings, scope=scope, stats=self.stats(),
                         question=question, standalone_question=question)
 
@@ -362,6 +362,10 @@ class QAChain:
         if 8 <= len(rewritten) <= self.settings.max_question_chars and cit.is_vietnamese(rewritten):
             return rewritten
         return f"{user_turns[-1]} {question}"
+
+    def passages(self, question: str, scope: QuestionScope, hits: Sequence[SearchHit]) -> list[Passage]:
+        """The numbered excerpts the model reads, within what the prompt budget leaves after the fixed text."""
+        return build_passages(hits, question, self._passage_budget(question, scope))
 
     def _passage_budget(self, question: str, scope: QuestionScope) -> int:
         fixed = load_prompt("qa_answer", self.settings.prompts_dir) + render_prompt(
@@ -429,28 +433,45 @@ def _refusal(hits: Sequence[SearchHit], timings: dict, settings: Settings, *, re
                   unsupported or [], reason)
 
 
-def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timings: dict, settings: Settings, *,
-             question: str, standalone_question: str, scope: QuestionScope | None = None,
-             stats: cit.LibraryStats | None = None) -> Answer:
-    """Turn the model's text into the answer shown: repaired quotes and names, verified sentences, renumbered
-    citations — or a refusal when nothing supported is left, the answer lacks the kind of fact asked for, or the
-    passages it cites do not hold the figures the question states (its year, number or count)."""
+@dataclass
+class Repaired:
+    """The model's sentences after quote and name repair: kept ones, and dropped ones (restated questions,
+    quotes or names that match no passage). Independent of the verification thresholds, so tuning computes it once."""
+
+    sentences: list[str]
+    dropped: list[str]
+
+
+def repair(raw: str, passages: list[Passage], question: str, settings: Settings,
+           stats: cit.LibraryStats | None = None) -> Repaired:
     rules = support_rules(settings)
     texts = [p.haystack() for p in passages]
-    kept_sentences, dropped = [], []
+    out = Repaired([], [])
     for sentence in cit.split_sentences(cit.clean_output(raw)):
         if cit.strip_markers(sentence).rstrip().endswith("?"):  # the small model restates the question: no claim
-            dropped.append(cit.tidy(cit.strip_markers(sentence)))
+            out.dropped.append(cit.tidy(cit.strip_markers(sentence)))
             continue
         fixed = cit.repair_quotes(sentence, texts, rules)
-        fixed = fixed and cit.repair_names(fixed, texts, standalone_question, stats, rules)
+        fixed = fixed and cit.repair_names(fixed, texts, question, stats, rules)
         if fixed:
-            kept_sentences.append(fixed)
+            out.sentences.append(fixed)
         else:
-            dropped.append(cit.tidy(cit.strip_markers(sentence)))
-    claims = cit.attribute("\n".join(kept_sentences), [p.source_text() for p in passages], standalone_question,
+            out.dropped.append(cit.tidy(cit.strip_markers(sentence)))
+    return out
+
+
+def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timings: dict, settings: Settings, *,
+             question: str, standalone_question: str, scope: QuestionScope | None = None,
+             stats: cit.LibraryStats | None = None, repaired: Repaired | None = None) -> Answer:
+    """Turn the model's text into the answer shown: repaired quotes and names (`repaired`, when already computed),
+    verified sentences, renumbered citations — or a refusal when nothing supported is left, the answer lacks the kind
+    of fact asked for, or the passages it cites do not hold the figures the question states (its year, number or
+    count)."""
+    rules = support_rules(settings)
+    repaired = repaired or repair(raw, passages, standalone_question, settings, stats)
+    claims = cit.attribute("\n".join(repaired.sentences), [p.source_text() for p in passages], standalone_question,
                            rules, stats)
-    unsupported = dropped + [c.text for c in claims if not c.supported]
+    unsupported = repaired.dropped + [c.text for c in claims if not c.supported]
     kept = [c for c in claims if c.supported]
     facts = [c for c in kept if not c.meta]
     stated = [fact for claim in facts for fact in claim.facts]

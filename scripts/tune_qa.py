@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.qa import QAChain, assess_evidence, build_passages, finalize  # noqa: E402
+from assistant.qa import QAChain, assess_evidence, finalize, repair  # noqa: E402
 from assistant.services import Services  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from eval import qa_table  # noqa: E402
@@ -39,27 +39,6 @@ VERIFY = {
 }
 
 
-def _memoize_repairs() -> None:
-    """Quote and name repair and tokenising do not depend on the searched thresholds: compute each once."""
-    import functools
-
-    from assistant import citations as cit
-
-    cit._tokens = functools.lru_cache(maxsize=None)(cit._tokens)
-    for name in ("repair_quotes", "repair_names"):
-        original, seen = getattr(cit, name), {}
-
-        def cached(sentence, passages, *rest, _original=original, _seen=seen):
-            key = (sentence, tuple(passages), *(
-                (value.quote_match, value.name_match) if isinstance(value, cit.SupportRules)
-                else value if isinstance(value, str) else id(value) for value in rest))
-            if key not in _seen:
-                _seen[key] = _original(sentence, passages, *rest)
-            return _seen[key]
-
-        setattr(cit, name, cached)
-
-
 def grid(space: dict) -> list[dict]:
     return [dict(zip(space, values)) for values in itertools.product(*space.values())]
 
@@ -70,7 +49,6 @@ def main() -> None:
     parser.add_argument("--dataset", type=Path, action="append", required=True)
     args = parser.parse_args()
 
-    _memoize_repairs()
     base = get_settings()
     chain = QAChain(Services(base).library, None, base)
     stats = chain.stats()
@@ -82,21 +60,24 @@ def main() -> None:
         evidence = assess_evidence(item.question, hits, base.model_copy(
             update={"qa_min_coverage": 0.0, "qa_min_coverage_one_retriever": 0.0}), scope.multi)
         agree = any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3])
-        passages = build_passages(hits, item.question, chain._passage_budget(item.question, scope))
-        prepared[item.id] = (scope, hits, evidence, agree, passages)
+        passages = chain.passages(item.question, scope, hits)
+        raw = recorded[qa_table.item_key(item)].get("model_output") or ""
+        repaired = repair(raw, passages, item.question, base, stats)
+        prepared[item.id] = (scope, hits, evidence, agree, passages, repaired)
 
     def answers(gate: dict, verify: dict, chosen: list) -> dict[str, dict]:
         settings = base.model_copy(update={**gate, **verify})
         out = {}
         for item in chosen:
-            scope, hits, evidence, agree, passages = prepared[item.id]
+            scope, hits, evidence, agree, passages, repaired = prepared[item.id]
             needed = gate["qa_min_coverage"] if agree else gate["qa_min_coverage_one_retriever"]
             if not evidence.strong or evidence.coverage < needed:
                 out[item.id] = {"answer": "", "refused": True, "citations": []}
                 continue
             raw = recorded[qa_table.item_key(item)].get("model_output") or ""
             out[item.id] = finalize(raw, passages, hits, {}, settings, question=item.question,
-                                    standalone_question=item.question, scope=scope, stats=stats).to_dict()
+                                    standalone_question=item.question, scope=scope, stats=stats,
+                                    repaired=repaired).to_dict()
         return out
 
     def handled(chosen: list, predictions: dict) -> float:
@@ -111,7 +92,7 @@ def main() -> None:
         for verify in grid(VERIFY):
             predictions = {}
             for item in tune:
-                scope, hits, evidence, agree, passages = prepared[item.id]
+                scope, hits, evidence, agree, passages, repaired = prepared[item.id]
                 needed = gate["qa_min_coverage"] if agree else gate["qa_min_coverage_one_retriever"]
                 refused = not evidence.strong or evidence.coverage < needed
                 predictions[item.id] = ({"answer": "", "refused": True, "citations": []} if refused
