@@ -19,7 +19,7 @@ from assistant.prompts import load_prompt, render_prompt
 from assistant.question import QuestionScope, analyse
 from core.settings import Settings
 from core.models import SearchHit
-from core.vietnamese import LLM_CHARS_PER_TOKEN, doc_numbers, estimate_tokens, nfc, short_date
+from core.vietnamese import DOC_NUMBER_RE, LLM_CHARS_PER_TOKEN, doc_numbers, estimate_tokens, nfc, short_date
 
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
 _ANAPHORA = {"đó", "này", "ấy", "kia", "trên", "nó", "họ", "vậy", "thế"}
@@ -482,7 +482,8 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
         facts, reason = [], f"asked for a {' or '.join(sorted(expects))}, the answer states none"
     elif facts and settings.qa_question_figures_cited:
         cited_text = "\n".join(passages[n - 1].haystack() for claim in facts for n in claim.cited)
-        missing = sorted(cit.numbers(standalone_question) - cit.numbers(cited_text))
+        asked = cit.numbers(DOC_NUMBER_RE.sub(" ", standalone_question))  # a số ký hiệu names, it is no figure
+        missing = sorted(asked - cit.numbers(cited_text))
         if missing:
             facts, reason = [], f"the question's figures {', '.join(missing)} are not in the cited passages"
     if not facts and not reason:

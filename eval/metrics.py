@@ -107,25 +107,31 @@ def strip_citation_markers(text: str) -> str:
     return _MARKERS.sub(" ", text or "")
 
 
-def content_recall(gold: str, prediction: str) -> float:
-    """Share of the gold's content words (not function words, not digits) that the prediction also has."""
-    ref = [t for t in content_syllables(gold) if not t.isdigit()]
+def content_recall(gold: str, prediction: str, question: str = "") -> float:
+    """Share of the gold's content words (not function words, not digits) that the prediction also has. Words the
+    question already states are left out (an answer that restates the question has not said them), unless the
+    gold has no other."""
+    every = [t for t in content_syllables(gold) if not t.isdigit()]
+    asked = set(syllables(question))
+    ref = [t for t in every if t not in asked] or every
     if not ref:
         return 1.0
     have = set(syllables(prediction))
     return sum(1 for t in ref if t in have) / len(ref)
 
 
-def answer_correctness(prediction: str, gold: str, *, refused: bool = False, threshold: float = 0.5) -> dict:
+def answer_correctness(prediction: str, gold: str, *, refused: bool = False, threshold: float = 0.5,
+                       question: str = "") -> dict:
     """Scores one answer to an answerable question, strictly.
 
     Correct means: every key fact of the gold (numbers, dates in any spelling, document numbers) is in the
-    prediction, AND at least `threshold` of the gold's content words are, AND both or neither are negated
-    ("không", "chưa"). Citation markers are removed first. A refusal is never correct.
+    prediction, AND at least `threshold` of the gold's content words are (those the question states do not count),
+    AND both or neither are negated ("không", "chưa"). Citation markers are removed first. A refusal is never
+    correct.
     """
     prediction = strip_citation_markers(prediction)
     facts = fact_recall(gold, prediction)
-    content = content_recall(gold, prediction)
+    content = content_recall(gold, prediction, question)
     negation_agrees = _negated(gold) == _negated(prediction)
     correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees)
     return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": containment(gold, prediction),

@@ -69,7 +69,7 @@ def _item_row(item: QAItem, pred: dict) -> dict:
            "retrieved": pred.get("retrieved") or [], "error": pred.get("error"),
            "ttft_s": (pred.get("timings") or {}).get("ttft_s"), "total_s": (pred.get("timings") or {}).get("total_s")}
     if item.answerable:
-        row.update(metrics.answer_correctness(answer, item.answer, refused=refused))
+        row.update(metrics.answer_correctness(answer, item.answer, refused=refused, question=item.question))
         if not refused:
             row.update({f"citation_{k}": v for k, v in metrics.citation_scores(cited, item.source_files).items()})
         row["ok"] = row["correct"]

@@ -243,6 +243,16 @@ def test_negation_counts():
     assert metrics.answer_correctness("Không, Hội đồng không họp thường kỳ hằng tháng [2].", gold)["correct"]
 
 
+def test_restating_the_question_is_not_substance():
+    question = "Chữ viết tắt tên loại văn bản “Chương trình” và “Công điện” là gì?"
+    gold = "Chương trình: CTr; Công điện: CĐ."
+    echo = "Chữ viết tắt tên loại văn bản “Chương trình” và “Công điện” là “CP” và “CD” [1]."
+    assert metrics.answer_correctness(echo, gold)["correct"]  # without the question, the echo looks like substance
+    assert not metrics.answer_correctness(echo, gold, question=question)["correct"]
+    assert metrics.answer_correctness("“Chương trình” viết tắt CTr, “Công điện” viết tắt CĐ [1].", gold,
+                                      question=question)["correct"]
+
+
 def test_a_bound_is_not_a_negation():
     gold = "Mỗi đơn vị không quá 02 tập thể và 05 cá nhân."
     assert metrics.answer_correctness("Mỗi đơn vị tối đa 02 tập thể, 05 cá nhân [1].", gold)["correct"]

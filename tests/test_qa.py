@@ -443,3 +443,19 @@ def test_a_restated_question_is_no_claim(qa_settings):
                           qa_settings)
     answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ mấy tháng một lần?")
     assert not answer.refused and "?" not in answer.answer and "06 tháng" in answer.answer
+
+
+def test_the_number_of_a_named_document_is_not_a_figure_the_cited_passage_must_hold(qa_settings):
+    """The question names "Công văn 85/UBND-NVK"; the passage with the answer does not repeat "85"."""
+    news = DocumentMetadata(title="Phát động phong trào thi đua yêu nước năm 2024", province="Hòa Bình")
+    library = FakeLibrary([
+        Chunk("news::0", "news.txt", "Ngày 18/01/2024, UBND tỉnh ban hành Công văn số 85/UBND-NVK về việc phát động "
+              "phong trào thi đua yêu nước năm 2024.", "", None, 0, news),
+        Chunk("news::1", "news.txt", "Phong trào thi đua năm 2024 đề ra 9 nội dung thi đua, tập trung thực hiện 4 "
+              "đột phá chiến lược.", "", None, 1, news),
+    ])
+    chain, _ = chain_with(["Phong trào thi đua năm 2024 đề ra 9 nội dung thi đua."], qa_settings, library)
+    answer = chain.ask("Theo Công văn 85/UBND-NVK, phong trào thi đua năm 2024 đề ra bao nhiêu nội dung thi đua?")
+    assert not answer.refused and "9 nội dung" in answer.answer
+    chain, _ = chain_with(["Phong trào thi đua năm 2024 đề ra 9 nội dung thi đua."], qa_settings, library)
+    assert chain.ask("Theo Công văn 85/UBND-NVK, phong trào thi đua năm 2025 đề ra bao nhiêu nội dung?").refused
