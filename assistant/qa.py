@@ -106,8 +106,10 @@ class Passage:
             f"số {meta.doc_number}" if meta.doc_number else "",
             f"ban hành ngày {short_date(meta.date)}" if meta.date else "",
             f"của {meta.issuer}" if meta.issuer else "", meta.province) if part)
-        return cit.SourceText(cit.without_instructions(self.hit.chunk.text), self.hit.chunk.section, meta.title,
-                              record)
+        text = cit.without_instructions(self.hit.chunk.text)
+        # an identity card is one statement about one document: every line of it stands near every other
+        heading = f"{self.hit.chunk.section}\n{text}" if self.hit.chunk.card else self.hit.chunk.section
+        return cit.SourceText(text, heading, meta.title, record)
 
     def haystack(self) -> str:
         return self.source_text().everything
@@ -299,13 +301,25 @@ class QAChain:
         scope = analyse(question, self.library.documents())
         k = self.settings.qa_multi_passages if scope.multi else self.settings.retrieval_k
         if not scope.targets and not scope.comparison:
-            return scope, self._cover_names(question, self.library.search(question, k=k, mode="hybrid"))
-        pools = [self.library.search(question, k=k, mode="hybrid", filters={"source": target.sources})
-                 for target in scope.targets]
-        if len(scope.targets) < 2:
-            overall = self.library.search(question, k=max(k, self.settings.retrieval_candidates), mode="hybrid")
-            pools.append(_one_per_document(overall) if scope.comparison else overall)
-        return scope, self._cover_names(question, _round_robin(pools, k))
+            hits = self.library.search(question, k=k, mode="hybrid")
+        else:
+            pools = [self.library.search(question, k=k, mode="hybrid", filters={"source": target.sources})
+                     for target in scope.targets]
+            if len(scope.targets) < 2:
+                overall = self.library.search(question, k=max(k, self.settings.retrieval_candidates), mode="hybrid")
+                pools.append(_one_per_document(overall) if scope.comparison else overall)
+            hits = _round_robin(pools, k)
+        return scope, self._cover_names(question, self._with_cards(scope, hits))
+
+    def _with_cards(self, scope: QuestionScope, hits: list[SearchHit]) -> list[SearchHit]:
+        """For a question on who signed a document, when or under which number: the identity cards of the first
+        documents retrieved come first (the signature is far from the text that matches the question's words)."""
+        if not scope.identity or not hits:
+            return hits
+        sources = list(dict.fromkeys(hit.chunk.source for hit in hits))[: self.settings.qa_card_documents]
+        chosen = {hit.chunk.chunk_id for hit in hits}
+        cards = [card for card in map(self.library.card, sources) if card is not None and card.chunk_id not in chosen]
+        return [SearchHit(card, hits[0].score) for card in cards] + hits
 
     def _cover_names(self, question: str, hits: list[SearchHit]) -> list[SearchHit]:
         """A name the question states ("Luật Thi đua, khen thưởng", "Sở Nội vụ") that no passage holds is looked

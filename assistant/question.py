@@ -23,6 +23,13 @@ _ASKS_NUMBER = re.compile(
     r"|năm nào|tháng nào|tỷ lệ|bao lâu|số hiệu|số ký hiệu|cỡ chữ|khoảng cách)\b",
     re.IGNORECASE,
 )
+# Questions about a document's identity — who signed it, when, under which number — which its opening and signature
+# lines (the identity card) answer.
+_ASKS_IDENTITY = re.compile(
+    r"\b(?:ai ký|người ký|do ai|ký thay|ký ban hành|ban hành ngày|ngày ban hành|ban hành khi nào|ký ngày|ký khi nào"
+    r"|số hiệu|số ký hiệu|cơ quan nào ban hành|ai ban hành|đăng ngày|ngày đăng|tác giả)\b",
+    re.IGNORECASE,
+)
 # Questions whose answer is a person: the answer must name one.
 _ASKS_PERSON = re.compile(r"\b(?:họ tên|họ và tên|là ai|do ai|ai ký|ai là|người nào ký|người ký)\b", re.IGNORECASE)
 
@@ -40,6 +47,7 @@ class QuestionScope:
     targets: list[Target] = field(default_factory=list)
     comparison: bool = False
     expects: frozenset[str] = frozenset()  # kinds of fact the answer must state one of: "number", "person"
+    identity: bool = False  # asks who signed, when or under which number: the documents' identity cards help
 
     @property
     def multi(self) -> bool:
@@ -69,4 +77,5 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
         sources = [r.source for r in documents if r.metadata.province and same_place(r.metadata.province, province)]
         if sources and not covered.intersection(sources):
             targets.append(Target(province, sources))
-    return QuestionScope(targets, bool(_COMPARISON.search(text)), expected_facts(text))
+    return QuestionScope(targets, bool(_COMPARISON.search(text)), expected_facts(text),
+                         bool(_ASKS_IDENTITY.search(text)))

@@ -151,6 +151,9 @@ class Settings(BaseSettings):
         default=0.6, description="Share of an answer sentence's new terms a cited passage must hold to support it.")
     qa_multi_passages: int = Field(
         default=4, description="Passages per answer when a question names or compares two or more documents.")
+    qa_card_documents: int = Field(
+        default=2, description="Documents whose identity card (opening and signature lines) joins the passages when "
+                               "a question asks who signed a document, when, or under which number.")
     qa_name_passages: int = Field(
         default=2, description="Passages added from a wider search when a name the question states is in none of "
                                "the retrieved ones (each part of a two-part question gets read).")

@@ -20,10 +20,11 @@ from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
-CHUNKING_VERSION = "2"  # bumped when chunks change: a library re-chunks unchanged files of an older version
+CHUNKING_VERSION = "3"  # bumped when chunks change: a library re-chunks unchanged files of an older version
 _CARD_HEAD_CHARS = 400
 _CARD_TAIL_CHARS = 250
 _CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature
+_CARD_NAME_LINE_CHARS = 60  # position and name lines under an authority marker are short
 _LABEL_CHARS = 90
 
 # (level, pattern) — lower level is higher in the tree. Order matters: the first match wins.
@@ -38,6 +39,7 @@ _HEADINGS: list[tuple[int, re.Pattern]] = [
 ]
 _SIGNATURE_BLOCK = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
 _RECIPIENT_LINE = re.compile(r"^(?:[-+•]|Nơi nhận|Lưu\s*:)", re.IGNORECASE)
+_AUTHORITY = re.compile(r"(?:^|(?<=[\s.;,)|]))(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ỹ0-9\-–•(“\"])")
 
 
@@ -173,8 +175,8 @@ def chunk_document(
 
 
 def identity_card(doc: LoadedDocument) -> str:
-    """Opening lines up to the first heading after them, and closing lines before or after the recipients list
-    ("Nơi nhận"), verbatim and joined by "…"; empty for a document without text."""
+    """Opening lines up to the first heading after them, and the signature (authority, position, name), verbatim
+    and joined by "…"; empty for a document without text."""
     lines = [line.strip() for page in doc.pages for line in page.text.split("\n") if line.strip()]
     head: list[str] = []
     size = 0
@@ -186,16 +188,36 @@ def identity_card(doc: LoadedDocument) -> str:
             break
         head.append(line)
         size += len(line)
+    signature = _signature(lines[len(head):])
+    return "\n".join(head + (["…"] + signature if signature else []))
+
+
+def _signature(lines: list[str]) -> list[str]:
+    """The signature block: from the authority marker (TM./KT./TL./TUQ./Q.) beside the first recipients list — or
+    the last marker when there is no list (appendices and forms after it are not signatures) — with the short lines
+    after it (position, name). Without a marker, the short closing lines of the document, recipients skipped."""
+    anchor = next((i for i, line in enumerate(lines) if _SIGNATURE_BLOCK.match(line)), None)
+    window = range(max(0, anchor - 10), min(len(lines), anchor + 40)) if anchor is not None else range(len(lines))
+    marked = [i for i in window if _AUTHORITY.search(lines[i])]
+    if marked:
+        at = marked[0] if anchor is not None else marked[-1]
+        first = lines[at][_AUTHORITY.search(lines[at]).start():]
+        block = [re.sub(r"\s*[|\[\]]\s*", " ", first).strip()[:_CARD_TAIL_CHARS]]
+        for line in lines[at + 1: at + 5]:
+            if len(line) > _CARD_NAME_LINE_CHARS or _RECIPIENT_LINE.match(line) or line.startswith("|"):
+                break
+            block.append(line)
+        return block
     tail: list[str] = []
     size = 0
-    for line in reversed(lines[len(head):]):
+    for line in reversed(lines):
         if _RECIPIENT_LINE.match(line):
             continue
         if len(line) > _CARD_TAIL_LINE_CHARS or size + len(line) > _CARD_TAIL_CHARS:
             break
         tail.insert(0, line)
         size += len(line)
-    return "\n".join(head + (["…"] + tail if tail else []))
+    return tail
 
 
 def _only_headings(buffer: list[str], new_section: str, old_section: str) -> bool:

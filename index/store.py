@@ -231,6 +231,12 @@ class Library:
             if cards or not meta.get("card", False):
                 yield _chunk_from(meta["_id"], meta["_text"], meta)
 
+    def card(self, source: str) -> Chunk | None:
+        """The document's identity card (opening and signature lines), if it has one."""
+        found = self._chunks.get(where={"$and": [{"source": source}, {"card": True}]},
+                                 include=["documents", "metadatas"])
+        return _chunk_from(found["ids"][0], found["documents"][0], found["metadatas"][0]) if found["ids"] else None
+
     def file_path(self, source: str) -> Path:
         """Where the library keeps its copy of a document's file."""
         return self.settings.files_dir / safe_source_name(source)

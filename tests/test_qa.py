@@ -55,7 +55,10 @@ class FakeLibrary:
         return [DocumentRecord(source, "hash", 1, chunk.metadata) for source, chunk in by_source.items()]
 
     def iter_chunks(self, source=None):
-        return iter([c for c in self.chunks if source in (None, c.source)])
+        return iter([c for c in self.chunks if source in (None, c.source) and not c.card])
+
+    def card(self, source):
+        return next((c for c in self.chunks if c.source == source and c.card), None)
 
     def chunk_count(self):
         return len(self.chunks)
@@ -459,3 +462,21 @@ def test_the_number_of_a_named_document_is_not_a_figure_the_cited_passage_must_h
     assert not answer.refused and "9 nội dung" in answer.answer
     chain, _ = chain_with(["Phong trào thi đua năm 2024 đề ra 9 nội dung thi đua."], qa_settings, library)
     assert chain.ask("Theo Công văn 85/UBND-NVK, phong trào thi đua năm 2025 đề ra bao nhiêu nội dung?").refused
+
+
+def test_a_question_on_who_signed_reads_the_documents_identity_card(qa_settings):
+    card = Chunk("daklak::9", "daklak.txt", "Số: 0125/KH-UBND\nĐắk Lắk, ngày 18 tháng 11 năm 2025\nKẾ HOẠCH\nPHÁT ĐỘNG "
+                 "PHONG TRÀO THI ĐUA BẦU CỬ\n…\nKT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ", "Thông tin văn bản", None, 9,
+                 DocumentMetadata(doc_number="0125/KH-UBND", province="Đắk Lắk"), card=True)
+    body = [Chunk(f"daklak::{n}", "daklak.txt", f"Phong trào thi đua bầu cử đại biểu Quốc hội khóa XVI, nội dung {n}.",
+                  "II. NỘI DUNG THI ĐUA", None, n, DAKLAK) for n in range(1, 5)]
+    library = FakeLibrary(body + [card])
+    chain, _ = chain_with(["Kế hoạch do Phó Chủ tịch Đào Mỹ ký [1]."], qa_settings, library)
+    question = "Ai ký kế hoạch phát động phong trào thi đua bầu cử đại biểu Quốc hội khóa XVI của Đắk Lắk?"
+    scope, hits = chain.retrieve(question)
+    assert not any(hit.chunk.card for hit in library.search(question, k=qa_settings.retrieval_k))
+    assert scope.identity and hits[0].chunk.card and len(hits) == qa_settings.retrieval_k + 1
+    answer = chain.ask(question)
+    assert not answer.refused and "Đào Mỹ" in answer.answer
+    scope, hits = chain.retrieve("Nội dung thi đua bầu cử đại biểu Quốc hội khóa XVI của Đắk Lắk gồm những gì?")
+    assert not scope.identity and not any(hit.chunk.card for hit in hits)
