@@ -74,7 +74,7 @@ def assert_consistent(library: Library) -> dict[str, int]:
     records = library.documents()
     sources = [record.source for record in records]
     assert len(sources) == len(set(sources)), "a document is registered twice"
-    chunks = list(library.iter_chunks())
+    chunks = list(library.iter_chunks(cards=True))
     ids = [chunk.chunk_id for chunk in chunks]
     assert len(ids) == len(set(ids)) == library.chunk_count()
     per_source = Counter(chunk.source for chunk in chunks)
