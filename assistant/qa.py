@@ -19,7 +19,8 @@ from assistant.prompts import load_prompt, render_prompt
 from assistant.question import QuestionScope, analyse
 from core.settings import Settings
 from core.models import SearchHit
-from core.vietnamese import DOC_NUMBER_RE, LLM_CHARS_PER_TOKEN, doc_numbers, estimate_tokens, nfc, short_date
+from core.vietnamese import (DOC_NUMBER_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers, estimate_tokens, nfc,
+                             short_date)
 
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
 _ANAPHORA = {"đó", "này", "ấy", "kia", "trên", "nó", "họ", "vậy", "thế"}
@@ -491,8 +492,10 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     stated = [fact for claim in facts for fact in claim.facts]
     expects = scope.expects if scope else frozenset()
     reason = ""
-    if facts and expects and not any(("person" in expects and fact.person) or
-                                     ("number" in expects and fact.kind == "number") for fact in stated):
+    names_a_day = "number" in expects and any(WEEKDAY_RE.search(claim.text) for claim in facts)
+    if facts and expects and not names_a_day and not any(("person" in expects and fact.person) or
+                                                         ("number" in expects and fact.kind == "number")
+                                                         for fact in stated):
         facts, reason = [], f"asked for a {' or '.join(sorted(expects))}, the answer states none"
     elif facts and settings.qa_question_figures_cited:
         cited_text = "\n".join(passages[n - 1].haystack() for claim in facts for n in claim.cited)

@@ -198,6 +198,10 @@ def date_of(match: re.Match) -> tuple[int, int, int]:
     return int(day), int(month), int(year)
 
 
+# Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
+WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)
+
+
 def find_dates(text: str) -> list[tuple[re.Match, tuple[int, int, int]]]:
     """Full dates in either spelling ("18/11/2025", "ngày 18 tháng 11 năm 2025") with their (d, m, y)."""
     return [(m, date_of(m)) for m in FULL_DATE_RE.finditer(nfc(text))]

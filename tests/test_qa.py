@@ -480,3 +480,16 @@ def test_a_question_on_who_signed_reads_the_documents_identity_card(qa_settings)
     assert not answer.refused and "Đào Mỹ" in answer.answer
     scope, hits = chain.retrieve("Nội dung thi đua bầu cử đại biểu Quốc hội khóa XVI của Đắk Lắk gồm những gì?")
     assert not scope.identity and not any(hit.chunk.card for hit in hits)
+
+
+def test_a_named_weekday_answers_a_when_question(qa_settings):
+    meta = DocumentMetadata(title="Nghị quyết phát động phong trào bảo vệ môi trường", doc_number="394/NQ-CP")
+    library = FakeLibrary([Chunk("nq::1", "nq.txt", "UBND các tỉnh tổ chức ra quân tổng vệ sinh môi trường vào ngày "
+                                 "thứ Bảy hoặc Chủ nhật hằng tuần tại các khu dân cư.", "Điều 2", None, 1, meta)])
+    question = "Theo Nghị quyết 394/NQ-CP, UBND các tỉnh tổ chức ra quân tổng vệ sinh môi trường vào những ngày nào?"
+    chain, _ = chain_with(["UBND các tỉnh ra quân tổng vệ sinh vào thứ Bảy hoặc Chủ nhật hằng tuần [1]."],
+                          qa_settings, library)
+    assert not chain.ask(question).refused
+    chain, _ = chain_with(["UBND các tỉnh ra quân tổng vệ sinh môi trường tại các khu dân cư [1]."], qa_settings,
+                          library)
+    assert chain.ask(question).refused  # no day stated at all
