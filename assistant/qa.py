@@ -302,15 +302,21 @@ class QAChain:
         scope = analyse(question, self.library.documents())
         k = self.settings.qa_multi_passages if scope.multi else self.settings.retrieval_k
         if not scope.targets and not scope.comparison:
-            hits = self.library.search(question, k=k, mode="hybrid")
+            hits = self._search(question, scope, k)
         else:
-            pools = [self.library.search(question, k=k, mode="hybrid", filters={"source": target.sources})
+            pools = [self._search(question, scope, k, filters={"source": target.sources})
                      for target in scope.targets]
             if len(scope.targets) < 2:
-                overall = self.library.search(question, k=max(k, self.settings.retrieval_candidates), mode="hybrid")
+                overall = self._search(question, scope, max(k, self.settings.retrieval_candidates))
                 pools.append(_one_per_document(overall) if scope.comparison else overall)
             hits = _round_robin(pools, k)
-        return scope, self._cover_names(question, self._with_cards(scope, hits))
+        return scope, self._cover_names(question, scope, self._with_cards(scope, hits))
+
+    def _search(self, question: str, scope: QuestionScope, k: int, filters: dict | None = None) -> list[SearchHit]:
+        """Hybrid search. Identity cards only answer who signed, when and which number: for any other question
+        their issue date and title read like an answer (an effective date answered with the issue date)."""
+        hits = self.library.search(question, k=k if scope.identity else 2 * k, mode="hybrid", filters=filters)
+        return hits if scope.identity else [hit for hit in hits if not hit.chunk.card][:k]
 
     def _with_cards(self, scope: QuestionScope, hits: list[SearchHit]) -> list[SearchHit]:
         """For a question on who signed a document, when or under which number: the identity cards of the first
@@ -322,7 +328,7 @@ class QAChain:
         cards = [card for card in map(self.library.card, sources) if card is not None and card.chunk_id not in chosen]
         return [SearchHit(card, hits[0].score) for card in cards] + hits
 
-    def _cover_names(self, question: str, hits: list[SearchHit]) -> list[SearchHit]:
+    def _cover_names(self, question: str, scope: QuestionScope, hits: list[SearchHit]) -> list[SearchHit]:
         """A name the question states ("Luật Thi đua, khen thưởng", "Sở Nội vụ") that no passage holds is looked
         for among the wider search's candidates: the best one holding it joins the passages, so each part of a
         question that asks about two things is read. A name the library lacks stays missing (and the question is
@@ -332,7 +338,7 @@ class QAChain:
         if not missing:
             return hits
         chosen = {hit.chunk.chunk_id for hit in hits}
-        wider = self.library.search(question, k=self.settings.retrieval_candidates, mode="hybrid")
+        wider = self._search(question, scope, self.settings.retrieval_candidates)
         extra: list[SearchHit] = []
         for phrase in missing:
             if len(extra) == self.settings.qa_name_passages or cit.phrase_present(phrase, haystack):

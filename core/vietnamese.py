@@ -187,7 +187,8 @@ FULL_DATE_RE = re.compile(
     r"|(?<![\d/])(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})(?![\d/])",
     re.IGNORECASE,
 )
-_LONG_DMY = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# "ngày" may be left out before a full date ("ban hành là 18 tháng 11 năm 2025")
+_LONG_DMY = re.compile(r"(?:ngày\s+)?(?<![\d/,.])(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
 _LONG_MY = re.compile(r"tháng\s+(\d{1,2})\s*(?:năm|/)\s*(\d{4})", re.IGNORECASE)
 _LONG_DM = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})(?!\s*(?:năm|/|\d))", re.IGNORECASE)
 

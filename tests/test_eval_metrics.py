@@ -64,6 +64,8 @@ def test_key_facts_read_every_spelling_of_dates_and_numbers():
     assert metrics.key_facts("Kế hoạch số 0125/KH-UBND, ngày 18/11/2025.") == {"doc:125/KH-UBND", "date:18/11/2025"}
     assert metrics.key_facts("ban hành ngày 18 tháng 11 năm 2025") == {"date:18/11/2025"}
     assert metrics.key_facts("từ tháng 10 năm 2025") == {"date:10/2025"}
+    assert metrics.key_facts("ngày ban hành là 18 tháng 11 năm 2025") == {"date:18/11/2025"}
+    assert metrics.key_facts("trong 05 tháng cuối năm 2023") == {"num:5", "num:2023"}
     assert metrics.key_facts("Không quá 05 cá nhân") == {"num:5"}
     assert metrics.key_facts("Chỉ thị số 28/CT-TTg và 46-CT/TW, 86/2025/QĐ-UBND") == {
         "doc:28/CT-TTG", "doc:46-CT/TW", "doc:86/2025/QD-UBND"}

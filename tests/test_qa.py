@@ -478,8 +478,10 @@ def test_a_question_on_who_signed_reads_the_documents_identity_card(qa_settings)
     assert scope.identity and hits[0].chunk.card and len(hits) == qa_settings.retrieval_k + 1
     answer = chain.ask(question)
     assert not answer.refused and "Đào Mỹ" in answer.answer
-    scope, hits = chain.retrieve("Nội dung thi đua bầu cử đại biểu Quốc hội khóa XVI của Đắk Lắk gồm những gì?")
-    assert not scope.identity and not any(hit.chunk.card for hit in hits)
+    other = "Kế hoạch phát động phong trào thi đua bầu cử của Đắk Lắk triển khai đến ngày nào?"
+    assert any(hit.chunk.card for hit in library.search(other, k=qa_settings.retrieval_k))
+    scope, hits = chain.retrieve(other)  # the card's issue date would read like the answer: left out
+    assert not scope.identity and hits and not any(hit.chunk.card for hit in hits)
 
 
 def test_a_named_weekday_answers_a_when_question(qa_settings):
