@@ -187,6 +187,15 @@ def excerpt(text: str, question: str, max_chars: int) -> str:
     return "\n".join(sentences[lo : hi + 1])
 
 
+def _card_excerpt(text: str, max_chars: int) -> str:
+    """An identity card cut from the end of its opening lines: the signature, which it is there for, stays whole."""
+    if len(text) <= max_chars:
+        return text
+    opening, _, signature = text.partition("\n…\n")
+    room = max(0, max_chars - len(signature) - 2)
+    return opening[:room].rsplit(" ", 1)[0] + "…" + (f"\n{signature}" if signature else "")
+
+
 def _data(text: str) -> str:
     """Passage text cannot close the <tai_lieu> block it sits in: angle brackets become look-alikes."""
     return text.replace("<", "‹").replace(">", "›")
@@ -217,7 +226,8 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int)
         room = share - estimate_tokens(header)
         if room < 25:
             break
-        body = excerpt(hit.chunk.text, question, int(room * LLM_CHARS_PER_TOKEN))
+        limit = int(room * LLM_CHARS_PER_TOKEN)
+        body = _card_excerpt(hit.chunk.text, limit) if hit.chunk.card else excerpt(hit.chunk.text, question, limit)
         passages.append(Passage(index + 1, hit, header + _data(body)))
         remaining -= estimate_tokens(header + body)
     return passages

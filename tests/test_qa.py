@@ -495,3 +495,13 @@ def test_a_named_weekday_answers_a_when_question(qa_settings):
     chain, _ = chain_with(["UBND các tỉnh ra quân tổng vệ sinh môi trường tại các khu dân cư [1]."], qa_settings,
                           library)
     assert chain.ask(question).refused  # no day stated at all
+
+
+def test_a_cut_identity_card_keeps_its_signature():
+    opening = "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK\nSố: 0125/KH-UBND\nĐắk Lắk, ngày 18 tháng 11 năm 2025\nKẾ HOẠCH\n" + \
+        "PHÁT ĐỘNG PHONG TRÀO THI ĐUA THỰC HIỆN THÀNH CÔNG CUỘC BẦU CỬ ĐẠI BIỂU QUỐC HỘI KHÓA XVI " * 4
+    card = Chunk("daklak::9", "daklak.txt", opening + "\n…\nKT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ", "Thông tin văn bản",
+                 None, 9, DAKLAK, card=True)
+    [passage] = build_passages([hit(card, 1)], "Ai ký kế hoạch phát động phong trào thi đua bầu cử?", 120)
+    assert passage.excerpt.endswith("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ") and "Số: 0125/KH-UBND" in passage.excerpt
+    assert len(passage.excerpt) < len(card.text)
