@@ -364,7 +364,8 @@ def test_identity_card_joins_header_and_signature_and_stays_out_of_running_text(
     library = Library.open(settings)
     library.ingest_file(path)
     cards = [chunk for chunk in library.iter_chunks("lamdong-ky.txt", cards=True) if chunk.card]
-    assert len(cards) == 1
+    assert len(cards) == 1 and library.card("lamdong-ky.txt").text == cards[0].text
+    assert library.card("khong-co.txt") is None
     card = cards[0].text
     assert "Số: 12/KH-UBND" in card and "ngày 05 tháng 01 năm 2026" in card
     assert card.endswith("PHÓ CHỦ TỊCH\nNguyễn Văn Bình") and "Bộ Nội vụ" not in card and "chỉ tiêu số 20" not in card
