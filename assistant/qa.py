@@ -89,6 +89,15 @@ class Evidence:
     strong: bool
     reason: str = ""
     coverage: float = 0.0
+    retrievers_agree: bool = True  # dense and lexical retrieval share a top-3 passage
+
+    def needed(self, settings: Settings) -> float:
+        """The key-term coverage the gate asks for: more when the two retrievers never agree on a top passage."""
+        return settings.qa_min_coverage if self.retrievers_agree else settings.qa_min_coverage_one_retriever
+
+    def clears(self, settings: Settings) -> bool:
+        """Whether this evidence passes the gate of `settings` (tuning re-applies other gates to one assessment)."""
+        return self.strong and self.coverage >= self.needed(settings)
 
 
 @dataclass
@@ -155,11 +164,12 @@ def assess_evidence(question: str, hits: Sequence[SearchHit], settings: Settings
         return Evidence(True, "no key terms", 1.0)
     texts = [everything] if multi else passages
     coverage = max(len(terms & cit.key_terms(text)) / len(terms) for text in texts)
-    agree = any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3])
-    needed = settings.qa_min_coverage if agree else settings.qa_min_coverage_one_retriever
-    if coverage < needed:
-        return Evidence(False, f"key-term coverage {coverage:.2f} < {needed}", coverage)
-    return Evidence(True, "", coverage)
+    evidence = Evidence(True, "", coverage,
+                        any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3]))
+    if not evidence.clears(settings):
+        return Evidence(False, f"key-term coverage {coverage:.2f} < {evidence.needed(settings)}", coverage,
+                        evidence.retrievers_agree)
+    return evidence
 
 
 def excerpt(text: str, question: str, max_chars: int) -> str:

@@ -273,7 +273,8 @@ class Library:
         started = time.perf_counter()
         progress = (lambda done, total, page: page_progress(source, done, total, page)) if page_progress else None
         existing = self._existing(source)
-        if existing and self._current(existing) and self._same_bytes(path, existing.get("content_hash")):  # no second OCR or conversion
+        # unchanged bytes need no second OCR or conversion
+        if existing and self._current(existing) and self._same_bytes(path, existing.get("content_hash")):
             result.status, result.chunks = "unchanged", int(existing.get("chunk_count", 0))
             return result
         try:
@@ -335,8 +336,9 @@ class Library:
                     os.replace(temporary, kept_copy)
                 self._registry.upsert(
                     ids=[doc.source], embeddings=[_REGISTRY_VECTOR],
-                    metadatas=[{"content_hash": doc.content_hash, "chunk_count": len(chunks), "chunking": CHUNKING_VERSION,
-                                "province_key": province_key(doc.metadata.province), **doc.metadata.to_dict()}],
+                    metadatas=[{"content_hash": doc.content_hash, "chunk_count": len(chunks),
+                                "chunking": CHUNKING_VERSION, "province_key": province_key(doc.metadata.province),
+                                **doc.metadata.to_dict()}],
                 )
                 self._bump_revision()
         finally:

@@ -7,8 +7,8 @@ The recorded run must have been made with the pre-LLM gate open (`--set qa_min_c
 qa_min_coverage_one_retriever=0`) so every question has a model output to re-verify. The gate thresholds and the
 verification thresholds are searched together (verification is computed once per verification point, the gate is
 applied on top); the objective is the share of tune items handled right (a correct answer, or a refusal of an
-unanswerable question), and the defaults stay unless a point is strictly better. The chosen point's figures on every split are printed beside the defaults'; only tune
-figures take part in the choice.
+unanswerable question), and the defaults stay unless a point is strictly better. The chosen point's figures on every
+split are printed beside the defaults'; only tune figures take part in the choice.
 """
 
 from __future__ import annotations
@@ -18,10 +18,12 @@ import itertools
 import json
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.qa import QAChain, assess_evidence, finalize, repair  # noqa: E402
+from assistant.qa import Evidence, QAChain, Repaired, assess_evidence, finalize, repair  # noqa: E402
+from assistant.question import QuestionScope  # noqa: E402
 from assistant.services import Services  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from eval import qa_table  # noqa: E402
@@ -37,6 +39,19 @@ VERIFY = {
     "qa_focus_relative": (0.0, 0.3, 0.5, 0.7),
     "qa_question_figures_cited": (False, True),
 }
+
+
+REFUSED = {"answer": "", "refused": True, "citations": []}
+
+
+class Prepared(NamedTuple):
+    """What does not depend on the searched thresholds, computed once per item."""
+
+    scope: QuestionScope
+    hits: list
+    evidence: Evidence
+    passages: list
+    repaired: Repaired
 
 
 def grid(space: dict) -> list[dict]:
@@ -55,24 +70,22 @@ def main() -> None:
     recorded = qa_table.read_rows(args.predictions)
     items = [item for item in qa_table.load_items(args.dataset) if qa_table.item_key(item) in recorded]
     prepared = {}
-    for item in items:  # retrieval and passages do not depend on the thresholds: once per item
+    for item in items:
         scope, hits = chain.retrieve(item.question)
         evidence = assess_evidence(item.question, hits, base.model_copy(
             update={"qa_min_coverage": 0.0, "qa_min_coverage_one_retriever": 0.0}), scope.multi)
-        agree = any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3])
         passages = chain.passages(item.question, scope, hits)
         raw = recorded[qa_table.item_key(item)].get("model_output") or ""
         repaired = repair(raw, passages, item.question, base, stats)
-        prepared[item.id] = (scope, hits, evidence, agree, passages, repaired)
+        prepared[item.id] = Prepared(scope, hits, evidence, passages, repaired)
 
     def answers(gate: dict, verify: dict, chosen: list) -> dict[str, dict]:
         settings = base.model_copy(update={**gate, **verify})
         out = {}
         for item in chosen:
-            scope, hits, evidence, agree, passages, repaired = prepared[item.id]
-            needed = gate["qa_min_coverage"] if agree else gate["qa_min_coverage_one_retriever"]
-            if not evidence.strong or evidence.coverage < needed:
-                out[item.id] = {"answer": "", "refused": True, "citations": []}
+            scope, hits, evidence, passages, repaired = prepared[item.id]
+            if not evidence.clears(settings):
+                out[item.id] = REFUSED
                 continue
             raw = recorded[qa_table.item_key(item)].get("model_output") or ""
             out[item.id] = finalize(raw, passages, hits, {}, settings, question=item.question,
@@ -92,14 +105,11 @@ def main() -> None:
     best, best_value = defaults, handled(tune, answers(*defaults, tune))
     print(f"tune handled {best_value:.3f} with the defaults", file=sys.stderr, flush=True)
     for gate in grid(GATE):
+        gate_settings = base.model_copy(update=gate)
+        refused = {item.id for item in tune if not prepared[item.id].evidence.clears(gate_settings)}
         for verify in grid(VERIFY):
-            predictions = {}
-            for item in tune:
-                scope, hits, evidence, agree, passages, repaired = prepared[item.id]
-                needed = gate["qa_min_coverage"] if agree else gate["qa_min_coverage_one_retriever"]
-                refused = not evidence.strong or evidence.coverage < needed
-                predictions[item.id] = ({"answer": "", "refused": True, "citations": []} if refused
-                                        else verified[tuple(verify.items())][item.id])
+            predictions = {item.id: REFUSED if item.id in refused else verified[tuple(verify.items())][item.id]
+                           for item in tune}
             value = handled(tune, predictions)
             if value > best_value + 1e-9:
                 best, best_value = (gate, verify), value
