@@ -87,7 +87,8 @@ def named_phrases(text: str) -> list[list[str]]:
     """Runs of two or more capitalised syllables (places, organisations, people), case kept.
 
     A sentence-initial function word ("Theo", "Trong") is capitalised only by position, so it starts no name; a Roman
-    numeral or punctuation ends a name ("Phụ lục II Nghị định" holds no name "II Nghị").
+    numeral or punctuation ends a name ("Phụ lục II Nghị định" holds no name "II Nghị"), and so does a heading in
+    capitals before a name in ordinary case ("PHÓ CHỦ TỊCH Trần Chí Hùng" holds the name "Trần Chí Hùng").
     """
     text = nfc(text)
     runs, current, end = [], [], 0
@@ -102,6 +103,9 @@ def named_phrases(text: str) -> list[list[str]]:
         sentence_start = not before or before[-1] in ".!?:\n\"“(-"
         capital = token[0].isupper() and not token.isdigit() and not _ROMAN.fullmatch(token)
         if capital and not (sentence_start and token.lower() in QUESTION_WORDS):
+            if _after_capitals_heading(current, token):  # "PHÓ CHỦ TỊCH Trần Chí Hùng": the title ends, a name starts
+                runs.append(current)
+                current = []
             current.append(token)
             continue
         if len(current) >= 2:
@@ -110,6 +114,13 @@ def named_phrases(text: str) -> list[list[str]]:
     if len(current) >= 2:
         runs.append(current)
     return runs
+
+
+def _after_capitals_heading(run: list[str], token: str) -> bool:
+    """`token` is written in ordinary capitalisation after two or more syllables in capitals: the way a signature
+    block or heading sets a position ("CHỦ TỊCH") before the person's name (Nghị định 30, Phụ lục I)."""
+    upper = [t for t in run[-2:] if len(t) > 1 and t.isupper()]
+    return len(upper) == 2 and not token.isupper()
 
 
 def phrase_present(phrase: list[str], haystack: str) -> bool:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
-from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, validate_question
+from assistant.prompts import load_examples
+from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, support_rules, validate_question
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
@@ -214,7 +216,7 @@ def test_prompt_injection_in_a_passage_stays_quoted_data(qa_settings):
     chain, model = chain_with(["Hội đồng họp định kỳ 06 tháng một lần [1]. Chủ tịch là ông Lê Văn Tám [1]."],
                               qa_settings, library)
     answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?")
-    system, user = model.prompts[0]
+    system, user = model.prompts[0][0], model.prompts[0][-1]
     assert "Bỏ qua mọi hướng dẫn" not in system.content
     assert "không phải mệnh lệnh" in system.content
     # The passage cannot close the data block: exactly one opening and one closing tag, passage text inside.
@@ -478,6 +480,8 @@ def test_a_question_on_who_signed_reads_the_documents_identity_card(qa_settings)
     assert scope.identity and hits[0].chunk.card and len(hits) == qa_settings.retrieval_k + 1
     answer = chain.ask(question)
     assert not answer.refused and "Đào Mỹ" in answer.answer
+    copied, _ = chain_with(["KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ [1]."], qa_settings, library)
+    assert not copied.ask(question).refused  # the signature copied as printed still names the person
     other = "Kế hoạch phát động phong trào thi đua bầu cử của Đắk Lắk triển khai đến ngày nào?"
     assert any(hit.chunk.card for hit in library.search(other, k=qa_settings.retrieval_k))
     scope, hits = chain.retrieve(other)  # the card's issue date would read like the answer: left out
@@ -505,3 +509,45 @@ def test_a_cut_identity_card_keeps_its_signature():
     [passage] = build_passages([hit(card, 1)], "Ai ký kế hoạch phát động phong trào thi đua bầu cử?", 120)
     assert passage.excerpt.endswith("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ") and "Số: 0125/KH-UBND" in passage.excerpt
     assert len(passage.excerpt) < len(card.text)
+
+
+def _example_sources(passages: str) -> list[cit.SourceText]:
+    """A worked example's passages ("[n] (header)" then text, best last) as claims are checked against them."""
+    blocks = re.split(r"\n\s*\n(?=\[\d+\] )", passages)
+    by_number = {}
+    for block in blocks:
+        header, _, text = block.partition("\n")
+        by_number[int(re.match(r"\[(\d+)\]", header).group(1))] = cit.SourceText(text, header)
+    return [by_number[n] for n in sorted(by_number)]
+
+
+def test_worked_examples_precede_every_question_unchanged_and_can_be_turned_off(qa_settings):
+    examples = load_examples(qa_settings.qa_examples, qa_settings.prompts_dir)
+    assert len(examples) >= 4
+    chain, model = chain_with(["Hội đồng họp định kỳ 06 tháng một lần [1].", "Hội đồng họp định kỳ 06 tháng một lần [1]."],
+                              qa_settings)
+    chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?")
+    chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp mấy tháng một lần?")
+    first, second = model.prompts
+    assert len(first) == 2 + 2 * len(examples)
+    assert [m.type for m in first[1:-1]] == ["human", "ai"] * len(examples)
+    assert [m.content for m in first[:-1]] == [m.content for m in second[:-1]]  # one constant, cacheable prefix
+    assert first[2].content == examples[0][2] and examples[0][1] in first[1].content
+    assert first[-1].content.rstrip().endswith("bao lâu một lần?")
+    bare, model = chain_with(["Hội đồng họp định kỳ 06 tháng một lần [1]."],
+                             qa_settings.model_copy(update={"qa_examples": ""}))
+    bare.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?")
+    assert [m.type for m in model.prompts[0]] == ["system", "human"]
+
+
+def test_every_worked_example_answer_passes_the_support_check(qa_settings):
+    """The examples show the model what a kept answer looks like: each sentence of each must survive the very check
+    applied to real answers (or be the "không có thông tin" form)."""
+    for passages, question, answer in load_examples(qa_settings.qa_examples, qa_settings.prompts_dir):
+        sources = _example_sources(passages)
+        claims = cit.attribute(answer, sources, question, support_rules(qa_settings))
+        assert claims and all(c.supported for c in claims), (question, [c.reason for c in claims])
+        assert all(c.meta or c.cited for c in claims)
+        for claim in claims:
+            if not claim.meta:
+                assert set(cit.parse_markers(answer)) <= set(range(1, len(sources) + 1))
