@@ -37,6 +37,12 @@ _FOREIGN = re.compile(
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+")
+# A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in
+# another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
+# too many ways ("15/8", "15 tháng 8").
+_MEASURE = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*(%|phần trăm|đồng|triệu|tỷ|nghìn|ngàn|lần|mm|cm|pt)(?!\w)",
+                      re.IGNORECASE)
+_UNIT_SPELLINGS = {"%": "phần trăm", "ngàn": "nghìn"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MARKER = re.compile(
     r"\[\s*((?:(?:tài liệu|đoạn|nguồn|văn bản)\s*)?\d+(?:\s*[,;–-]\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+)*)\s*\]",
@@ -76,6 +82,12 @@ def key_terms(text: str) -> set[str]:
 def numbers(text: str) -> set[str]:
     """Digit runs without leading zeros, so "05" matches "5" and "18/11/2025" matches "ngày 18 tháng 11 năm 2025"."""
     return {n.lstrip("0") or "0" for n in _NUMBER.findall(strip_markers(text))}
+
+
+def measures(text: str) -> set[tuple[str, str]]:
+    """(figure, unit) pairs: "95%" and "95 phần trăm" are one, "0,3 lần" keeps its decimal."""
+    return {(figure.lstrip("0") or "0", _UNIT_SPELLINGS.get(unit.lower(), unit.lower()))
+            for figure, unit in _MEASURE.findall(strip_markers(nfc(text)))}
 
 
 def years(text: str) -> set[str]:
@@ -384,6 +396,10 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
     joined = "\n".join(source.everything for source in chosen)
     if term_share(body, joined, question) < rules.term_share:
         return "words not in the passages"
+    other_unit = measures(body) - measures(joined) - measures(question)
+    if other_unit:
+        figure, unit = sorted(other_unit)[0]
+        return f"figure «{figure} {unit}» not stated in that unit there"
     for fact in facts:
         if not any(fact_supported(fact, source, focus, rules, stats) for source in chosen):
             return f"{fact.kind} «{' '.join(fact.syllables)}» not stated there about what is asked"

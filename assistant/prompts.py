@@ -22,16 +22,3 @@ def load_prompt(name: str, prompts_dir: Path | None = None) -> str:
 def render_prompt(name: str, prompts_dir: Path | None = None, **values: str) -> str:
     """The template `name` with `{placeholders}` filled; literal braces in templates are written `{{ }}`."""
     return load_prompt(name, prompts_dir).format(**values)
-
-
-@lru_cache(maxsize=8)
-def load_examples(name: str, prompts_dir: Path) -> tuple[tuple[str, str, str], ...]:
-    """The worked examples of `prompts/<name>.txt` as (passages, question, answer): blocks headed "### tài liệu",
-    "### câu hỏi", "### trả lời"; the text before the first block describes the file and is not shown."""
-    blocks = load_prompt(name, prompts_dir).split("### tài liệu")[1:]
-    examples = []
-    for block in blocks:
-        passages, rest = block.split("### câu hỏi", 1)
-        question, answer = rest.split("### trả lời", 1)
-        examples.append((passages.strip(), question.strip(), answer.strip()))
-    return tuple(examples)

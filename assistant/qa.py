@@ -11,11 +11,11 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+from langchain_core.messages import HumanMessage, SystemMessage
 
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
-from assistant.prompts import load_examples, load_prompt, render_prompt
+from assistant.prompts import load_prompt, render_prompt
 from assistant.question import QuestionScope, analyse
 from core.settings import Settings
 from core.models import SearchHit
@@ -305,7 +305,7 @@ class QAChain:
         if cit.foreign_share(raw) > self.settings.qa_foreign_retry_share or not cit.is_vietnamese(cit.clean_output(raw)):
             yield QAEvent("status", "Đang viết lại câu trả lời bằng tiếng Việt…")
             strict = [SystemMessage(messages[0].content + "\n" + load_prompt("qa_strict", self.settings.prompts_dir)),
-                      *messages[1:]]
+                      messages[1]]
             retry = self.chat_model.invoke(strict, max_tokens=self.settings.llm_max_answer_tokens)
             if cit.is_vietnamese(cit.clean_output(str(retry.content))):
                 raw = str(retry.content)
@@ -414,29 +414,14 @@ class QAChain:
         return self.settings.prompt_token_budget - estimate_tokens(fixed)
 
     def _messages(self, passages: list[Passage], question: str, scope: QuestionScope) -> list:
-        # The constant part first, system prompt and worked examples (its KV cache is reused across questions); best
-        # passage last, right before the question: the small model leans on what it read most recently.
+        # The constant system prompt first (its KV cache is reused across questions); best passage last, right
+        # before the question: the small model leans on what it read most recently.
         body = "\n\n".join(p.excerpt for p in reversed(passages))
         return [
             SystemMessage(load_prompt("qa_answer", self.settings.prompts_dir)),
-            *self._worked_examples(scope),
             HumanMessage(render_prompt(_passages_prompt(scope), self.settings.prompts_dir, passages=body,
                                        question=question)),
         ]
-
-    def _worked_examples(self, scope: QuestionScope) -> list:
-        """Question-and-answer turns on invented documents: a small model copies the form it is shown (every part of
-        the question answered, figures as written, the signer by position and name, one citation per document, "không
-        có thông tin" when the passages lack the fact) far better than it follows a described one. They carry the
-        instruction the question gets, so a question about several documents is shown answers of that kind."""
-        if not self.settings.qa_examples:
-            return []
-        turns: list = []
-        for passages, question, answer in load_examples(self.settings.qa_examples, self.settings.prompts_dir):
-            turns += [HumanMessage(render_prompt(_passages_prompt(scope), self.settings.prompts_dir,
-                                                 passages=passages, question=question)),
-                      AIMessage(answer)]
-        return turns
 
 
 def _self_contained(question: str) -> bool:

@@ -149,9 +149,6 @@ class Settings(BaseSettings):
         default=0.65, description="The same share when dense and lexical retrieval agree on no top-3 passage.")
     qa_support_threshold: float = Field(
         default=0.6, description="Share of an answer sentence's new terms a cited passage must hold to support it.")
-    qa_examples: str = Field(
-        default="qa_examples", description="Prompt file of worked examples (invented documents) shown before every "
-                                           "question; their KV cache is reused like the system prompt's. Empty: none.")
     qa_multi_passages: int = Field(
         default=4, description="Passages per answer when a question names or compares two or more documents.")
     qa_card_documents: int = Field(

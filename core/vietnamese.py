@@ -314,6 +314,15 @@ def _province_pattern(name: str) -> re.Pattern:
 _PATTERNS = sorted(((name, _province_pattern(name)) for name in PROVINCES), key=lambda item: -len(item[0]))
 
 
+# Of those, names that are otherwise a person's given name: written in capitals without a prefix, they are the
+# place unless a capitalised word (a surname) or a form of address stands right before them ("của Hòa Bình", not
+# "Nguyễn Hòa Bình" or "ông Hòa Bình").
+_GIVEN_NAME_PLACES = {"Hòa Bình", "Thái Bình"}
+_PERSON_TITLES = {"ông", "bà", "anh", "chị", "em", "đồng chí", "chí", "đ/c"}
+_BARE_PATTERNS = [(name, re.compile(rf"(?<![\wÀ-ỹ]){name_pattern_body(name)}(?![\wÀ-ỹ])"))
+                  for name in sorted(_GIVEN_NAME_PLACES)]
+
+
 def find_provinces(text: str) -> list[str]:
     """Province names mentioned in `text`, most mentioned first ("Thừa Thiên Huế" is not also counted as "Huế")."""
     text = canonical_spelling(text)
@@ -323,6 +332,12 @@ def find_provinces(text: str) -> list[str]:
         if hits:
             counts[name] += len(hits)
             text = pattern.sub(" ", text)
+    for name, pattern in _BARE_PATTERNS:
+        for match in pattern.finditer(text):
+            before = text[: match.start()].split()[-1:]
+            if not before or not (before[0][:1].isupper() and before[0][-1:].isalpha() or
+                                  before[0].casefold() in _PERSON_TITLES):
+                counts[name] += 1
     return [name for name, _ in counts.most_common()]
 
 

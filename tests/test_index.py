@@ -84,6 +84,9 @@ def test_find_provinces_handles_spelling_and_people():
     found = find_provinces(text)
     assert found[0] == "Đắk Lắk"
     assert set(found) == {"Đắk Lắk", "Khánh Hòa", "Thừa Thiên Huế"}
+    # a place that is also a given name: the place without a prefix, unless a surname or a form of address precedes
+    assert find_provinces("Chủ đề thi đua của Tây Ninh và của Hòa Bình là gì?") == ["Tây Ninh", "Hòa Bình"]
+    assert find_provinces("KT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Nguyễn Hòa Bình; ông Thái Bình; giữ vững hòa bình") == []
 
 
 def test_canonical_spelling_moves_tones_only_in_open_syllables():

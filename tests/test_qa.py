@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
-from assistant.prompts import load_examples
-from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, support_rules, validate_question
+from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, validate_question
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
@@ -511,43 +509,14 @@ def test_a_cut_identity_card_keeps_its_signature():
     assert len(passage.excerpt) < len(card.text)
 
 
-def _example_sources(passages: str) -> list[cit.SourceText]:
-    """A worked example's passages ("[n] (header)" then text, best last) as claims are checked against them."""
-    blocks = re.split(r"\n\s*\n(?=\[\d+\] )", passages)
-    by_number = {}
-    for block in blocks:
-        header, _, text = block.partition("\n")
-        by_number[int(re.match(r"\[(\d+)\]", header).group(1))] = cit.SourceText(text, header)
-    return [by_number[n] for n in sorted(by_number)]
-
-
-def test_worked_examples_precede_every_question_unchanged_and_can_be_turned_off(qa_settings):
-    examples = load_examples(qa_settings.qa_examples, qa_settings.prompts_dir)
-    assert len(examples) >= 4
-    chain, model = chain_with(["Hội đồng họp định kỳ 06 tháng một lần [1].", "Hội đồng họp định kỳ 06 tháng một lần [1]."],
-                              qa_settings)
-    chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?")
-    chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp mấy tháng một lần?")
-    first, second = model.prompts
-    assert len(first) == 2 + 2 * len(examples)
-    assert [m.type for m in first[1:-1]] == ["human", "ai"] * len(examples)
-    assert [m.content for m in first[:-1]] == [m.content for m in second[:-1]]  # one constant, cacheable prefix
-    assert first[2].content == examples[0][2] and examples[0][1] in first[1].content
-    assert first[-1].content.rstrip().endswith("bao lâu một lần?")
-    bare, model = chain_with(["Hội đồng họp định kỳ 06 tháng một lần [1]."],
-                             qa_settings.model_copy(update={"qa_examples": ""}))
-    bare.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?")
-    assert [m.type for m in model.prompts[0]] == ["system", "human"]
-
-
-def test_every_worked_example_answer_passes_the_support_check(qa_settings):
-    """The examples show the model what a kept answer looks like: each sentence of each must survive the very check
-    applied to real answers (or be the "không có thông tin" form)."""
-    for passages, question, answer in load_examples(qa_settings.qa_examples, qa_settings.prompts_dir):
-        sources = _example_sources(passages)
-        claims = cit.attribute(answer, sources, question, support_rules(qa_settings))
-        assert claims and all(c.supported for c in claims), (question, [c.reason for c in claims])
-        assert all(c.meta or c.cited for c in claims)
-        for claim in claims:
-            if not claim.meta:
-                assert set(cit.parse_markers(answer)) <= set(range(1, len(sources) + 1))
+def test_a_figure_given_in_another_unit_than_the_passage_is_dropped(qa_settings):
+    meta = DocumentMetadata(title="Quy chế xét tặng danh hiệu Công dân Thủ đô ưu tú", doc_number="71/2025/QĐ-UBND")
+    library = FakeLibrary([Chunk("hn::1", "hn.txt", "Mỗi năm xét tặng danh hiệu Công dân Thủ đô ưu tú cho không quá 10 "
+                                 "cá nhân; mức tiền thưởng theo quy định của pháp luật.", "Điều 5", None, 1, meta)])
+    question = "Quy chế Công dân Thủ đô ưu tú quy định mức tiền thưởng bao nhiêu đồng cho mỗi cá nhân?"
+    chain, _ = chain_with(["Mức tiền thưởng là 10 đồng cho mỗi cá nhân [1]."], qa_settings, library)
+    answer = chain.ask(question)
+    assert answer.refused and "đồng" in answer.unsupported[0]
+    chain, _ = chain_with(["Mỗi năm xét tặng cho không quá 10 cá nhân [1]."], qa_settings, library)
+    assert not chain.ask("Quy chế Công dân Thủ đô ưu tú xét tặng mỗi năm cho bao nhiêu cá nhân?").refused
+    assert cit.measures("95% rác thải") == cit.measures("95 phần trăm rác thải") == {("95", "phần trăm")}
