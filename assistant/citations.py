@@ -51,6 +51,8 @@ _MARKER = re.compile(
 _ECHO = re.compile(r"\[\s*(?:n|N|số|số đoạn|\.\.\.|…|x)\s*\]")
 _TAG = re.compile(r"</?[a-z_]+(?:\s[^<>]*)?>")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=\S)|\n+")
+# A full stop that ends an abbreviation, not a sentence: the signing marks of Nghị định 30 ("KT. CHỦ TỊCH"), "TP.".
+_ABBREVIATION_END = re.compile(r"(?<![\w.])(?:TM|KT|TL|TUQ|Q|TP|Tp|ThS|TS|PGS|GS)\.$")
 _ROMAN = re.compile(r"[IVXLC]{1,6}")
 _LOOP = re.compile(r"(.{6,80}?)\1{2,}$", re.DOTALL)
 _REPEATED = re.compile(r"(\b.{6,80}?)(?:\1)+")
@@ -214,7 +216,8 @@ def split_sentences(text: str) -> list[str]:
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     raw, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if any(a < match.start() < b for a, b in quoted):
+        if any(a < match.start() < b for a, b in quoted) or (
+                "\n" not in match.group() and _ABBREVIATION_END.search(text[max(0, match.start() - 5):match.start()])):
             continue
         raw.append(text[start:match.start()])
         start = match.end()

@@ -520,3 +520,9 @@ def test_a_figure_given_in_another_unit_than_the_passage_is_dropped(qa_settings)
     chain, _ = chain_with(["Mỗi năm xét tặng cho không quá 10 cá nhân [1]."], qa_settings, library)
     assert not chain.ask("Quy chế Công dân Thủ đô ưu tú xét tặng mỗi năm cho bao nhiêu cá nhân?").refused
     assert cit.measures("95% rác thải") == cit.measures("95 phần trăm rác thải") == {("95", "phần trăm")}
+
+
+def test_a_signing_mark_does_not_end_a_sentence():
+    answer = "Quyết định do TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH, Phó Chủ tịch Dương Đức Tuấn ký [1]. Hồ sơ gửi TP. Hà Nội."
+    assert cit.split_sentences(answer) == [
+        "Quyết định do TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH, Phó Chủ tịch Dương Đức Tuấn ký [1].", "Hồ sơ gửi TP. Hà Nội."]
