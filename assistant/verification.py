@@ -106,7 +106,9 @@ def fix_provinces(text: str, province: str, label: str) -> tuple[str, list[str]]
     warnings: list[str] = []
     for name in foreign:
         pattern = re.compile(rf"(?<![\wÀ-ỹ]){ADMIN_PREFIX}{name_pattern_body(name)}(?![\wÀ-ỹ])")
-        spans = [m for m in pattern.finditer(canonical) if name in find_provinces(m.group(0))]
+        # the word before a match decides whether a bare "Hòa Bình" is the place or a person ("Nguyễn Hòa Bình")
+        spans = [m for m in pattern.finditer(canonical)
+                 if name in find_provinces(f"{' '.join(canonical[:m.start()].split()[-1:])} {m.group(0)}")]
         if not spans:
             warnings.append(f"{label}: có nhắc tên tỉnh khác «{name}», cần kiểm tra lại.")
             continue

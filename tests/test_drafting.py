@@ -173,6 +173,8 @@ def test_foreign_province_replaced_with_target_prefix_and_case():
     assert len(warnings) == 4 and all("Cần Thơ" in w for w in warnings)
     same, none = fix_provinces("Thừa Thiên Huế và thành phố Huế", "Huế", "x")
     assert none == [] and same == "Thừa Thiên Huế và thành phố Huế"
+    person, _ = fix_provinces("Phó Thủ tướng Nguyễn Hòa Bình ký; các xã của Hòa Bình thi đua.", "Cần Thơ", "x")
+    assert person == "Phó Thủ tướng Nguyễn Hòa Bình ký; các xã của Cần Thơ thi đua."  # a person keeps his name
 
 
 def test_full_draft_structure_and_verification(drafter):
