@@ -130,6 +130,9 @@ class Settings(BaseSettings):
     llm_threads: int = Field(default_factory=lambda: max(1, os.cpu_count() or 1))
     llm_max_answer_tokens: int = 256
     llm_temperature: float = 0.1
+    llm_seed: int = Field(
+        default=42, description="Sampling seed sent with every request: the same question over the same passages "
+                                "gets the same answer, and evaluations repeat. -1: a random draw each time.")
     llm_cache_prompt: bool = Field(
         default=True, description="Embedded backend: reuse the KV cache of the prompt prefix shared with the previous "
                                   "question (the constant system prompt), so only the new part is read.")

@@ -48,7 +48,7 @@ def test_openai_backend_is_configured_from_settings(tmp_path):
     model = make_chat_model(settings)
     assert not isinstance(model, LlamaCppChatModel)
     assert model.openai_api_base == "http://10.0.0.9:8000/v1" and model.model_name == "qwen-vi"
-    assert model.request_timeout == 42 and model.streaming
+    assert model.request_timeout == 42 and model.streaming and model.seed == settings.llm_seed
     assert model.openai_api_key.get_secret_value() == "secret"
 
 
@@ -91,6 +91,13 @@ def test_embedded_model_streams_token_deltas_one_generation_at_a_time(embedded):
         assert len([d for d in deltas if d]) >= 2  # streamed in pieces, not one block
         assert VIETNAMESE.intersection(text.lower())
     assert set(results) == {"a", "b"}
+
+
+@pytest.mark.llm
+def test_embedded_model_repeats_its_reply_under_the_configured_seed(embedded):
+    """Sampling at a high temperature still repeats: the seed goes with every request (reproducible evaluations)."""
+    replies = [embedded.invoke(MESSAGES, max_tokens=16, temperature=1.2).content for _ in range(2)]
+    assert replies[0] == replies[1] and replies[0]
 
 
 @pytest.mark.llm
