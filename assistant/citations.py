@@ -86,10 +86,12 @@ def numbers(text: str) -> set[str]:
     return {n.lstrip("0") or "0" for n in _NUMBER.findall(strip_markers(text))}
 
 
-def measures(text: str) -> set[tuple[str, str]]:
-    """(figure, unit) pairs: "95%" and "95 phần trăm" are one, "0,3 lần" keeps its decimal."""
-    return {(figure.lstrip("0") or "0", _UNIT_SPELLINGS.get(unit.lower(), unit.lower()))
-            for figure, unit in _MEASURE.findall(strip_markers(nfc(text)))}
+@functools.lru_cache(maxsize=4096)
+def measures(text: str) -> frozenset[tuple[str, str]]:
+    """(figure, unit) pairs: "95%" and "95 phần trăm" are one, "0,3 lần" keeps its decimal. Cached like `_tokens`:
+    each claim is checked against the same few passages, once per candidate citation."""
+    return frozenset((figure.lstrip("0") or "0", _UNIT_SPELLINGS.get(unit.lower(), unit.lower()))
+                     for figure, unit in _MEASURE.findall(strip_markers(nfc(text))))
 
 
 def years(text: str) -> set[str]:

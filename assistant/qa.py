@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -167,8 +167,7 @@ def assess_evidence(question: str, hits: Sequence[SearchHit], settings: Settings
     evidence = Evidence(True, "", coverage,
                         any(h.dense_rank is not None and h.lexical_rank is not None for h in hits[:3]))
     if not evidence.clears(settings):
-        return Evidence(False, f"key-term coverage {coverage:.2f} < {evidence.needed(settings)}", coverage,
-                        evidence.retrievers_agree)
+        return replace(evidence, strong=False, reason=f"key-term coverage {coverage:.2f} < {evidence.needed(settings)}")
     return evidence
 
 

@@ -318,7 +318,7 @@ _PATTERNS = sorted(((name, _province_pattern(name)) for name in PROVINCES), key=
 # place unless a capitalised word (a surname) or a form of address stands right before them ("của Hòa Bình", not
 # "Nguyễn Hòa Bình" or "ông Hòa Bình").
 _GIVEN_NAME_PLACES = {"Hòa Bình", "Thái Bình"}
-_PERSON_TITLES = {"ông", "bà", "anh", "chị", "em", "đồng chí", "chí", "đ/c"}
+_PERSON_TITLES = {"ông", "bà", "anh", "chị", "em", "chí", "đ/c"}  # one word each: "chí" ends "đồng chí"
 _BARE_PATTERNS = [(name, re.compile(rf"(?<![\wÀ-ỹ]){name_pattern_body(name)}(?![\wÀ-ỹ])"))
                   for name in sorted(_GIVEN_NAME_PLACES)]
 
