@@ -54,3 +54,26 @@ def test_peer_answers_are_cached_and_replay_never_asks(tmp_path):
     assert asked == ["a1"] and list(replayed) == ["tune/a1"]  # replay covers only what was answered
     reused = qa_table.predict_peer(answer, items, tmp_path, reuse=True, replay=False, progress=lambda _: None)
     assert asked == ["a1", "a2"] and set(reused) == {"tune/a1", "validation/a2"}
+
+
+def test_evidence_recall_counts_evidence_retrieved_and_shown(sample_library, tmp_path):
+    """scripts/evidence_recall.py: an item counts only when all its evidence is found, per split."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from evidence_recall import recall
+
+    evidence = "Hồ sơ nộp nộp 01 bộ (bản pdf) qua hệ thống phần mềm quản lý văn bản điện tử Idesk của Sở Nội vụ."
+    rows = [
+        {"id": "e1", "split": "tune", "question": "Hồ sơ đề nghị Bằng khen của Đắk Lắk nộp mấy bộ, qua phần mềm nào?",
+         "answer": "01 bộ, qua phần mềm Idesk.", "evidence": [{"text": evidence}]},
+        {"id": "e2", "split": "tune", "question": "Hồ sơ đề nghị Bằng khen của Đắk Lắk nộp mấy bộ, qua phần mềm nào?",
+         "answer": "01 bộ, qua phần mềm Idesk.", "evidence": [{"text": evidence}, {"text": "Câu này không có đâu."}]},
+        {"id": "e3", "split": "validation", "question": "Ai ký?", "answer": None, "type": "unanswerable",
+         "evidence": []},
+    ]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    figures = recall(QAChain(sample_library, None, sample_library.settings), qa_table.load_items([path]))
+    assert figures == {"tune": (2, 0.5, 0.5)}
