@@ -96,11 +96,6 @@ class Settings(BaseSettings):
     retrieval_k: int = 3  # 3 longer excerpts beat 5 short ones in a fixed budget (dev eval qa: 0.69 vs 0.46)
     retrieval_candidates: int = 30
     rrf_k: int = 60
-    rrf_lexical_weight: float = Field(
-        default=2.5, description="Weight of the lexical (BM25) ranking against the dense one in the fusion. Chosen on "
-                                 "the tune split (eval/results/README.md): within one document the small e5 model "
-                                 "barely tells passages apart, while BM25 weighing rarity inside it does; 2-3 brought "
-                                 "the gold passage into the prompt for 0.76 of questions against 0.72 at 1.")
 
     # Index
     chroma_url: str = Field(default="", description="http://host:port of a Chroma server; empty means on-disk store.")

@@ -3,9 +3,6 @@
 Tokens are the segmented words ("thi_đua") plus their syllables ("thi", "đua"), lowercased: compounds reward exact
 phrases, syllables keep recall when the segmenter splits a query differently from a passage. Abbreviations (UBND,
 TĐKT, NTM) stay as they are, which is what dense search misses.
-
-A search limited to some documents weighs words by how rare they are among those documents' passages: inside one
-plan its own name and province are in every passage and tell nothing, while "tổng thời gian" picks the one passage.
 """
 
 from __future__ import annotations
@@ -19,8 +16,6 @@ import logging
 import numpy as np
 
 from core.vietnamese import FUNCTION_WORDS
-
-_SUBSETS_KEPT = 32  # document filters recur (a plan, a province), so their indexes are worth keeping
 
 _WORD = re.compile(r"[\wÀ-ỹ]+(?:_[\wÀ-ỹ]+)*|\d+(?:[/.\-]\d+)*(?:/[\wĐđ\-]+)?")
 
@@ -48,7 +43,6 @@ class LexicalIndex:
         self._tokens: dict[str, list[str]] = {}
         self._lock = threading.Lock()
         self._built: tuple[list[str], object] | None = None
-        self._subsets: dict[tuple[str, ...], tuple[list[str], object]] = {}
 
     def __len__(self) -> int:
         return len(self._tokens)
@@ -72,40 +66,30 @@ class LexicalIndex:
     def _index(self):
         with self._lock:
             if self._built is None and self._tokens:
-                self._built = _bm25(self._tokens, list(self._tokens))
-                self._subsets = {}
+                import bm25s
+
+                logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
+                ids = list(self._tokens)
+                retriever = bm25s.BM25()
+                retriever.index([self._tokens[chunk_id] or ["_"] for chunk_id in ids], show_progress=False)
+                self._built = (ids, retriever)
             return self._built
 
-    def _subset(self, ids: list[str]):
-        """BM25 over `ids` alone (word rarity among them); the last few subsets are kept until the index changes."""
-        key = tuple(ids)
-        with self._lock:
-            found = self._subsets.get(key)
-            if found is None and ids:
-                if len(self._subsets) >= _SUBSETS_KEPT:
-                    self._subsets.pop(next(iter(self._subsets)))
-                found = self._subsets[key] = _bm25(self._tokens, ids)
-            return found or ([], None)
-
     def search(self, query: str, limit: int, allowed=None) -> list[tuple[str, float]]:
-        """(chunk_id, bm25 score) best first; `allowed(chunk_id)` limits the search to those passages, and word
-        rarity is then counted among them."""
+        """(chunk_id, bm25 score) best first; `allowed(chunk_id)` filters before the cut."""
         built = self._index()
         tokens = segment(query)
         if not built or not tokens:
             return []
-        ids, retriever = built if allowed is None else self._subset([i for i in built[0] if allowed(i)])
-        if not ids:
-            return []
-        documents, scores = retriever.retrieve([tokens], k=min(limit, len(ids)), show_progress=False)
-        return [(ids[int(position)], float(score))
-                for position, score in zip(np.asarray(documents)[0], np.asarray(scores)[0]) if score > 0]
-
-
-def _bm25(tokens_by_id: dict[str, list[str]], ids: list[str]):
-    import bm25s
-
-    logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on import
-    retriever = bm25s.BM25()
-    retriever.index([tokens_by_id[chunk_id] or ["_"] for chunk_id in ids], show_progress=False)
-    return ids, retriever
+        ids, retriever = built
+        want = len(ids) if allowed else min(limit, len(ids))
+        documents, scores = retriever.retrieve([tokens], k=min(max(want, 1), len(ids)), show_progress=False)
+        results: list[tuple[str, float]] = []
+        for position, score in zip(np.asarray(documents)[0], np.asarray(scores)[0]):
+            chunk_id = ids[int(position)]
+            if score <= 0 or (allowed and not allowed(chunk_id)):
+                continue
+            results.append((chunk_id, float(score)))
+            if len(results) >= limit:
+                break
+        return results

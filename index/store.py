@@ -440,8 +440,7 @@ class Library:
 
     def search(self, query: str, *, k: int | None = None, mode: str = "hybrid",
                filters: dict | None = None) -> list[SearchHit]:
-        """Top `k` passages; hybrid = reciprocal-rank fusion of dense (e5) and lexical (BM25) candidates, the lexical
-        ranks weighted by `rrf_lexical_weight`."""
+        """Top `k` passages; hybrid = reciprocal-rank fusion of dense (e5) and lexical (BM25) candidates."""
         k = k or self.settings.retrieval_k
         candidates = max(self.settings.retrieval_candidates, k)
         where = _where(filters)
@@ -469,7 +468,7 @@ class Library:
         for rank, (chunk_id, _) in enumerate(lexical, start=1):
             entry = fused.setdefault(chunk_id, {"score": 0.0})
             entry["lexical_rank"] = rank
-            entry["score"] += self.settings.rrf_lexical_weight / (self.settings.rrf_k + rank)
+            entry["score"] += 1.0 / (self.settings.rrf_k + rank)
         best = sorted(fused.items(), key=lambda item: -item[1]["score"])[:k]
         missing = [chunk_id for chunk_id, entry in best if "meta" not in entry]
         if missing:
