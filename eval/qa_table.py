@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from assistant import citations as cit
@@ -48,6 +49,20 @@ def read_rows(path: Path) -> dict[str, dict]:
     return {row["key"]: row for row in map(json.loads, path.read_text(encoding="utf-8").splitlines()) if row}
 
 
+@contextmanager
+def _row_log(path: Path, cached: dict[str, dict]):
+    """Rows file rewritten with every cached row first, then each row as it is made (a later line of a key wins in
+    `read_rows`): a run stopped midway loses none of the cached answers it had not reached."""
+    with path.open("w", encoding="utf-8") as handle:
+        def write(row: dict) -> None:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.flush()
+
+        for row in cached.values():
+            write(row)
+        yield write
+
+
 def predict(chain: QAChain, items: list[QAItem], out_dir: Path, *, reuse: bool, replay: bool,
             progress: Callable[[str], None]) -> dict[str, dict]:
     """Answers for every item: cached, re-verified from the cached model output (`replay`), or asked anew."""
@@ -55,7 +70,7 @@ def predict(chain: QAChain, items: list[QAItem], out_dir: Path, *, reuse: bool, 
     path = out_dir / PREDICTIONS
     cached = read_rows(path) if (reuse or replay) else {}
     rows: dict[str, dict] = {}
-    with path.open("w", encoding="utf-8") as handle:
+    with _row_log(path, cached) as write:
         for done, item in enumerate(items, start=1):
             key, row = item_key(item), cached.get(item_key(item))
             if row and row.get("question") == item.question and not row.get("error"):
@@ -65,8 +80,7 @@ def predict(chain: QAChain, items: list[QAItem], out_dir: Path, *, reuse: bool, 
             else:
                 row = {"key": key, "id": item.id, "question": item.question, **ask_one(chain, item.question)}
             rows[key] = row
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            handle.flush()
+            write(row)
             progress(f"[{done}/{len(items)}] {key}")
     return rows
 
@@ -79,7 +93,7 @@ def predict_peer(answer: Callable[[QAItem], dict], items: list[QAItem], out_dir:
     path = out_dir / PEER_PREDICTIONS
     cached = read_rows(path) if (reuse or replay) else {}
     rows: dict[str, dict] = {}
-    with path.open("w", encoding="utf-8") as handle:
+    with _row_log(path, cached) as write:
         for item in items:
             key, row = item_key(item), cached.get(item_key(item))
             if not row or row.get("question") != item.question:
@@ -88,8 +102,7 @@ def predict_peer(answer: Callable[[QAItem], dict], items: list[QAItem], out_dir:
                 row = {"key": key, "question": item.question, **answer(item)}
                 progress(f"[peer] {key}")
             rows[key] = row
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-            handle.flush()
+            write(row)
     return rows
 
 

@@ -77,3 +77,30 @@ def test_evidence_recall_counts_evidence_retrieved_and_shown(sample_library, tmp
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     figures = recall(QAChain(sample_library, None, sample_library.settings), qa_table.load_items([path]))
     assert figures == {"tune": (2, 0.5, 0.5)}
+
+
+def test_a_stopped_peer_run_keeps_the_cached_answers_it_had_not_reached(tmp_path):
+    """`--reuse` asks anew only what has no cached answer; stopping it on the first new item must not erase the
+    cached answers of the items after it."""
+    import pytest
+
+    rows = [{"id": f"p{n}", "split": "tune", "question": f"Câu hỏi số {n}?", "answer": "Có."} for n in range(3)]
+    path = tmp_path / "set.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    items = qa_table.load_items([path])
+    out = tmp_path / "out"
+    first = qa_table.predict_peer(lambda item: {"answer": f"Trả lời {item.id}", "refused": False}, items[1:], out,
+                                  reuse=False, replay=False, progress=lambda _: None)
+    assert set(first) == {"tune/p1", "tune/p2"}
+
+    def stopped(item):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        qa_table.predict_peer(stopped, items, out, reuse=True, replay=False, progress=lambda _: None)
+    kept = qa_table.read_rows(out / qa_table.PEER_PREDICTIONS)
+    assert {key: row["answer"] for key, row in kept.items()} == {"tune/p1": "Trả lời p1", "tune/p2": "Trả lời p2"}
+    again = qa_table.predict_peer(lambda item: {"answer": "mới", "refused": False}, items, out, reuse=True,
+                                  replay=False, progress=lambda _: None)
+    assert again["tune/p0"]["answer"] == "mới" and again["tune/p2"]["answer"] == "Trả lời p2"
+    assert qa_table.read_rows(out / qa_table.PEER_PREDICTIONS) == again
