@@ -6,8 +6,9 @@
 For every answerable item with evidence: is each evidence text inside the passages retrieved for the question
 ("retrieved"), and inside the excerpts the prompt actually shows ("in prompt")? The second bounds what any answer
 can get right; it is a screen, not the verdict: a retrieval change that raised it on tune (0.724 -> 0.759) lowered
-answer correctness there (0.431 -> 0.362), so a change is kept only on the recorded answers of the tune split. The data directory must hold the
-documents of every dataset (the unseen ones via `plan-assistant ingest sample_library ../shared/validation_docs`).
+answer correctness there (0.431 -> 0.362), so a change is kept only on the recorded answers of the tune split.
+The data directory must hold the documents of every dataset (the unseen ones via
+`plan-assistant ingest sample_library ../shared/validation_docs`).
 """
 
 from __future__ import annotations
@@ -65,7 +66,6 @@ def main() -> int:
         services.library.settings = settings  # retrieval settings only: the index itself is shared
         for split, (n, retrieved, shown) in sorted(recall(QAChain(services.library, None, settings), items).items()):
             print(f"{config.name:24} {split:12} {n:4} {retrieved:10.3f} {shown:10.3f}", flush=True)
-    services.library.settings = base
     return 0
 
 
