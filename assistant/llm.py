@@ -51,7 +51,7 @@ class LlamaCppChatModel(BaseChatModel):
     n_threads: int = 2
     max_tokens: int = 256
     temperature: float = 0.1
-    seed: int = 42  # the same prompt gets the same reply (-1: a random draw each time)
+    seed: int | None = 42  # the same prompt gets the same reply (None: a random draw each time)
     cache_prompt: bool = True  # reuse the KV cache of the prompt prefix shared with the previous request
 
     _server: Any = PrivateAttr(default=None)
@@ -100,7 +100,7 @@ class LlamaCppChatModel(BaseChatModel):
         }
         if stop:
             request["stop"] = list(stop)
-        if self.seed >= 0:
+        if self.seed is not None:
             request["seed"] = self.seed
         return request
 
@@ -220,7 +220,7 @@ def _make_openai(settings: Settings) -> BaseChatModel:
         timeout=settings.llm_timeout_s,
         max_retries=1,
         temperature=settings.llm_temperature,
-        seed=settings.llm_seed if settings.llm_seed >= 0 else None,
+        seed=settings.llm_request_seed,
         max_tokens=settings.llm_max_answer_tokens,
         streaming=True,
     )
@@ -243,6 +243,6 @@ def make_chat_model(settings: Settings) -> BaseChatModel:
         n_threads=settings.llm_threads,
         max_tokens=settings.llm_max_answer_tokens,
         temperature=settings.llm_temperature,
-        seed=settings.llm_seed,
+        seed=settings.llm_request_seed,
         cache_prompt=settings.llm_cache_prompt,
     )

@@ -218,6 +218,11 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, _TomlFileSource(settings_cls))
 
     @property
+    def llm_request_seed(self) -> int | None:
+        """The seed sent with each model request; None (from `llm_seed` -1) leaves every draw random."""
+        return self.llm_seed if self.llm_seed >= 0 else None
+
+    @property
     def index_dir(self) -> Path:
         return self.home / "index"
 

@@ -178,20 +178,23 @@ def reciprocal_rank(ranked_sources: list[str], gold_sources: list[str]) -> float
     return 1.0 / rank if rank else 0.0
 
 
-def evidence_hit_at_k(ranked: list[tuple[str, str]], evidence: list[dict], k: int, *, threshold: float = 0.8) -> float:
-    """1.0 if one of the top-k (source, text) passages contains a gold evidence text.
-
-    "Contains" = the passage is from the evidence's file and holds at least `threshold` of the evidence's syllables
-    (chunk boundaries may cut a sentence). 0.0 when nothing matches; callers skip items without evidence.
-    """
-    for source, text in ranked[:k]:
+def evidence_found(passages: list[tuple[str, str]], evidence: dict, *, threshold: float = 0.8) -> bool:
+    """One gold evidence text is in one of the (source, text) passages: the passage is from the evidence's file and
+    holds at least `threshold` of the evidence's syllables (chunk boundaries and excerpts may cut a sentence)."""
+    want = syllables(evidence.get("text", ""))
+    if not want:
+        return False
+    for source, text in passages:
         have = set(syllables(text))
-        for ev in evidence:
-            want = syllables(ev.get("text", ""))
-            if want and same_source(source, ev.get("file", "")) and \
-                    sum(t in have for t in want) / len(want) >= threshold:
-                return 1.0
-    return 0.0
+        if same_source(source, evidence.get("file", "")) and sum(t in have for t in want) / len(want) >= threshold:
+            return True
+    return False
+
+
+def evidence_hit_at_k(ranked: list[tuple[str, str]], evidence: list[dict], k: int, *, threshold: float = 0.8) -> float:
+    """1.0 if one of the top-k (source, text) passages holds any gold evidence text (`evidence_found`), else 0.0;
+    callers skip items without evidence."""
+    return float(any(evidence_found(ranked[:k], ev, threshold=threshold) for ev in evidence))
 
 
 # --------------------------------------------------------------------------------------------- aggregates

@@ -4,7 +4,8 @@
         --dataset eval/data/qa_unseen.jsonl --config base= --config k5=retrieval_k=5
 
 For every answerable item with evidence: is each evidence text inside the passages retrieved for the question
-("retrieved"), and inside the excerpts the prompt actually shows ("in prompt")? The second bounds what any answer
+("retrieved"), and inside the excerpts the prompt actually shows ("in prompt")? Found means `eval.metrics.evidence_found`,
+the rule `eval retrieval` uses too. The second bounds what any answer
 can get right; it is a screen, not the verdict: a retrieval change that raised it on tune (0.724 -> 0.759) lowered
 answer correctness there (0.431 -> 0.362), so a change is kept only on the recorded answers of the tune split.
 The data directory must hold the documents of every dataset (the unseen ones via
@@ -14,7 +15,6 @@ The data directory must hold the documents of every dataset (the unseen ones via
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -24,11 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from assistant.qa import QAChain  # noqa: E402
 from assistant.services import Services  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from eval import compare, qa_table  # noqa: E402
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).lower()
+from eval import compare, metrics, qa_table  # noqa: E402
 
 
 def recall(chain: QAChain, items) -> dict[str, tuple[int, float, float]]:
@@ -39,11 +35,12 @@ def recall(chain: QAChain, items) -> dict[str, tuple[int, float, float]]:
             continue
         scope, hits = chain.retrieve(item.question)
         passages = chain.passages(item.question, scope, hits)
-        wanted = [_flat(evidence["text"]) for evidence in item.evidence]
+        retrieved = [(hit.chunk.source, hit.chunk.text) for hit in hits]
+        shown = [(passage.hit.chunk.source, passage.excerpt) for passage in passages]
         row = counts[item.split]
         row[0] += 1
-        row[1] += all(any(text in _flat(hit.chunk.text) for hit in hits) for text in wanted)
-        row[2] += all(any(text in _flat(passage.excerpt) for passage in passages) for text in wanted)
+        row[1] += all(metrics.evidence_found(retrieved, evidence) for evidence in item.evidence)
+        row[2] += all(metrics.evidence_found(shown, evidence) for evidence in item.evidence)
     return {split: (n, retrieved / n, shown / n) for split, (n, retrieved, shown) in counts.items()}
 
 

@@ -48,7 +48,7 @@ def test_openai_backend_is_configured_from_settings(tmp_path):
     model = make_chat_model(settings)
     assert not isinstance(model, LlamaCppChatModel)
     assert model.openai_api_base == "http://10.0.0.9:8000/v1" and model.model_name == "qwen-vi"
-    assert model.request_timeout == 42 and model.streaming and model.seed == settings.llm_seed
+    assert model.request_timeout == 42 and model.streaming and model.seed == settings.llm_request_seed
     assert model.openai_api_key.get_secret_value() == "secret"
 
 
@@ -110,3 +110,13 @@ def test_openai_backend_against_real_local_server(embedded, tmp_path):
     model = make_chat_model(settings)
     deltas = [chunk.content for chunk in model.stream(MESSAGES, max_tokens=8)]
     assert len([d for d in deltas if d]) >= 2 and VIETNAMESE.intersection("".join(deltas).lower())
+
+
+def test_seed_minus_one_leaves_every_draw_random_on_both_backends(tmp_path):
+    """`llm_seed=-1` sends no seed at all (one rule, `Settings.llm_request_seed`); a fixed seed is sent as is."""
+    random = Settings(home=tmp_path, llm_seed=-1)
+    assert make_chat_model(random.model_copy(update={"llm_backend": "openai"})).seed is None
+    embedded = LlamaCppChatModel(model_path="unused.gguf", seed=random.llm_request_seed)
+    assert "seed" not in embedded._request([HumanMessage(content="Chào")], None, False)
+    fixed = LlamaCppChatModel(model_path="unused.gguf", seed=Settings(home=tmp_path, llm_seed=7).llm_request_seed)
+    assert fixed._request([HumanMessage(content="Chào")], None, False)["seed"] == 7

@@ -64,12 +64,14 @@ def test_evidence_recall_counts_evidence_retrieved_and_shown(sample_library, tmp
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
     from evidence_recall import recall
 
+    source = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
     evidence = "Hồ sơ nộp nộp 01 bộ (bản pdf) qua hệ thống phần mềm quản lý văn bản điện tử Idesk của Sở Nội vụ."
     rows = [
         {"id": "e1", "split": "tune", "question": "Hồ sơ đề nghị Bằng khen của Đắk Lắk nộp mấy bộ, qua phần mềm nào?",
-         "answer": "01 bộ, qua phần mềm Idesk.", "evidence": [{"text": evidence}]},
+         "answer": "01 bộ, qua phần mềm Idesk.", "evidence": [{"file": source, "text": evidence}]},
         {"id": "e2", "split": "tune", "question": "Hồ sơ đề nghị Bằng khen của Đắk Lắk nộp mấy bộ, qua phần mềm nào?",
-         "answer": "01 bộ, qua phần mềm Idesk.", "evidence": [{"text": evidence}, {"text": "Câu này không có đâu."}]},
+         "answer": "01 bộ, qua phần mềm Idesk.", "evidence": [{"file": source, "text": evidence},
+                                                         {"file": source, "text": "Câu này không có đâu."}]},
         {"id": "e3", "split": "validation", "question": "Ai ký?", "answer": None, "type": "unanswerable",
          "evidence": []},
     ]
