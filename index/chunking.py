@@ -1,7 +1,9 @@
 """Structure-aware chunking: passages follow the document's own headings (Phần/Chương, I., Điều, 1., 1.1., a)).
 
 Each chunk keeps the path of headings above it (`section`), which is shown in citations and embedded with the text.
-Sections are split only where they exceed the token budget, at paragraph and then sentence boundaries, with overlap.
+Sections are split only where they exceed the token budget, at paragraph and then sentence boundaries, with overlap;
+a table split across chunks repeats its header row at the head of each (a row such as "| | Công điện | CĐ |" means
+nothing without its column names).
 Each document also gets one identity card (`Chunk.card`): its opening lines (issuer, số ký hiệu, place and date, type
 and title) and its closing lines (position and name of the signer), which the running text scatters far apart and
 which "who signed / when / which number" questions need together. The card repeats document text, so whoever
@@ -20,7 +22,7 @@ from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
-CHUNKING_VERSION = "3"  # bumped when chunks change: a library re-chunks unchanged files of an older version
+CHUNKING_VERSION = "4"  # bumped when chunks change: a library re-chunks unchanged files of an older version
 _CARD_HEAD_CHARS = 400
 _CARD_TAIL_CHARS = 250
 _CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature
@@ -40,6 +42,9 @@ _HEADINGS: list[tuple[int, re.Pattern]] = [
 _SIGNATURE_BLOCK = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
 _RECIPIENT_LINE = re.compile(r"^(?:[-+•]|Nơi nhận|Lưu\s*:)", re.IGNORECASE)
 _AUTHORITY = re.compile(r"(?:^|(?<=[\s.;,)|]))(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]")
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|(?:\s*:?-{3,}:?\s*\|)+$")  # the "| --- | --- |" line under a header row
+_TABLE_HEADER_SHARE = 4  # a header longer than 1/4 of the budget (a layout table of a form) is not repeated
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-ZÀ-Ỹ0-9\-–•(“\"])")
 
 
@@ -134,6 +139,8 @@ def chunk_document(
     buffer: list[str] = []
     buffer_section, buffer_page = "", None
     buffer_ocr = False
+    table_header: list[str] = []  # header row and rule of the table being read, [] outside a table
+    previous = ""
 
     def flush(carry: list[str] | None = None) -> None:
         nonlocal buffer, buffer_ocr
@@ -154,6 +161,11 @@ def chunk_document(
 
     for paragraph in _paragraphs(doc):
         budget = max(32, max_tokens - count(paragraph.section) - 4)
+        if not _TABLE_ROW.match(paragraph.text):
+            table_header = []
+        elif _TABLE_RULE.match(paragraph.text) and _TABLE_ROW.match(previous) and not _TABLE_RULE.match(previous):
+            table_header = [previous, paragraph.text] if count(previous) <= budget // _TABLE_HEADER_SHARE else []
+        previous = paragraph.text
         if paragraph.section != buffer_section:
             if buffer and not _only_headings(buffer, paragraph.section, buffer_section):
                 flush()
@@ -161,7 +173,8 @@ def chunk_document(
         pieces = [paragraph.text] if count(paragraph.text) <= budget else _split_long(paragraph.text, budget, count)
         for piece in pieces:
             if buffer and count("\n".join(buffer + [piece])) > budget:
-                flush(_overlap(buffer, overlap_tokens, count))
+                flush(table_header if table_header and piece not in table_header
+                      else _overlap(buffer, overlap_tokens, count))
                 buffer_page = paragraph.page
             buffer.append(piece)
             buffer_ocr = buffer_ocr or paragraph.ocr

@@ -11,6 +11,7 @@ import pytest
 
 from core.errors import (CorruptFileError, DocumentNotFoundError, EmptyFileError, FileTooLargeError,
                               UnsupportedFileError)
+from core.models import LoadedDocument, PageText
 from index.chunking import chunk_document, section_outline
 from index.loaders import decode_text, load_file
 from core.vietnamese import find_provinces
@@ -43,6 +44,22 @@ def test_chunks_keep_section_path_and_fit_budget(settings):
     # No chunk mixes two top-level sections.
     for chunk in chunks:
         assert not ("II. NỘI DUNG THI ĐUA" in chunk.text and "III. TỔ CHỨC THỰC HIỆN" in chunk.text)
+
+
+def test_a_table_split_across_chunks_repeats_its_header_row():
+    """Every chunk of a long table starts with the column names, so a row ("| 24 | Công điện | CĐ |") is readable
+    on its own; a following prose line ends the table and is not prefixed."""
+    rows = [f"| {n} | Tên loại văn bản thứ {n} | VT{n} |" for n in range(1, 41)]
+    text = "\n".join(["I. CHỮ VIẾT TẮT", "| STT | Tên loại văn bản | Chữ viết tắt |", "| --- | --- | --- |", *rows,
+                      "II. GHI CHÚ", "Văn bản sau bảng không lặp lại tiêu đề của bảng."])
+    chunks = chunk_document(LoadedDocument(source="bang.txt", pages=[PageText(text=text)]),
+                            max_tokens=120, overlap_tokens=24)
+    table = [chunk for chunk in chunks if chunk.section.startswith("I. CHỮ VIẾT TẮT")]
+    assert len(table) >= 3
+    assert all(chunk.text.startswith("| STT | Tên loại văn bản | Chữ viết tắt |\n| --- | --- | --- |\n")
+               for chunk in table[1:])
+    assert sum(chunk.text.count(row) for chunk in table for row in rows) == len(rows)  # no row lost or repeated
+    assert all("STT" not in chunk.text for chunk in chunks if chunk.section.startswith("II."))
 
 
 def test_decree_articles_are_sections(settings):
