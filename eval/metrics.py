@@ -107,6 +107,28 @@ def strip_citation_markers(text: str) -> str:
     return _MARKERS.sub(" ", text or "")
 
 
+_OPENERS, _CLOSERS = "“([", "”)]"
+
+
+def gold_parts(gold: str) -> list[str]:
+    """The gold answer cut at each ";" that stands outside quotation marks and brackets (one part per fact asked)."""
+    parts, current, depth, in_straight_quote = [], [], 0, False
+    for char in gold:
+        if char == '"':
+            in_straight_quote = not in_straight_quote
+        elif char in _OPENERS:
+            depth += 1
+        elif char in _CLOSERS:
+            depth = max(0, depth - 1)
+        if char == ";" and depth == 0 and not in_straight_quote:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()] or [gold]
+
+
 def content_recall(gold: str, prediction: str, question: str = "") -> float:
     """Share of the gold's content words (not function words, not digits) that the prediction also has. Words the
     question already states are left out (an answer that restates the question has not said them), unless the
@@ -125,13 +147,14 @@ def answer_correctness(prediction: str, gold: str, *, refused: bool = False, thr
     """Scores one answer to an answerable question, strictly.
 
     Correct means: every key fact of the gold (numbers, dates in any spelling, document numbers) is in the
-    prediction, AND at least `threshold` of the gold's content words are (those the question states do not count),
-    AND both or neither are negated ("không", "chưa"). Citation markers are removed first. A refusal is never
-    correct.
+    prediction, AND at least `threshold` of the content words of each part of the gold are (parts are separated by
+    ";" outside quotes and brackets; words the question states do not count), AND both or neither are negated
+    ("không", "chưa"). Per part, so that an answer about one of two documents does not pass on the other's words.
+    Citation markers are removed first. A refusal is never correct.
     """
     prediction = strip_citation_markers(prediction)
     facts = fact_recall(gold, prediction)
-    content = content_recall(gold, prediction, question)
+    content = min(content_recall(part, prediction, question) for part in gold_parts(gold))
     negation_agrees = _negated(gold) == _negated(prediction)
     correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees)
     return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": containment(gold, prediction),

@@ -265,3 +265,16 @@ def test_a_bound_is_not_a_negation():
 
 def test_a_refusal_is_never_correct():
     assert not metrics.answer_correctness("Sở Nội vụ", "Sở Nội vụ", refused=True)["correct"]
+
+
+def test_each_part_of_the_gold_needs_its_own_substance():
+    """An answer on one of two documents does not pass on the other's words; ";" inside a quote does not cut."""
+    gold = ("Sở Nội vụ Hà Tĩnh làm thường trực Hội đồng Thi đua - Khen thưởng tỉnh; Bộ Nội vụ làm thường trực "
+            "Hội đồng Thi đua - Khen thưởng Trung ương.")
+    question = "Sở Nội vụ Hà Tĩnh và Bộ Nội vụ, mỗi cơ quan làm thường trực Hội đồng Thi đua - Khen thưởng cấp nào?"
+    one_side = "Sở Nội vụ Hà Tĩnh và Bộ Nội vụ làm thường trực Hội đồng Thi đua - Khen thưởng Trung ương [1]."
+    both = "Sở Nội vụ Hà Tĩnh: Hội đồng cấp tỉnh [1]; Bộ Nội vụ: Hội đồng Trung ương [2]."
+    assert not metrics.answer_correctness(one_side, gold, question=question)["correct"]
+    assert metrics.answer_correctness(both, gold, question=question)["correct"]
+    assert metrics.gold_parts("Chủ đề: “Kỷ cương; sáng tạo”; thời gian: năm 2024.") == [
+        "Chủ đề: “Kỷ cương; sáng tạo”", "thời gian: năm 2024."]
