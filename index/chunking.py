@@ -139,8 +139,6 @@ def chunk_document(
     buffer: list[str] = []
     buffer_section, buffer_page = "", None
     buffer_ocr = False
-    table_header: list[str] = []  # header row and rule of the table being read, [] outside a table
-    previous = ""
 
     def flush(carry: list[str] | None = None) -> None:
         nonlocal buffer, buffer_ocr
@@ -161,11 +159,6 @@ def chunk_document(
 
     for paragraph in _paragraphs(doc):
         budget = max(32, max_tokens - count(paragraph.section) - 4)
-        if not _TABLE_ROW.match(paragraph.text):
-            table_header = []
-        elif _TABLE_RULE.match(paragraph.text) and _TABLE_ROW.match(previous) and not _TABLE_RULE.match(previous):
-            table_header = [previous, paragraph.text] if count(previous) <= budget // _TABLE_HEADER_SHARE else []
-        previous = paragraph.text
         if paragraph.section != buffer_section:
             if buffer and not _only_headings(buffer, paragraph.section, buffer_section):
                 flush()
@@ -173,7 +166,8 @@ def chunk_document(
         pieces = [paragraph.text] if count(paragraph.text) <= budget else _split_long(paragraph.text, budget, count)
         for piece in pieces:
             if buffer and count("\n".join(buffer + [piece])) > budget:
-                flush(table_header if table_header and piece not in table_header
+                header = table_header(buffer) if _TABLE_ROW.match(piece) and not _TABLE_RULE.match(piece) else []
+                flush(header if header and count(header[0]) <= budget // _TABLE_HEADER_SHARE
                       else _overlap(buffer, overlap_tokens, count))
                 buffer_page = paragraph.page
             buffer.append(piece)
@@ -185,6 +179,19 @@ def chunk_document(
                             section=IDENTITY_SECTION, page=doc.pages[0].page, order=len(chunks),
                             metadata=doc.metadata, card=True))
     return chunks
+
+
+def table_header(lines: list[str]) -> list[str]:
+    """The header row and rule ("| --- |") of the table the last of `lines` belongs to; [] when the last line is
+    not in a table with a header. The chunker repeats them at the head of a chunk that continues the table; whoever
+    rebuilds the document from its chunks drops them there."""
+    end = len(lines)
+    while end > 0 and _TABLE_ROW.match(lines[end - 1].strip()):
+        end -= 1
+        if end > 0 and _TABLE_RULE.match(lines[end].strip()) and _TABLE_ROW.match(lines[end - 1].strip()) \
+                and not _TABLE_RULE.match(lines[end - 1].strip()):
+            return [lines[end - 1].strip(), lines[end].strip()]
+    return []
 
 
 def identity_card(doc: LoadedDocument) -> str:

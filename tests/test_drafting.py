@@ -85,7 +85,8 @@ class FakeLibrary:
         return self.records
 
     def iter_chunks(self, source=None):
-        return iter([c for c in self.chunks if source in (None, c.source)])
+        """Like the library's: reading order, identity cards (which repeat text) left out."""
+        return iter([c for c in self.chunks if source in (None, c.source) and not c.card])
 
     def chunk_count(self):
         return len(self.chunks)
@@ -330,3 +331,18 @@ def test_thin_model_output_is_padded_from_examples_with_a_warning(sample_library
     assert purpose.count("\n- ") >= 2
     assert any("quá ngắn" in warning for warning in draft.warnings)
     assert set(find_provinces(draft.markdown())) <= {"Lâm Đồng"}
+
+
+def test_source_lines_drop_the_table_header_the_chunker_repeats():
+    """A long table is chunked with its header row at the head of every chunk; the rebuilt document has it once and
+    every row once, in order."""
+    from assistant.drafting.sources import source_lines
+
+    header = ["| STT | Hình thức khen thưởng | Số lượng |", "| --- | --- | --- |"]
+    rows = [f"| {n} | Bằng khen của Chủ tịch UBND tỉnh cho tập thể thứ {n} | 0{n % 10} |" for n in range(1, 30)]
+    text = "\n".join(["I. KHEN THƯỞNG", *header, *rows, "II. TỔ CHỨC THỰC HIỆN", "Sở Nội vụ hướng dẫn thực hiện."])
+    library = FakeLibrary({"bang.txt": (text, DocumentMetadata(title="Kế hoạch khen thưởng"))})
+    assert sum(header[0] in chunk.text for chunk in library.chunks) >= 3  # the chunker repeats it
+    rebuilt = [line.text for line in source_lines(library, "bang.txt")]
+    assert rebuilt.count(header[0]) == 1 and rebuilt.count(header[1]) == 1
+    assert [line for line in rebuilt if line in rows] == rows

@@ -78,12 +78,17 @@ def source_doc(record) -> SourceDoc:
 
 
 def source_lines(library, source: str) -> list[Line]:
-    """The document's lines in reading order, rebuilt from its chunks: overlap repeated at a chunk's head is dropped
-    and a sentence cut by the chunker's word budget is joined again."""
+    """The document's lines in reading order, rebuilt from its chunks: overlap and a table's header row repeated at
+    a chunk's head are dropped and a sentence cut by the chunker's word budget is joined again."""
+    from index.chunking import table_header
+
     lines: list[Line] = []
     headings = _heading_lines(library, source)
     for chunk in library.iter_chunks(source):
-        for n, raw in enumerate(chunk.text.split("\n")):
+        rows = chunk.text.split("\n")
+        header = table_header([line.text for line in lines])
+        repeated = len(header) if header and [nfc(row).strip() for row in rows[:len(header)]] == header else 0
+        for n, raw in enumerate(rows[repeated:]):
             text = nfc(raw).strip()
             if not text:
                 continue
