@@ -460,8 +460,8 @@ class Library:
         for rank, (chunk_id, similarity, text, meta) in enumerate(dense, start=1):
             fused[chunk_id] = {"dense_rank": rank, "dense_score": similarity, "text": text, "meta": meta,
                                "score": 1.0 / (self.settings.rrf_k + rank)}
-        if mode == "hybrid":
-            for rank, (chunk_id, similarity, text, meta) in enumerate(self._named_documents(query, where), start=1):
+        if mode == "hybrid" and where is None:  # in a filtered search it would count the dense list twice
+            for rank, (chunk_id, similarity, text, meta) in enumerate(self._named_documents(query), start=1):
                 entry = fused.setdefault(chunk_id, {"dense_score": similarity, "text": text, "meta": meta,
                                                     "score": 0.0})
                 entry["score"] += 1.0 / (self.settings.rrf_k + rank)
@@ -482,8 +482,9 @@ class Library:
             for chunk_id, entry in best if "meta" in entry
         ]
 
-    def _named_documents(self, query: str, where: dict | None) -> list[tuple[str, float, str, dict]]:
-        """Dense candidates from the documents whose số ký hiệu the question names ("Nghị quyết 394/NQ-CP ...")."""
+    def _named_documents(self, query: str) -> list[tuple[str, float, str, dict]]:
+        """Dense candidates from the documents whose số ký hiệu the question names ("Nghị quyết 394/NQ-CP ..."), a
+        third list in the fusion of an unfiltered search."""
         numbers = {number_key(number) for number in doc_numbers(query)}
         if not numbers:
             return []
@@ -491,8 +492,7 @@ class Library:
                  if record.metadata.doc_number and number_key(record.metadata.doc_number) in numbers]
         if not named:
             return []
-        clause = {"doc_number": {"$in": named}}
-        return self._dense(query, self.settings.retrieval_candidates, {"$and": [where, clause]} if where else clause)
+        return self._dense(query, self.settings.retrieval_candidates, {"doc_number": {"$in": named}})
 
     def _allowed(self, where: dict) -> Callable[[str], bool]:
         ids = {meta["_id"] for meta in self._all_metadatas(self._chunks, where=where)}

