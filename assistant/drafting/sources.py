@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import takewhile
 
 from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import issuer_level
@@ -86,7 +87,8 @@ def source_lines(library, source: str) -> list[Line]:
     headings = _heading_lines(library, source)
     for chunk in library.iter_chunks(source):
         rows = chunk.text.split("\n")
-        header = table_header([line.text for line in lines])
+        table = list(takewhile(lambda line: line.text.startswith("|"), reversed(lines)))  # the table being rebuilt
+        header = table_header([line.text for line in reversed(table)])
         repeated = len(header) if header and [nfc(row).strip() for row in rows[:len(header)]] == header else 0
         for n, raw in enumerate(rows[repeated:]):
             text = nfc(raw).strip()
