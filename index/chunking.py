@@ -14,7 +14,7 @@ A chunk holding text of an OCR-read page is marked (`Chunk.ocr`) and its section
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core import vietnamese as vn
@@ -166,7 +166,8 @@ def chunk_document(
         pieces = [paragraph.text] if count(paragraph.text) <= budget else _split_long(paragraph.text, budget, count)
         for piece in pieces:
             if buffer and count("\n".join(buffer + [piece])) > budget:
-                header = table_header(buffer) if _TABLE_ROW.match(piece) and not _TABLE_RULE.match(piece) else []
+                continues_table = _TABLE_ROW.match(piece) and not _TABLE_RULE.match(piece)
+                header = table_header(reversed(buffer)) if continues_table else []
                 flush(header if header and count(header[0]) <= budget // _TABLE_HEADER_SHARE
                       else _overlap(buffer, overlap_tokens, count))
                 buffer_page = paragraph.page
@@ -181,16 +182,18 @@ def chunk_document(
     return chunks
 
 
-def table_header(lines: list[str]) -> list[str]:
-    """The header row and rule ("| --- |") of the table the last of `lines` belongs to; [] when the last line is
-    not in a table with a header. The chunker repeats them at the head of a chunk that continues the table; whoever
-    rebuilds the document from its chunks drops them there."""
-    end = len(lines)
-    while end > 0 and _TABLE_ROW.match(lines[end - 1].strip()):
-        end -= 1
-        if end > 0 and _TABLE_RULE.match(lines[end].strip()) and _TABLE_ROW.match(lines[end - 1].strip()) \
-                and not _TABLE_RULE.match(lines[end - 1].strip()):
-            return [lines[end - 1].strip(), lines[end].strip()]
+def table_header(lines_backwards: Iterable[str]) -> list[str]:
+    """The header row and rule ("| --- |") of the table the last line belongs to, reading the lines from the last
+    one back (only the table's own rows are read); [] when the last line is not in a table with a header. The chunker
+    repeats them at the head of a chunk that continues the table; whoever rebuilds the document from its chunks drops
+    them there."""
+    below = ""
+    for line in map(str.strip, lines_backwards):
+        if not _TABLE_ROW.match(line):
+            return []
+        if _TABLE_RULE.match(below) and not _TABLE_RULE.match(line):
+            return [line, below]
+        below = line
     return []
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import takewhile
 
 from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import issuer_level
@@ -87,8 +86,7 @@ def source_lines(library, source: str) -> list[Line]:
     headings = _heading_lines(library, source)
     for chunk in library.iter_chunks(source):
         rows = chunk.text.split("\n")
-        table = list(takewhile(lambda line: line.text.startswith("|"), reversed(lines)))  # the table being rebuilt
-        header = table_header([line.text for line in reversed(table)])
+        header = table_header(line.text for line in reversed(lines))
         repeated = len(header) if header and [nfc(row).strip() for row in rows[:len(header)]] == header else 0
         for n, raw in enumerate(rows[repeated:]):
             text = nfc(raw).strip()
