@@ -4,10 +4,11 @@
         --dataset eval/data/qa_unseen.jsonl --config base= --config k5=retrieval_k=5
 
 For every answerable item with evidence: is each evidence text inside the passages retrieved for the question
-("retrieved"), and inside the excerpts the prompt actually shows ("in prompt")? Found means `eval.metrics.evidence_found`,
-the rule `eval retrieval` uses too. The second bounds what any answer
-can get right; it is a screen, not the verdict: a retrieval change that raised it on tune (0.724 -> 0.759) lowered
-answer correctness there (0.431 -> 0.362), so a change is kept only on the recorded answers of the tune split.
+("retrieved"), and inside the excerpts the prompt actually shows ("in prompt")? Found means
+`eval.metrics.evidence_found`, the rule `eval retrieval` uses too. "In prompt" bounds what any answer can get right;
+it is a screen, not the verdict: a retrieval change that raised it on tune (0.724 -> 0.759, counted word for word
+before `evidence_found`) lowered answer
+correctness there (0.431 -> 0.362), so a change is kept only on the recorded answers of the tune split.
 The data directory must hold the documents of every dataset (the unseen ones via
 `plan-assistant ingest sample_library ../shared/validation_docs`).
 """
