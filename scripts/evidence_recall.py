@@ -7,8 +7,8 @@ For every answerable item with evidence: is each evidence text inside the passag
 ("retrieved"), and inside the excerpts the prompt actually shows ("in prompt")? Found means
 `eval.metrics.evidence_found`, the rule `eval retrieval` uses too. "In prompt" bounds what any answer can get right;
 it is a screen, not the verdict: a retrieval change that raised it on tune (0.724 -> 0.759, counted word for word
-before `evidence_found`) lowered answer
-correctness there (0.431 -> 0.362), so a change is kept only on the recorded answers of the tune split.
+before `evidence_found`) lowered answer correctness there (0.431 -> 0.362), so a change is kept only on the recorded
+answers of the tune split.
 The data directory must hold the documents of every dataset (the unseen ones via
 `plan-assistant ingest sample_library ../shared/validation_docs`).
 """
