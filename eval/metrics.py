@@ -67,12 +67,7 @@ def fact_recall(gold: str, prediction: str) -> float | None:
     wanted = key_facts(gold)
     if not wanted:
         return None
-    have = key_facts(prediction)
-    # A full date in the prediction also states its month/year and day/month.
-    for fact in list(have):
-        if fact.startswith("date:") and fact.count("/") == 2:
-            day, month, year = fact[5:].split("/")
-            have |= {f"date:{month}/{year}", f"date:{day}/{month}", f"num:{year}"}
+    have = vn.implied_facts(key_facts(prediction))
     return sum(1 for fact in wanted if fact in have) / len(wanted)
 
 
@@ -142,23 +137,56 @@ def content_recall(gold: str, prediction: str, question: str = "") -> float:
     return sum(1 for t in ref if t in have) / len(ref)
 
 
+def misattributed_parts(prediction: str, gold: str, question: str = "") -> list[str]:
+    """Parts of a several-part gold whose figures the prediction states only beside another part's subject.
+
+    A part's subject is what the question names that this part of the gold repeats and no other part does (a province,
+    a document, a body). A part is misattributed when every sentence of the prediction holding all its figures names
+    another part's subject and not its own: "Đắk Lắk ... trước ngày 10/12; Bắc Ninh ... trước ngày 31/3/2026" with the
+    two dates swapped. Parts without figures or without a subject of their own are not checked.
+    """
+    parts = gold_parts(gold)
+    if len(parts) < 2:
+        return []
+    asked = set(content_syllables(question))
+    words = [set(content_syllables(part)) for part in parts]
+    subjects = [(own & asked) - set().union(*(other for j, other in enumerate(words) if j != i))
+                for i, own in enumerate(words)]
+    sentences = [(set(syllables(s)), vn.implied_facts(key_facts(s)))
+                 for s in re.split(r"(?<=[.;!?])\s+|\n+", strip_citation_markers(prediction)) if s.strip()]
+    wrong = []
+    for i, part in enumerate(parts):
+        figures = key_facts(part)
+        holding = [said for said, facts in sentences if figures <= facts]
+        if not figures or not subjects[i] or not holding:
+            continue
+        others = set().union(*(subject for j, subject in enumerate(subjects) if j != i))
+        if all(not subjects[i] & said and others & said for said in holding):
+            wrong.append(part)
+    return wrong
+
+
 def answer_correctness(prediction: str, gold: str, *, refused: bool = False, threshold: float = 0.5,
                        question: str = "") -> dict:
     """Scores one answer to an answerable question, strictly.
 
     Correct means: every key fact of the gold (numbers, dates in any spelling, document numbers) is in the
     prediction, AND at least `threshold` of the content words of each part of the gold are (parts are separated by
-    ";" outside quotes and brackets; words the question states do not count), AND both or neither are negated
-    ("không", "chưa"). Per part, so that an answer about one of two documents does not pass on the other's words.
+    ";" outside quotes and brackets; words the question states do not count), AND no part's figures stand only beside
+    another part's subject (`misattributed_parts`), AND both or neither are negated ("không", "chưa"). Per part, so
+    that an answer about one of two documents does not pass on the other's words, nor by swapping their figures.
     Citation markers are removed first. A refusal is never correct.
     """
     prediction = strip_citation_markers(prediction)
     facts = fact_recall(gold, prediction)
     content = min(content_recall(part, prediction, question) for part in gold_parts(gold))
     negation_agrees = _negated(gold) == _negated(prediction)
-    correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees)
+    misattributed = misattributed_parts(prediction, gold, question)
+    correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees
+               and not misattributed)
     return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": containment(gold, prediction),
-            "content_recall": content, "fact_recall": facts, "negation_agrees": negation_agrees}
+            "content_recall": content, "fact_recall": facts, "negation_agrees": negation_agrees,
+            "misattributed": misattributed}
 
 
 def citation_scores(cited_sources: list[str], gold_sources: list[str]) -> dict:

@@ -278,3 +278,17 @@ def test_each_part_of_the_gold_needs_its_own_substance():
     assert metrics.answer_correctness(both, gold, question=question)["correct"]
     assert metrics.gold_parts("Chủ đề: “Kỷ cương; sáng tạo”; thời gian: năm 2024.") == [
         "Chủ đề: “Kỷ cương; sáng tạo”", "thời gian: năm 2024."]
+
+
+def test_figures_swapped_between_the_parts_subjects_are_wrong():
+    """Both provinces, both places and both dates, but each date beside the other province: not correct."""
+    gold = ("Đắk Lắk: gửi Sở Nội vụ qua Phòng Xây dựng chính quyền trước ngày 31/3/2026; "
+            "Bắc Ninh: gửi Sở Nội vụ qua Phòng Thi đua, khen thưởng trước ngày 10/12 hằng năm.")
+    question = "Hồ sơ khen thưởng ở Đắk Lắk và ở Bắc Ninh gửi qua phòng nào, hạn chót khác nhau ra sao?"
+    right = ("Đắk Lắk gửi qua Phòng Xây dựng chính quyền trước ngày 31 tháng 3 năm 2026 [1].\n"
+             "Bắc Ninh gửi qua Phòng Thi đua, khen thưởng trước ngày 10/12 hằng năm [2].")
+    swapped = ("Đắk Lắk gửi qua Phòng Thi đua, khen thưởng trước ngày 10/12 hằng năm [1].\n"
+               "Bắc Ninh gửi qua Phòng Xây dựng chính quyền trước ngày 31/3/2026 [2].")
+    assert metrics.answer_correctness(right, gold, question=question)["correct"]
+    scored = metrics.answer_correctness(swapped, gold, question=question)
+    assert not scored["correct"] and scored["misattributed"]
