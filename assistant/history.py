@@ -407,7 +407,7 @@ def numbered_turns(conversation: Conversation) -> list[tuple[Turn, str, list[Not
             notes.append(Note(next_n, citation))
             next_n += 1
 
-        def renumber(match: re.Match) -> str:
+        def renumber(match: re.Match, mapping: dict[int, int] = mapping) -> str:
             numbers = [mapping.get(int(n)) for n in match.group(1).split(",")]
             return "".join(f"[{n}]" for n in numbers if n) or match.group(0)
 

@@ -202,7 +202,7 @@ def test_each_rule_breaks_on_its_defect_only(checker, tmp_path, code):
 
 
 def test_findings_say_what_was_found_and_what_the_rule_asks(checker, tmp_path):
-    document, roles = plan_document(place_date="Lâm Đồng, ngày 5 tháng 2 năm 2026", number="Số: 7/QĐ-UBND")
+    document, _ = plan_document(place_date="Lâm Đồng, ngày 5 tháng 2 năm 2026", number="Số: 7/QĐ-UBND")
     report = checker.check(save(document, tmp_path / "x.docx"))
     by_code = {f.code: f for f in report.findings}
     date = by_code["dia-danh-thoi-gian"]
@@ -230,7 +230,7 @@ def test_cong_van_needs_v_v_and_no_type_code(checker, tmp_path):
     document, roles = plan_document(number="Số: 12/UBND-VX")
     for paragraph in (roles["title"], roles["summary"]):
         paragraph._element.getparent().remove(paragraph._element)
-    _line(document, "V/v triển khai phong trào thi đua", 12)._element  # appended at the end: outside the header
+    _line(document, "V/v triển khai phong trào thi đua", 12)  # appended at the end: outside the header
     report = checker.check(save(document, tmp_path / "cv.docx"))
     assert "ten-loai-trich-yeu" in report.codes
     document, roles = plan_document(number="Số: 12/UBND-VX")

@@ -51,7 +51,7 @@ def feedback_cli(*argv: str) -> int:
 
 
 def rate(store, owner, rating, settings, **kwargs):
-    conversation, turn = store.add_turn(owner, None, kwargs.pop("question", QUESTION), kwargs.pop("payload", payload()))
+    _, turn = store.add_turn(owner, None, kwargs.pop("question", QUESTION), kwargs.pop("payload", payload()))
     return store.rate_turn(owner, turn, rating, settings=hs.settings_snapshot(settings), version="0.1.0", **kwargs)
 
 

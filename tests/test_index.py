@@ -239,7 +239,7 @@ def test_ingest_is_idempotent_replaces_and_removes(settings, tmp_path):
 
 def test_bad_files_do_not_stop_a_batch(settings, tmp_path):
     library = Library.open(settings)
-    good = _small_doc(tmp_path, "tot.txt", "Thi đua bảo vệ môi trường.")
+    _small_doc(tmp_path, "tot.txt", "Thi đua bảo vệ môi trường.")
     (tmp_path / "rong.txt").write_bytes(b"")
     (tmp_path / "hong.pdf").write_bytes(b"not a pdf at all")
     (tmp_path / "la.xyz").write_text("?", encoding="utf-8")

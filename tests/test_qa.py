@@ -356,7 +356,7 @@ TWO_PLANS = CHUNKS + [
 def test_two_document_question_reads_both_documents_and_cites_both(qa_settings):
     reply = ("Đắk Lắk triển khai từ tháng 10 năm 2025 đến tháng 3 năm 2026 [1]; "
              "Nghệ An triển khai từ ngày 19/11/2025 đến hết tháng 02 năm 2026 [2].")
-    chain, model = chain_with([reply], qa_settings, FakeLibrary(TWO_PLANS))
+    chain, _ = chain_with([reply], qa_settings, FakeLibrary(TWO_PLANS))
     scope, hits = chain.retrieve("Thời gian đợt thi đua của tỉnh Đắk Lắk và tỉnh Nghệ An khác nhau thế nào?")
     assert scope.multi and {h.chunk.source for h in hits} == {"daklak.txt", "nghean.txt"}
     answer = chain.ask("Thời gian đợt thi đua của tỉnh Đắk Lắk và tỉnh Nghệ An khác nhau thế nào?")

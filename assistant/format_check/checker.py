@@ -16,11 +16,11 @@ from docx.shared import Cm, Mm, Pt
 from assistant.format_check.clauses import ClauseCitations
 from assistant.format_check.docx_props import Resolver, text_runs
 from assistant.format_check.fixer import apply_fixes, punctuate, set_font, set_text
-from assistant.format_check.layout import Layout, Para, analyse, compact, is_line
+from assistant.format_check.layout import Layout, Para, analyse, is_line
 from assistant.format_check.rules import Rulebook, load_rulebook
 from core.errors import CorruptFileError, UnsupportedFileError
 from core.settings import Settings
-from core.vietnamese import find_dates, long_date, nfc, parse_doc_number
+from core.vietnamese import find_dates, long_date, parse_doc_number
 
 EXCERPT_CHARS = 60
 ALIGN_WORDS = {"center": "canh giữa", "justify": "canh đều hai lề", "left": "canh trái", "right": "canh phải"}
