@@ -11,11 +11,14 @@ OCR_SECTION_SUFFIX = f" ({OCR_NOTE})"  # added to the section path of every chun
 @dataclass
 class PageText:
     """Text of one page (PDF) or of the whole file (DOCX/TXT, page=None), already NFC-normalised and cleaned.
-    `ocr` marks a scanned page whose text was recognised by OCR."""
+    `ocr` marks a scanned page whose text was recognised by OCR. `heading_depths` holds the lines that the file's own
+    markup marks as headings (HTML h1-h6, DOCX Heading and Title styles, Markdown #), with their depth (1 = top), so
+    that a heading without a number ("Tổ chức thực hiện") still opens a section."""
 
     text: str
     page: int | None = None
     ocr: bool = False
+    heading_depths: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -22,7 +22,7 @@ from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
-CHUNKING_VERSION = "4"  # bumped when chunks change: a library re-chunks unchanged files of an older version
+CHUNKING_VERSION = "5"  # bumped when chunks change: a library re-chunks unchanged files of an older version
 _CARD_HEAD_CHARS = 400
 _CARD_TAIL_CHARS = 250
 _CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature
@@ -39,6 +39,9 @@ _HEADINGS: list[tuple[int, re.Pattern]] = [
     (5, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
     (6, re.compile(r"^[a-zđ]\)\s+\S")),
 ]
+# A heading the file's markup marks but that carries no number of its own: h2 ranks with "I.", h3 with "1.", and so on
+# down. h1 (Word's Title) is the document's or the web page's title, not a section.
+_MARKUP_LEVELS = {2: 2, 3: 3, 4: 4, 5: 5, 6: 6}
 _SIGNATURE_BLOCK = re.compile(r"^Nơi nhận\s*:?", re.IGNORECASE)
 _RECIPIENT_LINE = re.compile(r"^(?:[-+•]|Nơi nhận|Lưu\s*:)", re.IGNORECASE)
 _AUTHORITY = re.compile(r"(?:^|(?<=[\s.;,)|]))(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]")
@@ -90,6 +93,8 @@ def _paragraphs(doc: LoadedDocument) -> list[_Paragraph]:
             if not line:
                 continue
             level = heading_level(line)
+            if level is None:
+                level = _MARKUP_LEVELS.get(page.heading_depths.get(line, 0))
             if level is not None:
                 while stack and stack[-1][0] >= level:
                     stack.pop()

@@ -40,7 +40,8 @@ _MIN_TEXT_CHARS_PER_PAGE = 20
 _CP1258_ONLY = re.compile("[đĐơƠưƯăĂ\u0300\u0301\u0303\u0309\u0323]")
 _MAX_JUNK_SHARE = 0.3  # a text layer more than this share of replacement/private-use characters is unusable
 _MIN_ARTICLE_CHARS = 200  # an HTML page whose article text is shorter has no article
-_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+")
+_MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
+_HEADING_STYLE = re.compile(r"^(?:Heading|heading)\s*([1-6])$")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -73,6 +74,8 @@ def load_file(path: Path, settings: Settings, *, source: str | None = None, side
         pages = _read_docx(convert_to_docx(data, extension, settings, source), settings, source)
     elif extension in (".html", ".htm"):
         pages = _read_html(data, settings, source)
+    elif extension == ".md":
+        pages = [_marked_headings(page.text) for page in _read_text(data, settings, source)]
     else:
         pages = {".docx": _read_docx}.get(extension, _read_text)(data, settings, source)
     pages = [page for page in pages if page.text.strip()]
@@ -211,6 +214,28 @@ def _check_docx_container(data: bytes, source: str) -> None:
         raise CorruptFileError(detail=f"{source}: {error}") from error
 
 
+def _marked_headings(text: str, page: int | None = None) -> PageText:
+    """The page without its Markdown heading marks, each marked line's depth kept in `heading_depths`: the one way
+    Markdown, HTML (through trafilatura's Markdown) and DOCX heading styles reach the chunker."""
+    lines, depths = [], {}
+    for line in text.split("\n"):
+        marked = _MARKDOWN_HEADING.match(line.strip())
+        if marked:
+            line = marked.group(2)
+            depths.setdefault(line, len(marked.group(1)))
+        lines.append(line)
+    return PageText(text="\n".join(lines), page=page, heading_depths=depths)
+
+
+def _heading_mark(paragraph) -> str:
+    """"## " for a paragraph in Word's Heading 2 style, "# " for Title; "" for any other."""
+    name = paragraph.style.name if paragraph.style is not None else ""
+    if name == "Title":
+        return "# "
+    styled = _HEADING_STYLE.match(name or "")
+    return "#" * int(styled.group(1)) + " " if styled else ""
+
+
 def _read_docx(data: bytes, settings: Settings, source: str) -> list[PageText]:
     """Paragraphs and tables in body order; headings kept as their own lines so chunking sees the structure."""
     import docx
@@ -224,9 +249,10 @@ def _read_docx(data: bytes, settings: Settings, source: str) -> list[PageText]:
         for element in document.element.body.iterchildren():
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "p":
-                text = Paragraph(element, document).text.strip()
+                paragraph = Paragraph(element, document)
+                text = paragraph.text.strip()
                 if text:
-                    blocks.append(text)
+                    blocks.append(_heading_mark(paragraph) + text)
             elif tag == "tbl":
                 for row in Table(element, document).rows:
                     cells: list[str] = []
@@ -242,7 +268,7 @@ def _read_docx(data: bytes, settings: Settings, source: str) -> list[PageText]:
         if type(error).__module__.startswith("lxml"):
             raise CorruptFileError(detail=f"{source}: {error}") from error
         raise
-    return [PageText(text=normalize_text("\n\n".join(blocks)), page=None)]
+    return [_marked_headings(normalize_text("\n\n".join(blocks)))]
 
 
 def _read_html(data: bytes, settings: Settings, source: str) -> list[PageText]:
@@ -255,16 +281,16 @@ def _read_html(data: bytes, settings: Settings, source: str) -> list[PageText]:
                                     include_links=False, include_images=False, favor_precision=True) or ""
     lines = []
     for line in extracted.split("\n"):
-        line = _MARKDOWN_HEADING.sub("", line.strip())
+        line = line.strip()
         if _TABLE_RULE.match(line):
             continue
         if line.startswith("|") and line.endswith("|"):
             line = " | ".join(cell.strip() for cell in line.strip("|").split("|") if cell.strip())
         lines.append(line)
-    text = normalize_text("\n".join(lines))
-    if len("".join(text.split())) < _MIN_ARTICLE_CHARS:
+    page = _marked_headings(normalize_text("\n".join(lines)))
+    if len("".join(page.text.split())) < _MIN_ARTICLE_CHARS:
         raise NoArticleTextError(detail=source)
-    return [PageText(text=text, page=None)]
+    return [page]
 
 
 def decode_text(data: bytes) -> str:

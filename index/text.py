@@ -8,7 +8,7 @@ from collections import Counter
 
 # Lines that open a new block in Vietnamese administrative documents: never glue them to the previous line.
 BLOCK_START = re.compile(
-    r"^\s*(?:[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|MỤC\s+\d|"
+    r"^\s*(?:#{1,6}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|MỤC\s+\d|"
     r"Phụ lục|PHỤ LỤC|Nơi nhận|Căn cứ|Số:|KẾ HOẠCH|TM\.|KT\.|Q\.|CHỦ TỊCH)"
 )
 _SENTENCE_END = re.compile(r"[.:;!?…”\"')\]]\s*$")

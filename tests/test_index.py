@@ -167,6 +167,35 @@ def test_docx_headings_and_tables(settings, tmp_path):
     assert section_outline(doc.text) == ["I. MỤC ĐÍCH, YÊU CẦU"]
 
 
+@pytest.mark.parametrize("name", ["ke-hoach.md", "ke-hoach.html", "ke-hoach.docx"])
+def test_a_heading_marked_by_the_file_opens_a_section_without_a_number(settings, tmp_path, name):
+    """Markdown "##", HTML <h2> and Word's Heading 2 style open a section even when the heading has no number; the
+    title (h1, Word's Title) does not, and the marks never reach the text."""
+    body = "Sở Nội vụ theo dõi, tổng hợp kết quả thực hiện phong trào thi đua và báo cáo trước ngày 30/11/2026. " * 4
+    path = tmp_path / name
+    if name.endswith(".md"):
+        path.write_text(f"# KẾ HOẠCH THI ĐUA NĂM 2026\n\nPhát động thi đua.\n\n## I. MỤC ĐÍCH\n\nĐộng viên.\n\n"
+                        f"## Tổ chức thực hiện\n\n{body}\n", encoding="utf-8")
+    elif name.endswith(".html"):
+        path.write_text(f"<html><body><article><h1>KẾ HOẠCH THI ĐUA NĂM 2026</h1><p>Phát động thi đua.</p>"
+                        f"<h2>I. MỤC ĐÍCH</h2><p>Động viên.</p><h2>Tổ chức thực hiện</h2><p>{body}</p>"
+                        f"</article></body></html>", encoding="utf-8")
+    else:
+        document = docx.Document()
+        document.add_heading("KẾ HOẠCH THI ĐUA NĂM 2026", level=0)
+        document.add_paragraph("Phát động thi đua.")
+        document.add_heading("I. MỤC ĐÍCH", level=2)
+        document.add_paragraph("Động viên.")
+        document.add_heading("Tổ chức thực hiện", level=2)
+        document.add_paragraph(body)
+        document.save(path)
+    doc = load_file(path, settings)
+    assert "#" not in doc.text
+    sections = {chunk.section for chunk in chunk_document(doc, max_tokens=60, overlap_tokens=0) if not chunk.card}
+    assert "Tổ chức thực hiện" in sections and "I. MỤC ĐÍCH" in sections
+    assert not any(section.startswith("KẾ HOẠCH") for section in sections)
+
+
 def test_bad_files_raise_typed_errors(settings, tmp_path):
     empty = tmp_path / "rong.txt"
     empty.write_bytes(b"")
