@@ -20,7 +20,7 @@ from assistant.question import QuestionScope, analyse
 from core.settings import Settings
 from core.models import SearchHit
 from core.vietnamese import (DOC_NUMBER_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers, estimate_tokens, nfc,
-                             short_date)
+                             same_place, short_date)
 
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
 _ANAPHORA = {"đó", "này", "ấy", "kia", "trên", "nó", "họ", "vậy", "thế"}
@@ -522,6 +522,8 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
                                                          ("number" in expects and fact.kind == "number")
                                                          for fact in stated):
         facts, reason = [], f"asked for a {' or '.join(sorted(expects))}, the answer states none"
+    elif facts and scope and _about_other_places(facts, passages, scope):
+        facts, reason = [], "the answer rests only on documents of other provinces than the question names"
     elif facts and settings.qa_question_figures_cited:
         cited_text = "\n".join(passages[n - 1].haystack() for claim in facts for n in claim.cited)
         asked = cit.numbers(DOC_NUMBER_RE.sub(" ", standalone_question))  # a số ký hiệu names, it is no figure
@@ -546,6 +548,18 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     cited = [Citation.from_hit(renumber[n], passages[n - 1].hit) for n in order]
     return Answer(joiner.join(sentences), False, cited, list(hits), timings, question, standalone_question,
                   unsupported, "", raw)
+
+
+def _about_other_places(claims: list[cit.Claim], passages: list[Passage], scope: QuestionScope) -> bool:
+    """Whether every passage the claims cite comes from a local document of a province the question does not name
+    (or whose documents it does not name): a question on Nghệ An's plan is not answered from Đắk Lắk's alone.
+    National documents (no province) are never another place."""
+    targeted = {source for target in scope.targets for source in target.sources}
+    asked = {target.label for target in scope.targets} | {
+        p.hit.chunk.metadata.province for p in passages if p.hit.chunk.source in targeted}
+    cited = [passages[n - 1].hit.chunk.metadata.province for claim in claims for n in claim.cited]
+    return bool(scope.targets and cited) and all(
+        province and not any(same_place(province, place) for place in asked if place) for province in cited)
 
 
 def _with_markers(sentence: str, numbers: list[int]) -> str:

@@ -364,6 +364,23 @@ def test_two_document_question_reads_both_documents_and_cites_both(qa_settings):
     assert {c.source for c in answer.citations} == {"daklak.txt", "nghean.txt"}
 
 
+def test_an_answer_resting_only_on_another_provinces_plan_is_refused(qa_settings):
+    """Asked about Nghệ An, answered from Đắk Lắk's passage alone: refused; from Nghệ An's passage: kept."""
+    question = "Đợt thi đua của tỉnh Nghệ An được triển khai trong thời gian nào?"
+    probe, _ = chain_with([], qa_settings, FakeLibrary(TWO_PLANS))
+    scope, hits = probe.retrieve(question)
+    passages = probe.passages(question, scope, hits)
+    number = {p.hit.chunk.source: p.n for p in reversed(passages)}
+    assert {"daklak.txt", "nghean.txt"} <= set(number)  # one passage from the whole library joins the named one
+    daklak, _ = chain_with([f"Đợt thi đua được triển khai từ tháng 10 năm 2025 đến tháng 3 năm 2026 "
+                            f"[{number['daklak.txt']}]."], qa_settings, FakeLibrary(TWO_PLANS))
+    refused = daklak.ask(question)
+    assert refused.refused and "other provinces" in refused.reason
+    nghean, _ = chain_with([f"Đợt thi đua được triển khai từ ngày 19/11/2025 đến hết tháng 02 năm 2026 "
+                            f"[{number['nghean.txt']}]."], qa_settings, FakeLibrary(TWO_PLANS))
+    assert not nghean.ask(question).refused
+
+
 def test_a_number_the_passage_attaches_to_something_else_is_dropped(qa_settings):
     """"01" stands beside "hồ sơ", not beside the quota asked about: the claim goes and the question is refused."""
     chain, _ = chain_with(["Tỉnh Nghệ An khen thưởng 01 tập thể trong đợt thi đua [1]."], qa_settings,
