@@ -37,6 +37,7 @@ _FOREIGN = re.compile(
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NUMBER = re.compile(r"\d+")
+_ORDINAL = re.compile(r"(?m)^[ \t]*\d{1,2}(?:\.\d{1,2})*[.)](?=\s)")  # "1.", "2.3.", "4)" opening a line
 # A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in
 # another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
 # too many ways ("15/8", "15 tháng 8").
@@ -254,9 +255,10 @@ class SourceText:
         return "\n".join(part for part in (self.text, self.heading, self.title, self.record) if part)
 
     def segments(self) -> list[tuple[list[str], set[str]]]:
-        """(tokens, words near every token of them) for each part a fact can stand in."""
+        """(tokens, words near every token of them) for each part a fact can stand in. The ordinals that open a
+        heading or list item ("1. Khổ giấy", "2)") count nothing, so they state no figure."""
         context = set(_tokens(self.heading)) | set(_tokens(self.title))
-        parts = [(self.text, context), (self.title, set(_tokens(self.heading))), (self.record, set())]
+        parts = [(_ORDINAL.sub(" ", self.text), context), (self.title, set(_tokens(self.heading))), (self.record, set())]
         return [(_tokens(text), near) for text, near in parts if text]
 
 

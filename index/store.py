@@ -118,8 +118,12 @@ class Library:
     def _attach(self, client) -> None:
         prefix = self.settings.collection_prefix
         self._client = client
-        self._chunks = client.get_or_create_collection(f"{prefix}_chunks", configuration={"hnsw": {"space": "cosine"}},
-                                                       embedding_function=None)
+        ef_search = self.settings.dense_search_ef
+        self._chunks = client.get_or_create_collection(
+            f"{prefix}_chunks", configuration={"hnsw": {"space": "cosine", "ef_search": ef_search}},
+            embedding_function=None)
+        if (self._chunks.configuration.get("hnsw") or {}).get("ef_search") != ef_search:  # a library made before
+            self._chunks.modify(configuration={"hnsw": {"ef_search": ef_search}})
         self._registry = client.get_or_create_collection(f"{prefix}_documents", embedding_function=None)
         self._client_revision = self._revision()
 

@@ -280,6 +280,16 @@ def test_bad_files_do_not_stop_a_batch(settings, tmp_path):
     assert [record.source for record in library.documents()] == ["tot.txt"]
 
 
+def test_dense_search_explores_the_configured_number_of_candidates(settings, tmp_path):
+    """New and existing libraries both search with `dense_search_ef` (an existing one is updated when opened)."""
+    library = Library.open(settings.model_copy(update={"dense_search_ef": 123}))
+    library.ingest_file(_small_doc(tmp_path, "mot.txt", "Nội dung thứ nhất về thi đua."))
+    assert library._chunks.configuration["hnsw"]["ef_search"] == 123
+    reopened = Library.open(settings.model_copy(update={"dense_search_ef": 321}))
+    assert reopened._chunks.configuration["hnsw"]["ef_search"] == 321
+    assert [record.source for record in reopened.documents()] == ["mot.txt"]
+
+
 def test_interrupted_write_is_reconciled(settings, tmp_path):
     library = Library.open(settings)
     library.ingest_file(_small_doc(tmp_path, "mot.txt", "Nội dung thứ nhất về thi đua."))
