@@ -258,7 +258,8 @@ class SourceText:
         """(tokens, words near every token of them) for each part a fact can stand in. The ordinals that open a
         heading or list item ("1. Khổ giấy", "2)") count nothing, so they state no figure."""
         context = set(_tokens(self.heading)) | set(_tokens(self.title))
-        parts = [(_ORDINAL.sub(" ", self.text), context), (self.title, set(_tokens(self.heading))), (self.record, set())]
+        parts = [(_ORDINAL.sub(" ", self.text), context), (self.title, set(_tokens(self.heading))),
+                 (self.record, set())]
         return [(_tokens(text), near) for text, near in parts if text]
 
 

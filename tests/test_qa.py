@@ -392,6 +392,17 @@ def test_a_number_the_passage_attaches_to_something_else_is_dropped(qa_settings)
     assert not kept.ask("Hồ sơ đề nghị khen thưởng của tỉnh Nghệ An gồm mấy bộ?").refused
 
 
+def test_the_ordinal_of_a_heading_states_no_figure():
+    """"1." opening "1. Khổ giấy" numbers a heading: it supports no "1" in an answer; a real figure still counts."""
+    passage = cit.SourceText("1. Khổ giấy: Khổ A4 (210 mm x 297 mm).\n"
+                             "3. Định lề trang: lề trên cách mép trên từ 20 - 25 mm; lề trái cách mép trái từ 30 - 35 mm.")
+    focus = cit.focus_terms("Định lề trang và khổ giấy cho văn bản trình bày trên khổ giấy A5 là bao nhiêu mm?")
+    rules = cit.SupportRules()
+    assert not cit.fact_supported(cit.Fact("number", ("1",)), passage, focus, rules)
+    assert not cit.fact_supported(cit.Fact("number", ("3",)), passage, focus, rules)
+    assert cit.fact_supported(cit.Fact("number", ("20",)), passage, focus, rules)
+
+
 def test_a_quote_stays_whole_and_verbatim():
     passage = "Phát động phong trào thi đua “Vì một Việt Nam sáng - xanh - sạch - đẹp” trên toàn quốc."
     rules = cit.SupportRules()
