@@ -41,8 +41,11 @@ _ORDINAL = re.compile(r"(?m)^[ \t]*\d{1,2}(?:\.\d{1,2})*[.)](?=\s)")  # "1.", "2
 # A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in
 # another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
 # too many ways ("15/8", "15 tháng 8").
-_MEASURE = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*(%|phần trăm|đồng|triệu|tỷ|nghìn|ngàn|lần|mm|cm|pt)(?!\w)",
-                      re.IGNORECASE)
+_UNITS = r"(%|phần trăm|đồng|triệu|tỷ|nghìn|ngàn|lần|mm|cm|pt)(?!\w)"
+_MEASURE = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*" + _UNITS, re.IGNORECASE)
+# The first figure of a range takes the unit written after the second: "30 - 35 mm", "từ 13 đến 14 pt".
+_RANGE_START = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*(?:-|–|đến|tới)\s*\d+(?:[.,]\d+)*\s*" + _UNITS,
+                          re.IGNORECASE)
 _UNIT_SPELLINGS = {"%": "phần trăm", "ngàn": "nghìn"}
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MARKER = re.compile(
@@ -91,8 +94,9 @@ def numbers(text: str) -> set[str]:
 def measures(text: str) -> frozenset[tuple[str, str]]:
     """(figure, unit) pairs: "95%" and "95 phần trăm" are one, "0,3 lần" keeps its decimal. Cached like `_tokens`:
     each claim is checked against the same few passages, once per candidate citation."""
+    text = strip_markers(nfc(text))
     return frozenset((figure.lstrip("0") or "0", _UNIT_SPELLINGS.get(unit.lower(), unit.lower()))
-                     for figure, unit in _MEASURE.findall(strip_markers(nfc(text))))
+                     for figure, unit in _MEASURE.findall(text) + _RANGE_START.findall(text))
 
 
 def years(text: str) -> set[str]:

@@ -550,6 +550,13 @@ def test_a_figure_given_in_another_unit_than_the_passage_is_dropped(qa_settings)
     assert cit.measures("95% rác thải") == cit.measures("95 phần trăm rác thải") == {("95", "phần trăm")}
 
 
+def test_both_ends_of_a_range_carry_its_unit():
+    """"30 - 35 mm" states 30 mm too: a claim of "30 mm" from it is in the passage's unit."""
+    assert cit.measures("lề trái cách mép trái từ 30 - 35 mm") == {("30", "mm"), ("35", "mm")}
+    assert cit.measures("cỡ chữ từ 13 đến 14 pt") == {("13", "pt"), ("14", "pt")}
+    assert cit.measures("giai đoạn 2021 - 2025") == frozenset()
+
+
 def test_a_signing_mark_does_not_end_a_sentence():
     answer = "Quyết định do TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH, Phó Chủ tịch Dương Đức Tuấn ký [1]. Hồ sơ gửi TP. Hà Nội."
     assert cit.split_sentences(answer) == [
