@@ -35,7 +35,7 @@ _FOREIGN = re.compile(
     "[\u0400-\u04ff\u0590-\u06ff\u0900-\u097f\u0e00-\u0e7f\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff"
     "\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]"
 )
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)  # a figure glued to its unit ("6pt", "A4") is still a figure
 _NUMBER = re.compile(r"\d+")
 _ORDINAL = re.compile(r"(?m)^[ \t]*\d{1,2}(?:\.\d{1,2})*[.)](?=\s)")  # "1.", "2.3.", "4)" opening a line
 # A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in

@@ -557,6 +557,14 @@ def test_both_ends_of_a_range_carry_its_unit():
     assert cit.measures("giai đoạn 2021 - 2025") == frozenset()
 
 
+def test_a_figure_glued_to_its_unit_is_found():
+    """"6pt" in the passage states the 6 of an answer's "6 pt" (and of its "6pt")."""
+    passage = cit.SourceText("Khoảng cách giữa các đoạn văn tối thiểu là 6pt; giữa các dòng tối đa là 1,5 lines.")
+    focus = cit.focus_terms("Khoảng cách giữa các đoạn văn tối thiểu là bao nhiêu?")
+    assert cit.claim_facts("Khoảng cách tối thiểu là 6pt [1].", "") == [cit.Fact("number", ("6",))]
+    assert cit.fact_supported(cit.Fact("number", ("6",)), passage, focus, cit.SupportRules())
+
+
 def test_a_signing_mark_does_not_end_a_sentence():
     answer = "Quyết định do TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH, Phó Chủ tịch Dương Đức Tuấn ký [1]. Hồ sơ gửi TP. Hà Nội."
     assert cit.split_sentences(answer) == [
