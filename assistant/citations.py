@@ -450,6 +450,36 @@ def attribute(answer: str, sources: list[SourceText], question: str = "",
     return claims
 
 
+def evidence_sentence(claim: str, source: SourceText, max_chars: int) -> str:
+    """The sentence of a passage that a supported claim rests on, verbatim, for the reader to check and cite: the one
+    holding most of the claim's figures, then most of its words. "" when that sentence adds nothing to the claim (the
+    claim already copies it) or shares nothing with it. A long sentence is cut around its first figure."""
+    body = strip_markers(claim)
+    figures, terms = numbers(body), key_terms(body)
+    best, best_score = "", (0, 0)
+    for sentence in split_sentences(source.text):
+        score = (len(figures & numbers(sentence)), len(terms & key_terms(sentence)))
+        if score > best_score:
+            best, best_score = sentence, score
+    if not best or best_score[1] == 0 or not key_terms(best) - terms:
+        return ""
+    return _cut_around(best, figures, max_chars)
+
+
+def _cut_around(sentence: str, figures: set[str], max_chars: int) -> str:
+    """At most max_chars of a sentence, around the first of `figures` it holds (its start when none), whole words."""
+    if len(sentence) <= max_chars:
+        return sentence
+    hit = next((m.start() for m in _NUMBER.finditer(sentence) if (m.group().lstrip("0") or "0") in figures), 0)
+    start = max(0, min(hit - max_chars // 3, len(sentence) - max_chars))
+    piece = sentence[start:start + max_chars]
+    if start > 0:
+        piece = "…" + piece.split(" ", 1)[-1]
+    if start + max_chars < len(sentence):
+        piece = piece.rsplit(" ", 1)[0] + "…"
+    return piece
+
+
 # ------------------------------------------------------------------------------------------------ verbatim repair
 def _similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b).ratio()

@@ -546,8 +546,24 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     sentences = [_with_markers(c.text, [renumber[n] for n in c.cited]) for c in kept]
     joiner = "\n" if any(s.lstrip().startswith(("-", "*", "+", "•")) for s in sentences) else " "
     cited = [Citation.from_hit(renumber[n], passages[n - 1].hit) for n in order]
-    return Answer(joiner.join(sentences), False, cited, list(hits), timings, question, standalone_question,
-                  unsupported, "", raw)
+    quotes = evidence_quotes(facts, passages, renumber, settings)
+    text = joiner.join(sentences) + (f"\n\n{quotes}" if quotes else "")
+    return Answer(text, False, cited, list(hits), timings, question, standalone_question, unsupported, "", raw)
+
+
+def evidence_quotes(claims: list[cit.Claim], passages: list[Passage], renumber: dict[int, int],
+                    settings: Settings) -> str:
+    """Under the answer, the passage sentences its claims rest on, verbatim, one line each ("[1] «…»"): staff cite
+    the document's own words, and the model's short paraphrase often leaves out a condition or a second figure that
+    the sentence states. At most `qa_evidence_quotes` lines; none that repeat a claim."""
+    lines: list[str] = []
+    for claim in claims:
+        for n in claim.cited:
+            quote = cit.evidence_sentence(claim.text, passages[n - 1].source_text(), settings.qa_evidence_quote_chars)
+            line = f"[{renumber[n]}] «{quote}»"
+            if quote and line not in lines and len(lines) < settings.qa_evidence_quotes:
+                lines.append(line)
+    return "\n".join(lines)
 
 
 def _about_other_places(claims: list[cit.Claim], passages: list[Passage], scope: QuestionScope) -> bool:

@@ -180,6 +180,10 @@ class Settings(BaseSettings):
         default=True, description="Refuse when the passages an answer cites lack a figure the question states (its "
                                   "year, number or count): the answer is then about another year or document.")
     qa_closest_on_refusal: int = Field(default=3, description="Closest passages shown with a refusal.")
+    qa_evidence_quotes: int = Field(
+        default=3, description="Passage sentences an answer's claims rest on, quoted verbatim under it (0: none).")
+    qa_evidence_quote_chars: int = Field(
+        default=300, description="Longest evidence quote; a longer sentence is cut around the figure it supports.")
     qa_foreign_retry_share: float = Field(
         default=0.1, description="Share of non-Vietnamese letters in an answer that triggers one strict retry.")
     qa_condense_max_tokens: int = Field(default=80, description="Output budget for rewriting a follow-up question.")
