@@ -85,9 +85,14 @@ def key_terms(text: str) -> set[str]:
     return {w for w in words(text) if w not in QUESTION_WORDS and (len(w) > 1 or w.isdigit())}
 
 
+def _figure(digits: str) -> str:
+    """A digit run without leading zeros: the one form figures are compared in ("05" is 5)."""
+    return digits.lstrip("0") or "0"
+
+
 def numbers(text: str) -> set[str]:
     """Digit runs without leading zeros, so "05" matches "5" and "18/11/2025" matches "ngày 18 tháng 11 năm 2025"."""
-    return {n.lstrip("0") or "0" for n in _NUMBER.findall(strip_markers(text))}
+    return {_figure(n) for n in _NUMBER.findall(strip_markers(text))}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -95,7 +100,7 @@ def measures(text: str) -> frozenset[tuple[str, str]]:
     """(figure, unit) pairs: "95%" and "95 phần trăm" are one, "0,3 lần" keeps its decimal. Cached like `_tokens`:
     each claim is checked against the same few passages, once per candidate citation."""
     text = strip_markers(nfc(text))
-    return frozenset((figure.lstrip("0") or "0", _UNIT_SPELLINGS.get(unit.lower(), unit.lower()))
+    return frozenset((_figure(figure), _UNIT_SPELLINGS.get(unit.lower(), unit.lower()))
                      for figure, unit in _MEASURE.findall(text) + _RANGE_START.findall(text))
 
 
@@ -324,7 +329,7 @@ class SupportRules:
 def _tokens(text: str) -> tuple[str, ...]:
     """Lower-case syllables; digit runs without leading zeros ("05" -> "5"). Cached: every claim of an answer is
     checked against the same few passages."""
-    return tuple((w.lstrip("0") or "0") if w.isdigit() else w for w in words(text))
+    return tuple(_figure(w) if w.isdigit() else w for w in words(text))
 
 
 # Words that say which document or place is meant rather than what is asked about.
@@ -470,7 +475,7 @@ def _cut_around(sentence: str, figures: set[str], max_chars: int) -> str:
     """At most max_chars of a sentence, around the first of `figures` it holds (its start when none), whole words."""
     if len(sentence) <= max_chars:
         return sentence
-    hit = next((m.start() for m in _NUMBER.finditer(sentence) if (m.group().lstrip("0") or "0") in figures), 0)
+    hit = next((m.start() for m in _NUMBER.finditer(sentence) if _figure(m.group()) in figures), 0)
     start = max(0, min(hit - max_chars // 3, len(sentence) - max_chars))
     piece = sentence[start:start + max_chars]
     if start > 0:
