@@ -20,6 +20,7 @@ from core.vietnamese import (
     find_provinces,
     is_vietnamese_syllable,
     nfc,
+    same_place,
     vietnamese_word_share,
 )
 
@@ -341,8 +342,9 @@ _IDENTITY = re.compile(
 
 
 def focus_terms(question: str) -> set[str]:
-    """What the question asks about: its content words and numbers minus the words naming the document or place."""
-    text = DOC_NUMBER_RE.sub(" ", canonical_spelling(question))
+    """What the question asks about: its content words and numbers minus the words naming the document or place
+    (its number, its province, its quoted title): a document's title stands near every fact of that document."""
+    text = _QUOTED.sub(" ", DOC_NUMBER_RE.sub(" ", canonical_spelling(question)))
     for province in find_provinces(text):
         text = re.sub(re.escape(province), " ", text, flags=re.IGNORECASE)
     return {t for t in _tokens(_IDENTITY.sub(" ", text.lower())) if t not in QUESTION_WORDS and (len(t) > 1 or t.isdigit())}
@@ -407,12 +409,23 @@ class Claim:
     reason: str = ""
 
 
+def _speaks_of(source: SourceText, places: list[str]) -> bool:
+    """Whether the passage, its headings or its document's record name one of the places."""
+    return any(same_place(place, named) for named in find_provinces(source.everything) for place in places)
+
+
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
               rules: SupportRules, stats: LibraryStats | None) -> str:
     """"" when the chosen passages support the claim, else why not."""
     joined = "\n".join(source.everything for source in chosen)
     if term_share(body, joined, question) < rules.term_share:
         return "words not in the passages"
+    places = find_provinces(body)
+    if places:  # a fact said of a province stands in a passage about that province, not another one's
+        chosen = [source for source in chosen if _speaks_of(source, places)]
+        missing = [place for place in places if not any(_speaks_of(source, [place]) for source in chosen)]
+        if missing:
+            return f"no cited passage is about «{missing[0]}»"
     other_unit = measures(body) - measures(joined) - measures(question)
     if other_unit:
         figure, unit = sorted(other_unit)[0]

@@ -596,3 +596,21 @@ def test_the_sentence_a_claim_rests_on_is_quoted_under_the_answer(qa_settings):
     source = cit.SourceText("Mở đầu dài " * 40 + "hạn nộp là ngày 10/12 hằng năm " + "phần còn lại " * 40)
     cut = cit.evidence_sentence("Hạn nộp là ngày 10/12.", source, 120)
     assert len(cut) <= 122 and cut.startswith("…") and cut.endswith("…") and "10/12 hằng năm" in cut
+
+
+def test_a_figure_said_of_one_province_must_come_from_a_passage_about_it():
+    """Two provinces' deadlines swapped: each claim names one province and cites the other's passage. Neither claim
+    stands, not even on both passages together; the same claims with the provinces right do."""
+    passages = [cit.SourceText("Hồ sơ gửi Sở Nội vụ (qua Phòng Thi đua, khen thưởng) trước ngày 10/12 hằng năm.",
+                               record="số 86/2025/QĐ-UBND của UBND tỉnh Bắc Ninh Bắc Ninh"),
+                cit.SourceText("Hồ sơ gửi Sở Nội vụ (qua Phòng Xây dựng chính quyền) trước ngày 31/3/2026.",
+                               record="số 0125/KH-UBND của UBND tỉnh Đắk Lắk Đắk Lắk")]
+    question = "Hồ sơ khen thưởng ở Đắk Lắk và ở Bắc Ninh gửi qua phòng nào, hạn chót khác nhau ra sao?"
+    swapped = cit.attribute("Ở Đắk Lắk hồ sơ gửi qua Phòng Thi đua, khen thưởng trước ngày 10/12 [1]. "
+                            "Ở Bắc Ninh hồ sơ gửi qua Phòng Xây dựng chính quyền trước ngày 31/3/2026 [2].",
+                            passages, question)
+    assert [claim.supported for claim in swapped] == [False, False]
+    right = cit.attribute("Ở Bắc Ninh hồ sơ gửi qua Phòng Thi đua, khen thưởng trước ngày 10/12 [1]. "
+                          "Ở Đắk Lắk hồ sơ gửi qua Phòng Xây dựng chính quyền trước ngày 31/3/2026 [2].",
+                          passages, question)
+    assert [(claim.supported, claim.cited) for claim in right] == [(True, [1]), (True, [2])]
