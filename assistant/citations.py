@@ -409,9 +409,11 @@ class Claim:
     reason: str = ""
 
 
-def _speaks_of(source: SourceText, places: list[str]) -> bool:
-    """Whether the passage, its headings or its document's record name one of the places."""
-    return any(same_place(place, named) for named in find_provinces(source.everything) for place in places)
+def _about_elsewhere(source: SourceText, places: list[str]) -> bool:
+    """Whether the passage (its text, headings or its document's record) names provinces, none of them one of
+    `places`. A passage naming no province (a national rule) is about no other place."""
+    named = find_provinces(source.everything)
+    return bool(named) and not any(same_place(place, other) for other in named for place in places)
 
 
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
@@ -421,11 +423,10 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
     if term_share(body, joined, question) < rules.term_share:
         return "words not in the passages"
     places = find_provinces(body)
-    if places:  # a fact said of a province stands in a passage about that province, not another one's
-        chosen = [source for source in chosen if _speaks_of(source, places)]
-        missing = [place for place in places if not any(_speaks_of(source, [place]) for source in chosen)]
-        if missing:
-            return f"no cited passage is about «{missing[0]}»"
+    if places:  # a fact said of a province does not rest on a passage about another province
+        chosen = [source for source in chosen if not _about_elsewhere(source, places)]
+        if not chosen:
+            return f"the passages are about another province than «{places[0]}»"
     other_unit = measures(body) - measures(joined) - measures(question)
     if other_unit:
         figure, unit = sorted(other_unit)[0]

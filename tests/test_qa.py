@@ -598,7 +598,7 @@ def test_the_sentence_a_claim_rests_on_is_quoted_under_the_answer(qa_settings):
     assert len(cut) <= 122 and cut.startswith("…") and cut.endswith("…") and "10/12 hằng năm" in cut
 
 
-def test_a_figure_said_of_one_province_must_come_from_a_passage_about_it():
+def test_a_figure_said_of_one_province_does_not_rest_on_another_provinces_passage():
     """Two provinces' deadlines swapped: each claim names one province and cites the other's passage. Neither claim
     stands, not even on both passages together; the same claims with the provinces right do."""
     passages = [cit.SourceText("Hồ sơ gửi Sở Nội vụ (qua Phòng Thi đua, khen thưởng) trước ngày 10/12 hằng năm.",
@@ -614,3 +614,8 @@ def test_a_figure_said_of_one_province_must_come_from_a_passage_about_it():
                           "Ở Đắk Lắk hồ sơ gửi qua Phòng Xây dựng chính quyền trước ngày 31/3/2026 [2].",
                           passages, question)
     assert [(claim.supported, claim.cited) for claim in right] == [(True, [1]), (True, [2])]
+    national = cit.SourceText("Văn bản được trình bày trên khổ giấy A4 (210 mm x 297 mm).",
+                              record="số 30/2020/NĐ-CP của Chính phủ")
+    layout = "Kế hoạch của Đắk Lắk trình bày trên khổ giấy nào?"
+    assert cit.attribute("Kế hoạch của Đắk Lắk trình bày trên khổ giấy A4 (210 mm x 297 mm) [1].", [national],
+                         layout)[0].supported  # a national rule names no province: it is about no other place
