@@ -567,7 +567,9 @@ def repair_names(sentence: str, passages: list[str], question: str, stats: Libra
                  if other[:1].lower() == a[:1].lower()]
         fixes = [f for f in fixes if f[1] >= rules.name_match]
         if fixes:
-            best = max(fixes, key=lambda f: f[1])[0]
+            # ties go to the spelling with fewest capitals ("Nghị định" over a heading's "NGHỊ định"), then
+            # alphabetical order: the same output is repaired the same way in every process
+            best = max(sorted(fixes), key=lambda f: (f[1], -sum(ch.isupper() for ch in f[0])))[0]
             sentence = sentence.replace(f"{a} {b}", best[:1].upper() + best[1:] if a[:1].isupper() else best, 1)
     known = set(words(haystack))
     passage_words = sorted(set(spaced))

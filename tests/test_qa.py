@@ -619,3 +619,12 @@ def test_a_figure_said_of_one_province_does_not_rest_on_another_provinces_passag
     layout = "Kế hoạch của Đắk Lắk trình bày trên khổ giấy nào?"
     assert cit.attribute("Kế hoạch của Đắk Lắk trình bày trên khổ giấy A4 (210 mm x 297 mm) [1].", [national],
                          layout)[0].supported  # a national rule names no province: it is about no other place
+
+
+def test_a_misspelt_name_with_two_equally_close_spellings_is_repaired_the_same_way_every_time():
+    """A heading's capitals and the body's spelling are equally close: the body's spelling wins, whatever the set
+    order of the process."""
+    passages = ["NGHỊ định này quy định chức năng của Bộ Nội vụ.", "Nghị định có hiệu lực từ ngày 01 tháng 3 năm 2025."]
+    repaired = cit.repair_names("Nghiệp định có hiệu lực từ ngày 01 tháng 3 năm 2025.", passages, "", None,
+                                cit.SupportRules())
+    assert repaired == "Nghị định có hiệu lực từ ngày 01 tháng 3 năm 2025."
