@@ -469,20 +469,36 @@ def attribute(answer: str, sources: list[SourceText], question: str = "",
     return claims
 
 
-def evidence_sentence(claim: str, source: SourceText, max_chars: int) -> str:
-    """The sentence of a passage that a supported claim rests on, verbatim, for the reader to check and cite: the one
-    holding most of the claim's figures, then most of its words. "" when that sentence adds nothing to the claim (the
-    claim already copies it) or shares nothing with it. A long sentence is cut around its first figure."""
-    body = strip_markers(claim)
+def evidence_sentences(claim: Claim, source: SourceText, max_chars: int, limit: int) -> list[str]:
+    """The sentences of a passage that a supported claim rests on, verbatim, for the reader to check and cite: first
+    the one holding most of the claim's facts (its figures and the names it adds), then most of its words; then, while
+    some of those facts are in no chosen sentence, the one holding most of the rest (a margin in one sentence, a line
+    spacing in the next). A sentence that adds nothing to the claim (the claim already copies it) is not quoted, nor
+    a first one sharing no word with it. A long sentence is cut around its first figure."""
+    body = strip_markers(claim.text)
     figures, terms = numbers(body), key_terms(body)
-    best, best_score = "", (0, 0)
-    for sentence in split_sentences(source.text):
-        score = (len(figures & numbers(sentence)), len(terms & key_terms(sentence)))
-        if score > best_score:
-            best, best_score = sentence, score
-    if not best or best_score[1] == 0 or not key_terms(best) - terms:
-        return ""
-    return _cut_around(best, figures, max_chars)
+    names = [list(fact.syllables) for fact in claim.facts if fact.kind == "name"]
+
+    def facts_in(sentence: str) -> set:
+        return ({("number", n) for n in figures & numbers(sentence)}
+                | {("name", " ".join(name)) for name in names if phrase_present(name, sentence)})
+
+    remaining = {("number", n) for n in figures} | {("name", " ".join(name)) for name in names}
+    chosen: list[str] = []
+    sentences = split_sentences(source.text)
+    while len(chosen) < limit:
+        best, best_score = "", (0, 0)
+        for sentence in sentences:
+            score = (len(facts_in(sentence) & remaining), len(terms & key_terms(sentence)))
+            if sentence not in chosen and score > best_score:
+                best, best_score = sentence, score
+        if not best or not key_terms(best) - terms or best_score[1 if not chosen else 0] == 0:
+            break
+        chosen.append(best)
+        remaining -= facts_in(best)
+        if not remaining:
+            break
+    return [_cut_around(sentence, figures, max_chars) for sentence in chosen]
 
 
 def _cut_around(sentence: str, figures: set[str], max_chars: int) -> str:

@@ -557,13 +557,15 @@ def evidence_quotes(claims: list[cit.Claim], passages: list[Passage], renumber: 
     the document's own words, and the model's short paraphrase often leaves out a condition or a second figure that
     the sentence states. At most `qa_evidence_quotes` lines; none that repeat a claim."""
     lines: list[str] = []
+    limit = settings.qa_evidence_quotes
     for claim, n in ((claim, n) for claim in claims for n in claim.cited):
-        if len(lines) == settings.qa_evidence_quotes:
+        for quote in cit.evidence_sentences(claim, passages[n - 1].source_text(), settings.qa_evidence_quote_chars,
+                                            limit - len(lines)):
+            line = f"[{renumber[n]}] «{quote}»"
+            if line not in lines:
+                lines.append(line)
+        if len(lines) >= limit:
             break
-        quote = cit.evidence_sentence(claim.text, passages[n - 1].source_text(), settings.qa_evidence_quote_chars)
-        line = f"[{renumber[n]}] «{quote}»"
-        if quote and line not in lines:
-            lines.append(line)
     return "\n".join(lines)
 
 

@@ -594,8 +594,27 @@ def test_the_sentence_a_claim_rests_on_is_quoted_under_the_answer(qa_settings):
     chain, _ = chain_with(["Hồ sơ gửi trước ngày 10/12 [1]."], off, FakeLibrary([chunk]))
     assert chain.ask("Hồ sơ khen thưởng ở Bắc Ninh gửi về đâu, trước ngày nào?").answer == claim
     source = cit.SourceText("Mở đầu dài " * 40 + "hạn nộp là ngày 10/12 hằng năm " + "phần còn lại " * 40)
-    cut = cit.evidence_sentence("Hạn nộp là ngày 10/12.", source, 120)
+    [cut] = cit.evidence_sentences(cit.Claim("Hạn nộp là ngày 10/12."), source, 120, limit=3)
     assert len(cut) <= 122 and cut.startswith("…") and cut.endswith("…") and "10/12 hằng năm" in cut
+
+
+def test_each_fact_of_a_claim_gets_the_sentence_that_states_it():
+    """A claim stating two figures that the passage gives in two sentences gets both sentences quoted, in the order
+    of how much they hold; a claim naming a person gets the line with the name, not one that merely shares words."""
+    spacing = cit.SourceText("Khoảng cách giữa các đoạn văn tối thiểu là 6pt. Cỡ chữ từ 13 đến 14. "
+                             "Khoảng cách giữa các dòng tối thiểu là dòng đơn, tối đa là 1,5 lines.")
+    claim = "Khoảng cách giữa các đoạn văn là 6pt, giữa các dòng tối đa 1,5 lines [1]."
+    two_figures = cit.Claim(claim, [1], facts=cit.claim_facts(claim, ""))
+    both = cit.evidence_sentences(two_figures, spacing, 300, limit=3)
+    assert both == ["Khoảng cách giữa các dòng tối thiểu là dòng đơn, tối đa là 1,5 lines.",
+                    "Khoảng cách giữa các đoạn văn tối thiểu là 6pt."]
+    assert cit.evidence_sentences(two_figures, spacing, 300, limit=1) == both[:1]
+    card = cit.SourceText("Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025; Chính phủ ban hành Nghị định quy "
+                          "định chức năng của Bộ Nội vụ.\n…\nKT. THỦ TƯỚNG PHÓ THỦ TƯỚNG Nguyễn Hòa Bình")
+    signer = "Người ký Nghị định quy định chức năng của Bộ Nội vụ là Nguyễn Hòa Bình [1]."
+    facts = cit.claim_facts(signer, "Ai ký Nghị định quy định chức năng của Bộ Nội vụ?")
+    [line] = cit.evidence_sentences(cit.Claim(signer, [1], facts=facts), card, 300, limit=3)
+    assert "Nguyễn Hòa Bình" in line and "PHÓ THỦ TƯỚNG" in line
 
 
 def test_a_figure_said_of_one_province_does_not_rest_on_another_provinces_passage():
