@@ -88,8 +88,12 @@ _NEGATION = re.compile(r"\b(?:không|chưa|chẳng)\b")
 _BOUND = re.compile(r"\b(?:không|chưa) (?:vượt quá|quá|ít hơn|dưới|thấp hơn|nhiều hơn|hơn)\b")
 
 
-def _negated(text: str) -> bool:
-    return bool(_NEGATION.search(_BOUND.sub(" ", normalize(text))))
+def _negated(text: str, question: str = "") -> bool:
+    """Whether the text negates something. A negation that repeats the question's own wording ("chi trả không dùng
+    tiền mặt", "không phải xây dựng cơ bản": the negation word and the two words after it, as the question has them)
+    names what is asked about; it does not negate the answer."""
+    text, asked = _BOUND.sub(" ", normalize(text)), f" {normalize(question)} "
+    return any(f" {' '.join(text[m.start():].split()[:3])} " not in asked for m in _NEGATION.finditer(text))
 
 
 def format_value(value) -> str:
@@ -180,7 +184,7 @@ def answer_correctness(prediction: str, gold: str, *, refused: bool = False, thr
     prediction = strip_citation_markers(prediction)
     facts = fact_recall(gold, prediction)
     content = min(content_recall(part, prediction, question) for part in gold_parts(gold))
-    negation_agrees = _negated(gold) == _negated(prediction)
+    negation_agrees = _negated(gold, question) == _negated(prediction, question)
     misattributed = misattributed_parts(prediction, gold, question)
     correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees
                and not misattributed)

@@ -245,6 +245,18 @@ def test_negation_counts():
     assert metrics.answer_correctness("Không, Hội đồng không họp thường kỳ hằng tháng [2].", gold)["correct"]
 
 
+def test_a_negation_the_question_states_negates_nothing():
+    """"không dùng tiền mặt" in the question names the campaign (cashless payment); an answer or quote repeating it
+    is not a negated answer. A negation of the asked fact itself still counts."""
+    question = "Trong phong trào chi trả không dùng tiền mặt, mỗi người xác nhận đã được tuyên truyền chấm mấy điểm?"
+    gold = "Mỗi trường hợp xác nhận đã được tuyên truyền thì chấm 0,4 điểm."
+    answer = "Mỗi trường hợp xác nhận đã được tuyên truyền về chi trả không dùng tiền mặt được chấm 0,4 điểm [1]."
+    assert metrics.answer_correctness(answer, gold, question=question)["correct"]
+    assert not metrics.answer_correctness(answer, gold)["correct"]  # without the question it reads as a negation
+    denied = "Mỗi trường hợp xác nhận đã được tuyên truyền không được chấm 0,4 điểm [1]."
+    assert not metrics.answer_correctness(denied, gold, question=question)["correct"]
+
+
 def test_restating_the_question_is_not_substance():
     question = "Chữ viết tắt tên loại văn bản “Chương trình” và “Công điện” là gì?"
     gold = "Chương trình: CTr; Công điện: CĐ."
