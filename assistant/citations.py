@@ -20,6 +20,7 @@ from core.vietnamese import (
     find_provinces,
     is_vietnamese_syllable,
     nfc,
+    number_key,
     same_place,
     vietnamese_word_share,
 )
@@ -553,6 +554,11 @@ class _Unquotable(Exception):
     pass
 
 
+# A word this short outside the language is a code ("QĐ", "HD", "TTr"): one letter apart is another code, so only
+# case and "Đ"/"D" may be repaired ("QD" -> "QĐ"), never "QD" -> "HD".
+_CODE_CHARS = 3
+
+
 def repair_names(sentence: str, passages: list[str], question: str, stats: LibraryStats | None,
                  rules: SupportRules) -> str | None:
     """Misspelt names ("Nghiệp quyết" for "Nghị quyết") and invented words ("Phádart") repaired from the passages.
@@ -595,8 +601,10 @@ def repair_names(sentence: str, passages: list[str], question: str, stats: Libra
                 or not any(ch.isalpha() for ch in word)
                 or is_vietnamese_syllable(word)):
             continue
-        close = max(passage_words, key=lambda w: _similarity(word, w), default="")
-        if not close or _similarity(word, close) < rules.name_match:
+        code = len(word) <= _CODE_CHARS
+        candidates = [w for w in passage_words if number_key(w) == number_key(word)] if code else passage_words
+        close = max(candidates, key=lambda w: _similarity(word, w), default="")
+        if not close or (not code and _similarity(word, close) < rules.name_match):
             return None
         sentence = sentence[:match.start()] + close + sentence[match.end():]
     return sentence

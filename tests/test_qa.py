@@ -428,6 +428,15 @@ def test_a_garbled_name_is_repaired_and_an_invented_word_dropped():
         "Phong trào do Chính phủ phát động."
 
 
+def test_a_short_code_is_repaired_only_to_the_same_code():
+    """"QD" is the table's "QĐ" written without the stroke; "QD" beside a table holding only "HD" is another code,
+    and the sentence stating it is dropped rather than given a code the model never wrote."""
+    table = "| 13 | Hướng dẫn | HD |\n| 14 | Quyết định | QĐ |"
+    rules = cit.SupportRules()
+    assert cit.repair_names("Quyết định viết tắt là QD [1].", [table], "", None, rules) == "Quyết định viết tắt là QĐ [1]."
+    assert cit.repair_names("Quy định viết tắt là QD [1].", ["| 13 | Hướng dẫn | HD |"], "", None, rules) is None
+
+
 def test_a_date_question_answered_without_a_date_is_refused(qa_settings):
     chain, _ = chain_with(["Kế hoạch do UBND tỉnh Đắk Lắk ban hành [1]."], qa_settings)
     answer = chain.ask("Kế hoạch thi đua bầu cử của tỉnh Đắk Lắk ban hành ngày nào?")
