@@ -478,25 +478,27 @@ def evidence_sentences(claim: Claim, source: SourceText, max_chars: int, limit: 
     a first one sharing no word with it. A long sentence is cut around its first figure."""
     body = strip_markers(claim.text)
     figures, terms = numbers(body), key_terms(body)
-    names = [list(fact.syllables) for fact in claim.facts if fact.kind == "name"]
+    remaining = {Fact("number", (n,)) for n in figures} | {fact for fact in claim.facts if fact.kind == "name"}
 
-    def facts_in(sentence: str) -> set:
-        return ({("number", n) for n in figures & numbers(sentence)}
-                | {("name", " ".join(name)) for name in names if phrase_present(name, sentence)})
+    def held(sentence: str) -> set[Fact]:
+        stated = numbers(sentence)
+        return {fact for fact in remaining if (fact.syllables[0] in stated if fact.kind == "number"
+                                               else phrase_present(list(fact.syllables), sentence))}
 
-    remaining = {("number", n) for n in figures} | {("name", " ".join(name)) for name in names}
     chosen: list[str] = []
     sentences = split_sentences(source.text)
     while len(chosen) < limit:
-        best, best_score = "", (0, 0)
+        best, best_facts, best_score = "", set(), (0, 0)
         for sentence in sentences:
-            score = (len(facts_in(sentence) & remaining), len(terms & key_terms(sentence)))
+            facts = held(sentence)
+            score = (len(facts), len(terms & key_terms(sentence)))
             if sentence not in chosen and score > best_score:
-                best, best_score = sentence, score
-        if not best or not key_terms(best) - terms or best_score[1 if not chosen else 0] == 0:
+                best, best_facts, best_score = sentence, facts, score
+        # the first sentence must share words with the claim, a further one must hold a fact still unquoted
+        if not best or not key_terms(best) - terms or best_score[0 if chosen else 1] == 0:
             break
         chosen.append(best)
-        remaining -= facts_in(best)
+        remaining -= best_facts
         if not remaining:
             break
     return [_cut_around(sentence, figures, max_chars) for sentence in chosen]

@@ -83,7 +83,8 @@ def is_gold(source: str, gold_sources: list[str]) -> bool:
 
 
 _MARKERS = re.compile(r"\[\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+(?:\s*[,;–-]\s*\d+)*\s*\]", re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:không|chưa|chẳng)\b")
+# a negation word and the two words after it (compared with the question's wording)
+_NEGATION = re.compile(r"\b(?:không|chưa|chẳng)\b(?: \S+){0,2}")
 # "không quá 10" is a bound ("tối đa 10"), not a negation of the fact
 _BOUND = re.compile(r"\b(?:không|chưa) (?:vượt quá|quá|ít hơn|dưới|thấp hơn|nhiều hơn|hơn)\b")
 
@@ -92,8 +93,8 @@ def _negated(text: str, question: str = "") -> bool:
     """Whether the text negates something. A negation that repeats the question's own wording ("chi trả không dùng
     tiền mặt", "không phải xây dựng cơ bản": the negation word and the two words after it, as the question has them)
     names what is asked about; it does not negate the answer."""
-    text, asked = _BOUND.sub(" ", normalize(text)), f" {normalize(question)} "
-    return any(f" {' '.join(text[m.start():].split()[:3])} " not in asked for m in _NEGATION.finditer(text))
+    text, asked = " ".join(_BOUND.sub(" ", normalize(text)).split()), f" {normalize(question)} "
+    return any(f" {m.group()} " not in asked for m in _NEGATION.finditer(text))
 
 
 def format_value(value) -> str:
