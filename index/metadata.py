@@ -35,16 +35,54 @@ _ISSUER_LINE = re.compile(
 SIDECAR_NAME = "SOURCES.tsv"
 
 
+# The column names a catalogue may give each field; the first is the name rows are read back under.
+SIDECAR_COLUMNS: dict[str, tuple[str, ...]] = {
+    "title": ("title",),
+    "issuing_body": ("issuing_body", "issuer"),
+    "date": ("date",),
+    "province": ("province",),
+    "doc_type": ("doc_type", "type"),
+    "doc_number": ("doc_number", "number"),
+}
+_NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # a curator's remark after a name: "Quốc hội khóa XI (… ký)"
+
+
 def read_sidecar(folder: Path) -> dict[str, dict]:
-    """Rows of `folder/SOURCES.tsv` keyed by file name (empty when there is none or it cannot be read)."""
+    """Rows of `folder/SOURCES.tsv` keyed by file name (empty when there is none or it cannot be read), each field
+    under its first name in `SIDECAR_COLUMNS` whichever of its names the catalogue uses. A date is kept only when the
+    cell starts with a full date ("2003-11-26 (ngày thông qua…)" gives 2003-11-26; "2010 (suy ra…)" gives none) and
+    an issuer without a remark in parentheses after it."""
     path = Path(folder) / SIDECAR_NAME
     if not path.is_file():
         return {}
     try:
         with path.open(encoding="utf-8", newline="") as handle:
-            return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
+            return {row["file"]: _catalogue_fields(row) for row in csv.DictReader(handle, delimiter="\t")
+                    if row.get("file")}
     except (OSError, UnicodeDecodeError, csv.Error, KeyError):
         return {}
+
+
+def _catalogue_fields(row: dict) -> dict:
+    fields = {"file": row["file"]}
+    for field, names in SIDECAR_COLUMNS.items():
+        name = next((name for name in names if name in row and row[name] is not None), None)
+        if name is not None:
+            fields[field] = row[name].strip()
+    if fields.get("date"):
+        fields["date"] = _leading_date(fields["date"])
+    if fields.get("issuing_body"):
+        fields["issuing_body"] = _NOTE.sub("", fields["issuing_body"])
+    return fields
+
+
+def _leading_date(cell: str) -> str:
+    """The ISO date a catalogue cell starts with, written "2025-11-18" or "18/11/2025"; "" when it starts otherwise."""
+    iso = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})\b", cell)
+    if iso:
+        return iso_date(iso.group(3), iso.group(2), iso.group(1))
+    found = find_dates(cell[:30])
+    return iso_date(*found[0][1]) if found and found[0][0].start() == 0 else ""
 
 
 def _title_after_type_word(lines: list[str]) -> tuple[str, str]:

@@ -68,6 +68,14 @@ def safe_source_name(name: str) -> str:
     return f"{stem}.{extension}" if extension else stem
 
 
+def _catalogue_key(sidecar: dict | None) -> str:
+    """A short fingerprint of a document's catalogue row ("" without one)."""
+    if not sidecar:
+        return ""
+    row = "\t".join(f"{name}={sidecar[name]}" for name in sorted(sidecar))
+    return hashlib.sha256(row.encode("utf-8")).hexdigest()[:16]
+
+
 def _chunk_metadata(chunk: Chunk, content_hash: str) -> dict:
     return {
         "source": chunk.source, "section": chunk.section, "page": chunk.page or 0, "order": chunk.order,
@@ -278,7 +286,8 @@ class Library:
         progress = (lambda done, total, page: page_progress(source, done, total, page)) if page_progress else None
         existing = self._existing(source)
         # unchanged bytes need no second OCR or conversion
-        if existing and self._current(existing) and self._same_bytes(path, existing.get("content_hash")):
+        catalogue = _catalogue_key(sidecar)
+        if existing and self._current(existing, catalogue) and self._same_bytes(path, existing.get("content_hash")):
             result.status, result.chunks = "unchanged", int(existing.get("chunk_count", 0))
             return result
         try:
@@ -296,7 +305,7 @@ class Library:
             return result
         result.pages = len(doc.pages)
         result.ocr_pages = sum(page.ocr for page in doc.pages)
-        if existing and self._current(existing) and existing.get("content_hash") == doc.content_hash:
+        if existing and self._current(existing, catalogue) and existing.get("content_hash") == doc.content_hash:
             result.status, result.chunks = "unchanged", int(existing.get("chunk_count", 0))
             result.seconds_parse = time.perf_counter() - started
             return result
@@ -308,7 +317,7 @@ class Library:
         vectors = self.embeddings.embed_documents([chunk.embed_text() for chunk in chunks])
         result.seconds_embed = time.perf_counter() - started
         try:
-            self._store(doc, chunks, vectors, path)
+            self._store(doc, chunks, vectors, path, catalogue)
         except OSError as error:
             result.message = f"Không lưu được bản sao tệp vào thư viện: {error.strerror or error}"
             return result
@@ -316,7 +325,7 @@ class Library:
         result.message = " ".join(doc.warnings)
         return result
 
-    def _store(self, doc, chunks: list[Chunk], vectors: list[list[float]], path: Path) -> None:
+    def _store(self, doc, chunks: list[Chunk], vectors: list[list[float]], path: Path, catalogue: str) -> None:
         """The file is copied before the store is touched, so a failed copy (disk full) leaves the library as it was."""
         kept_copy = self.file_path(doc.source)
         temporary = None
@@ -341,7 +350,8 @@ class Library:
                 self._registry.upsert(
                     ids=[doc.source], embeddings=[_REGISTRY_VECTOR],
                     metadatas=[{"content_hash": doc.content_hash, "chunk_count": len(chunks),
-                                "chunking": CHUNKING_VERSION, "province_key": province_key(doc.metadata.province),
+                                "chunking": CHUNKING_VERSION, "catalogue": catalogue,
+                                "province_key": province_key(doc.metadata.province),
                                 **doc.metadata.to_dict()}],
                 )
                 self._bump_revision()
@@ -350,9 +360,10 @@ class Library:
                 temporary.unlink(missing_ok=True)
 
     @staticmethod
-    def _current(existing: dict) -> bool:
-        """Whether a registered document was chunked by this version of the chunker."""
-        return existing.get("chunking") == CHUNKING_VERSION
+    def _current(existing: dict, catalogue: str) -> bool:
+        """Whether a registered document was chunked by this version of the chunker, with the same catalogue row (a
+        row corrected in SOURCES.tsv re-reads the document's metadata)."""
+        return existing.get("chunking") == CHUNKING_VERSION and existing.get("catalogue", "") == catalogue
 
     def _same_bytes(self, path: Path, content_hash: str | None) -> bool:
         """Whether the file still has the content hash the library recorded (files over the size limit unread)."""

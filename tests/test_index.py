@@ -96,6 +96,40 @@ def test_sidecar_overrides_text(settings):
     assert doc.metadata.issuer == "Chính phủ" and doc.metadata.province == ""
 
 
+def test_a_catalogue_may_name_its_columns_issuer_and_type_and_annotate_its_cells(settings, tmp_path):
+    """Another catalogue's spelling of the columns is read; a remark after the issuer and a note after the date are
+    the curator's, not the value, and a cell without a full date leaves the text's date."""
+    (tmp_path / "SOURCES.tsv").write_text(
+        "file\ttitle\tissuer\tdate\tprovince\ttype\n"
+        "luat.txt\tLuật Thi đua, khen thưởng\tQuốc hội khóa XI (Chủ tịch Quốc hội ký)\t2003-11-26 (ngày thông qua)\t\tluat\n"
+        "ct.txt\tChỉ thị phòng, chống tác hại thuốc lá\tỦy ban nhân dân quận\t2010 (suy ra)\tTP. Hồ Chí Minh\tchi-thi\n",
+        encoding="utf-8")
+    (tmp_path / "luat.txt").write_text("QUỐC HỘI\nLUẬT\nThi đua, khen thưởng\nĐiều 1. Phạm vi điều chỉnh.\n",
+                                       encoding="utf-8")
+    (tmp_path / "ct.txt").write_text("ỦY BAN NHÂN DÂN QUẬN\nHà Nội, ngày 05 tháng 01 năm 2010\nCHỈ THỊ\n"
+                                     "Về tăng cường phòng, chống tác hại của thuốc lá\n", encoding="utf-8")
+    rows = read_sidecar(tmp_path)
+    law = load_file(tmp_path / "luat.txt", settings, sidecar=rows["luat.txt"]).metadata
+    assert (law.issuer, law.date, law.doc_type, law.province) == ("Quốc hội khóa XI", "2003-11-26", "luat", "")
+    directive = load_file(tmp_path / "ct.txt", settings, sidecar=rows["ct.txt"]).metadata
+    assert (directive.date, directive.doc_type, directive.province) == ("2010-01-05", "chi-thi", "TP. Hồ Chí Minh")
+
+
+def test_a_corrected_catalogue_row_rereads_an_unchanged_file(settings, tmp_path):
+    folder = tmp_path / "kho"
+    folder.mkdir()
+    _small_doc(folder, "lamdong.txt", "Thi đua chuyển đổi số trong cơ quan hành chính.")
+    catalogue = folder / "SOURCES.tsv"
+    catalogue.write_text("file\tprovince\tdoc_type\nlamdong.txt\tLâm Đồng\tcong-van\n", encoding="utf-8")
+    library = Library.open(settings)
+    assert [r.status for r in library.ingest_paths([folder])] == ["added"]
+    assert [r.status for r in library.ingest_paths([folder])] == ["unchanged"]
+    catalogue.write_text("file\tprovince\tdoc_type\nlamdong.txt\tLâm Đồng\tke-hoach\n", encoding="utf-8")
+    assert [r.status for r in library.ingest_paths([folder])] == ["updated"]
+    assert library.documents()[0].metadata.doc_type == "ke-hoach"
+    assert {chunk.metadata.doc_type for chunk in library.iter_chunks("lamdong.txt")} == {"ke-hoach"}
+
+
 def test_find_provinces_handles_spelling_and_people():
     text = "UBND tỉnh Khánh Hoà và tỉnh Thừa Thiên Huế học tập tư tưởng Hồ Chí Minh; Đắk Lắk, Đắk Lắk."
     found = find_provinces(text)
