@@ -16,6 +16,7 @@ from core.vietnamese import (
     DOC_TYPE_BY_CODE,
     PROVINCES,
     doc_numbers,
+    find_doc_numbers,
     find_dates,
     find_provinces,
     iso_date,
@@ -33,6 +34,8 @@ _ISSUER_LINE = re.compile(
     re.MULTILINE,
 )
 SIDECAR_NAME = "SOURCES.tsv"
+# Words by which a title names another document than itself: what it implements, follows, amends or replaces.
+_CITING = re.compile(r"\b(?:thực hiện|triển khai|căn cứ|theo|thay thế|sửa đổi|bổ sung|hướng dẫn|tại)\b", re.IGNORECASE)
 
 
 # The column names a catalogue may give each field; the first is the name rows are read back under.
@@ -112,8 +115,9 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     date_line = _DATE_LINE.search(head)
     if date_line:
         meta.date = iso_date(*date_line.group(2, 3, 4))
-    elif (any_date := find_dates(head[:600])):
-        meta.date = iso_date(*any_date[0][1])
+    elif (own_date := next((parts for match, parts in find_dates(head[:600]) if not _cited(head, match.start())),
+                           None)):
+        meta.date = iso_date(*own_date)
 
     issuer = _ISSUER_LINE.search(head[:800])
     if issuer:
@@ -145,6 +149,20 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     return meta
 
 
+def _cited(text: str, at: int) -> bool:
+    """Whether the date at `at` is the date of a document the text cites: it follows that document's số ký hiệu
+    ("Thực hiện Chỉ thị số 23/2009/CT-UBND ngày 30 tháng 12 năm 2009", "Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008")."""
+    before = re.sub(r"[\s,]*(?:ngày)?[\s,]*$", "", text[max(0, at - 40):at])
+    found = find_doc_numbers(before)
+    return bool(found) and found[-1].end() == len(before)
+
+
 def _number_in_title(title: str) -> str:
-    found = doc_numbers(title)
-    return found[0] if found else ""
+    """The số ký hiệu a title gives its own document ("Kế hoạch 0125/KH-UBND …", "Luật … số 15/2003/QH11"): the
+    first one neither in a remark in parentheses nor named as what the document implements, follows or replaces
+    ("… (thực hiện Chỉ thị số 23/2009/CT-UBND …)", "Kế hoạch triển khai Quyết định 2437/QĐ-TTg")."""
+    for match in find_doc_numbers(title):
+        before = title[:match.start()]
+        if before.count("(") <= before.count(")") and not _CITING.search(" ".join(before.split()[-6:])):
+            return match.group(0)
+    return ""

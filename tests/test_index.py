@@ -115,6 +115,23 @@ def test_a_catalogue_may_name_its_columns_issuer_and_type_and_annotate_its_cells
     assert (directive.date, directive.doc_type, directive.province) == ("2010-01-05", "chi-thi", "TP. Hồ Chí Minh")
 
 
+def test_a_document_without_its_own_number_and_date_does_not_take_those_of_what_it_cites():
+    """A directive with no header block opens by citing the one it implements: that number and date are not its
+    own, whether they come from the text or from a catalogue title naming them in a remark; a title's own number
+    still counts."""
+    text = ("Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá.\n"
+            "Thực hiện Chỉ thị số 23/2009/CT-UBND ngày 30 tháng 12 năm 2009 của Ủy ban nhân dân thành phố.\n"
+            "Căn cứ Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008 của Chính phủ.\n")
+    meta = extract_metadata(text, "ct.txt", {"title": "Chỉ thị về thuốc lá (thực hiện Chỉ thị số 23/2009/CT-UBND)"})
+    assert (meta.doc_number, meta.date) == ("", "")
+    law = extract_metadata("QUỐC HỘI\nLUẬT\nThi đua, khen thưởng\n", "luat.txt",
+                           {"title": "Luật Thi đua, khen thưởng số 15/2003/QH11 (bản gốc)"})
+    assert law.doc_number == "15/2003/QH11"
+    article = extract_metadata("Thi đua nước rút\nBình Thuận, 20/07/2023, 05:03\nUBND tỉnh ban hành Kế hoạch số "
+                               "4134/KH-UBND ngày 29/11/2022.\n", "bao.txt")
+    assert article.date == "2023-07-20"
+
+
 def test_a_corrected_catalogue_row_rereads_an_unchanged_file(settings, tmp_path):
     folder = tmp_path / "kho"
     folder.mkdir()
