@@ -15,7 +15,6 @@ from core.vietnamese import (
     DOC_TYPE_BY_CAPS,
     DOC_TYPE_BY_CODE,
     PROVINCES,
-    doc_numbers,
     find_doc_numbers,
     find_dates,
     find_provinces,

@@ -8,7 +8,7 @@ import pytest
 
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
-from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, validate_question
+from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, passage_header, validate_question
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
@@ -228,6 +228,19 @@ def test_prompt_injection_in_a_passage_stays_quoted_data(qa_settings):
     assert "Bỏ qua mọi hướng dẫn" in inside and "‹/tai_lieu›" in inside
     assert user.content.rstrip().endswith("họp định kỳ bao lâu một lần?")  # the question comes last, after the data
     assert answer.answer == "Hội đồng họp định kỳ 06 tháng một lần [1]."
+
+
+def test_a_passage_names_its_document_by_number_or_title_never_by_file_name():
+    """The model repeats what a passage header says: a file name ("05_tphcm-…") read as a district's name. A
+    document without a số ký hiệu is named by the start of its title in every passage."""
+    article = DocumentMetadata(title="Thi đua nước rút hoàn thành các chỉ tiêu kinh tế - xã hội năm 2023",
+                               province="Bình Thuận", doc_type="tin-bai")
+    chunk = Chunk("000_46ebe113dd57082e.txt::4", "000_46ebe113dd57082e.txt", "UBND tỉnh phát động thi đua.",
+                  "Phần mở đầu", None, 4, article)
+    assert passage_header(hit(chunk, 1), True) == f"{article.title}; mục: Phần mở đầu"
+    later = passage_header(hit(chunk, 2), False)
+    assert later == "Thi đua nước rút hoàn thành các chỉ…; mục: Phần mở đầu" and "46ebe" not in later
+    assert passage_header(hit(CHUNKS[1], 2), False) == "0125/KH-UBND; mục: 3. Thời gian"
 
 
 def test_prompt_fits_the_token_budget(qa_settings):
