@@ -68,6 +68,20 @@ def safe_source_name(name: str) -> str:
     return f"{stem}.{extension}" if extension else stem
 
 
+def _when_unlocked(change: Callable[[], object], attempts: int = 8, pause_s: float = 0.25) -> None:
+    """Run a change to the store, waiting while another client of the same files holds SQLite's write lock (another
+    process's ingestion, or the store's own background flush just after a write): "database is locked" is a wait,
+    not a broken store."""
+    for attempt in range(attempts):
+        try:
+            change()
+            return
+        except Exception as error:  # chromadb wraps SQLite's SQLITE_BUSY in its own InternalError
+            if "database is locked" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(pause_s * (attempt + 1))
+
+
 def _catalogue_key(sidecar: dict | None) -> str:
     """A short fingerprint of a document's catalogue row ("" without one)."""
     if not sidecar:
@@ -131,7 +145,7 @@ class Library:
             f"{prefix}_chunks", configuration={"hnsw": {"space": "cosine", "ef_search": ef_search}},
             embedding_function=None)
         if (self._chunks.configuration.get("hnsw") or {}).get("ef_search") != ef_search:  # a library made before
-            self._chunks.modify(configuration={"hnsw": {"ef_search": ef_search}})
+            _when_unlocked(lambda: self._chunks.modify(configuration={"hnsw": {"ef_search": ef_search}}))
         self._registry = client.get_or_create_collection(f"{prefix}_documents", embedding_function=None)
         self._client_revision = self._revision()
 

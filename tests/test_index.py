@@ -341,6 +341,29 @@ def test_dense_search_explores_the_configured_number_of_candidates(settings, tmp
     assert [record.source for record in reopened.documents()] == ["mot.txt"]
 
 
+def test_a_store_change_waits_while_sqlite_is_locked_and_fails_on_anything_else():
+    from index.store import _when_unlocked
+
+    calls = []
+
+    def locked_twice():
+        calls.append(1)
+        if len(calls) < 3:
+            raise RuntimeError("Database error: error returned from database: (code: 5) database is locked")
+
+    _when_unlocked(locked_twice, pause_s=0)
+    assert len(calls) == 3
+
+    def broken():
+        calls.append(1)
+        raise RuntimeError("no such table: collections")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="no such table"):
+        _when_unlocked(broken, pause_s=0)
+    assert len(calls) == 1
+
+
 def test_interrupted_write_is_reconciled(settings, tmp_path):
     library = Library.open(settings)
     library.ingest_file(_small_doc(tmp_path, "mot.txt", "Nội dung thứ nhất về thi đua."))
