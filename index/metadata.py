@@ -19,6 +19,7 @@ from core.vietnamese import (
     find_dates,
     find_provinces,
     iso_date,
+    parse_iso,
     is_doc_number,
     parse_doc_number,
 )
@@ -80,9 +81,9 @@ def _catalogue_fields(row: dict) -> dict:
 
 def _leading_date(cell: str) -> str:
     """The ISO date a catalogue cell starts with, written "2025-11-18" or "18/11/2025"; "" when it starts otherwise."""
-    iso = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})\b", cell)
+    iso = parse_iso(cell.split(maxsplit=1)[0]) if cell.strip() else None
     if iso:
-        return iso_date(iso.group(3), iso.group(2), iso.group(1))
+        return iso_date(*iso)
     found = find_dates(cell[:30])
     return iso_date(*found[0][1]) if found and found[0][0].start() == 0 else ""
 
