@@ -59,6 +59,9 @@ _TAG = re.compile(r"</?[a-z_]+(?:\s[^<>]*)?>")
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+(?=\S)|\n+")
 # A full stop that ends an abbreviation, not a sentence: the signing marks of Nghị định 30 ("KT. CHỦ TỊCH"), "TP.".
 _ABBREVIATION_END = re.compile(r"(?<![\w.])(?:TM|KT|TL|TUQ|Q|TP|Tp|ThS|TS|PGS|GS)\.$")
+# A short lead before a colon, opening a line or a sentence, labels what follows ("- Đắk Lắk: trước ngày 31/3/2026"):
+# it is no sentence of its own.
+_LINE_LABEL = re.compile(r"(?:^|\n|[.!?;][ \t])[ \t]*(?:[-*+•][ \t]*)?(?:[^\s:.;!?]+[ \t]+){0,3}[^\s:.;!?]+$")
 _ROMAN = re.compile(r"[IVXLC]{1,6}")
 _LOOP = re.compile(r"(.{6,80}?)\1{2,}$", re.DOTALL)
 _REPEATED = re.compile(r"(\b.{6,80}?)(?:\1)+")
@@ -230,8 +233,9 @@ def split_sentences(text: str) -> list[str]:
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     raw, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        if any(a < match.start() < b for a, b in quoted) or (
-                "\n" not in match.group() and _ABBREVIATION_END.search(text[max(0, match.start() - 5):match.start()])):
+        if any(a < match.start() < b for a, b in quoted) or "\n" not in match.group() and (
+                _ABBREVIATION_END.search(text[max(0, match.start() - 5):match.start()])
+                or text[match.start() - 1] == ":" and _LINE_LABEL.search(text[:match.start() - 1])):
             continue
         raw.append(text[start:match.start()])
         start = match.end()

@@ -598,6 +598,15 @@ def test_a_signing_mark_does_not_end_a_sentence():
         "Quyết định do TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH, Phó Chủ tịch Dương Đức Tuấn ký [1].", "Hồ sơ gửi TP. Hà Nội."]
 
 
+def test_a_short_label_before_a_colon_stays_with_what_it_labels():
+    """"- Đắk Lắk: …" is one claim about Đắk Lắk, not the sentence "Đắk Lắk" and a figure about nothing; a long lead
+    ending in a colon still ends its sentence."""
+    answer = "- Bắc Ninh: trước ngày 10/12 [1].\n- Đắk Lắk: 31/3/2026 [2]. Ví dụ: Quận 1. Hồ sơ gồm các loại sau đây: đơn."
+    assert cit.split_sentences(answer) == [
+        "- Bắc Ninh: trước ngày 10/12 [1].", "- Đắk Lắk: 31/3/2026 [2].", "Ví dụ: Quận 1.",
+        "Hồ sơ gồm các loại sau đây:", "đơn."]
+
+
 def test_the_sentence_a_claim_rests_on_is_quoted_under_the_answer(qa_settings):
     """The model's paraphrase drops the second figure and the deadline's subject; the quote gives the passage's own
     words. A planted instruction in the passage is never quoted, and a quote is cut around its figure."""
