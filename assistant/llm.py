@@ -52,7 +52,7 @@ class LlamaCppChatModel(BaseChatModel):
     max_tokens: int = 256
     temperature: float = 0.1
     seed: int | None = 42  # the same prompt gets the same reply (None: a random draw each time)
-    cache_prompt: bool = True  # reuse the KV cache of the prompt prefix shared with the previous request
+    cache_prompt: bool = True  # reuse the KV cache of the system prompt across requests
 
     _server: Any = PrivateAttr(default=None)
     _load_lock: Any = PrivateAttr(default_factory=threading.Lock)
@@ -79,6 +79,9 @@ class LlamaCppChatModel(BaseChatModel):
                 params.cpuparams.n_threads = self.n_threads
                 params.cpuparams_batch.n_threads = self.n_threads
                 params.warmup = False
+                # No host-memory cache of past prompts: restoring one of them makes an answer depend on the questions
+                # asked before (see _keep_only_system_prompt), and it holds up to 8 GiB by default.
+                params.cache_ram_mib = 0
                 params.verbosity = -1
                 try:
                     self._server = xllamacpp.Server(params)
@@ -89,6 +92,15 @@ class LlamaCppChatModel(BaseChatModel):
                         detail=f"{self.model_path}: {error}",
                     ) from error
             return self._server
+
+    def _keep_only_system_prompt(self, server: Any, messages: list[BaseMessage]) -> None:
+        """Cut the prompt cache back to the system prompt before a request (a one-token request with the system
+        prompt alone, itself read from the cache). Left as it was, the cache holds the previous prompt, and the part
+        shared with it (often a first passage too) is reused: the rest is then computed from another position in
+        other batches, which shifts the numerics a little — an answer depended on the question asked before it."""
+        if self.cache_prompt and messages and messages[0].type == "system":
+            prime = self._request(messages[:1], None, False, max_tokens=1)
+            _raise_for_error(server.handle_chat_completions(prime))
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool, **kwargs: Any) -> dict:
         request = {
@@ -113,6 +125,7 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> ChatResult:
         server = self.load()
         with self._generate_lock:
+            self._keep_only_system_prompt(server, messages)
             result = server.handle_chat_completions(self._request(messages, stop, False, **kwargs))
         _raise_for_error(result)
         choice = result["choices"][0]
@@ -146,6 +159,7 @@ class LlamaCppChatModel(BaseChatModel):
         def worker() -> None:
             try:
                 with self._generate_lock:
+                    self._keep_only_system_prompt(server, messages)
                     server.handle_chat_completions(request, on_chunk)
             except Exception as error:  # surfaced on the consuming thread
                 chunks.put(error)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -18,6 +19,7 @@ from assistant.llm import LlamaCppChatModel, make_chat_model
 from assistant.model_files import llm_model_path
 from core.settings import Settings
 
+SAMPLE_LIBRARY = Path(__file__).resolve().parents[1] / "sample_library"
 MESSAGES = [SystemMessage("Chỉ trả lời bằng tiếng Việt, thật ngắn."), HumanMessage("Thủ đô của Việt Nam là thành phố nào?")]
 
 
@@ -101,6 +103,20 @@ def test_embedded_model_repeats_its_reply_under_the_configured_seed(embedded):
 
 
 @pytest.mark.llm
+def test_embedded_model_answers_a_prompt_alike_whatever_was_asked_before(embedded):
+    """A prompt sharing a long prefix with the one before (the same passages, another question) once reused its KV
+    cache, and the prompt asked again was restored from the prompt cache: at a high temperature the replies then
+    differed. Only the system prompt is reused, so the first and third replies are the same."""
+    text = (SAMPLE_LIBRARY / "011_hatinh-qd-2920-qd-ubnd-2025-chuc-nang-so-noi-vu.txt").read_text(encoding="utf-8")[:900]
+    system = SystemMessage("Chỉ trả lời bằng tiếng Việt, thật ngắn.")
+    summary = [system, HumanMessage(f"Tài liệu:\n{text}\n\nTóm tắt tài liệu trên trong một câu.")]
+    signer = [system, HumanMessage(f"Tài liệu:\n{text}\n\nTài liệu trên do ai ký?")]
+    replies = [embedded.invoke(messages, max_tokens=24, temperature=1.2).content
+               for messages in (summary, signer, summary)]
+    assert replies[0] == replies[2] and replies[0] != replies[1]
+
+
+@pytest.mark.llm
 def test_openai_backend_against_real_local_server(embedded, tmp_path):
     # The loaded llama.cpp also serves the OpenAI HTTP API on loopback; the openai backend talks to it over HTTP.
     base_url = embedded.load().listening_address + "/v1"
@@ -110,6 +126,41 @@ def test_openai_backend_against_real_local_server(embedded, tmp_path):
     model = make_chat_model(settings)
     deltas = [chunk.content for chunk in model.stream(MESSAGES, max_tokens=8)]
     assert len([d for d in deltas if d]) >= 2 and VIETNAMESE.intersection("".join(deltas).lower())
+
+
+class RecordingServer:
+    """Stands in for xllamacpp's server: records each request and replies with one token."""
+
+    def __init__(self):
+        self.requests: list[dict] = []
+
+    def handle_chat_completions(self, request: dict, on_chunk=None) -> dict:
+        self.requests.append(request)
+        if on_chunk:
+            on_chunk({"choices": [{"delta": {"content": "Hà Nội"}, "finish_reason": "stop"}]})
+            return {}
+        return {"choices": [{"message": {"content": "Hà Nội"}, "finish_reason": "stop"}]}
+
+
+@pytest.mark.parametrize("call", ["invoke", "stream"])
+def test_each_request_first_cuts_the_prompt_cache_back_to_the_system_prompt(call):
+    model = LlamaCppChatModel(model_path="unused.gguf")
+    model._server = server = RecordingServer()
+    for _ in range(2):
+        list(model.stream(MESSAGES)) if call == "stream" else model.invoke(MESSAGES)
+    system_only, asked = server.requests[0], server.requests[1]
+    assert len(server.requests) == 4 and server.requests[2:] == server.requests[:2]
+    assert system_only["messages"] == [{"role": "system", "content": MESSAGES[0].content}]
+    assert system_only["max_tokens"] == 1 and system_only["cache_prompt"] and asked["cache_prompt"]
+    assert [m["role"] for m in asked["messages"]] == ["system", "user"]
+
+
+def test_without_a_system_prompt_or_prompt_cache_a_request_goes_alone():
+    for model, messages in ((LlamaCppChatModel(model_path="unused.gguf"), MESSAGES[1:]),
+                            (LlamaCppChatModel(model_path="unused.gguf", cache_prompt=False), MESSAGES)):
+        model._server = server = RecordingServer()
+        model.invoke(messages)
+        assert len(server.requests) == 1 and len(server.requests[0]["messages"]) == len(messages)
 
 
 def test_seed_minus_one_leaves_every_draw_random_on_both_backends(tmp_path):
