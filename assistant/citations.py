@@ -482,7 +482,7 @@ def evidence_sentences(claim: Claim, source: SourceText, max_chars: int, limit: 
     a first one sharing no word with it. A long sentence is cut around its first figure."""
     body = strip_markers(claim.text)
     figures, terms = numbers(body), key_terms(body)
-    remaining = {Fact("number", (n,)) for n in figures} | {fact for fact in claim.facts if fact.kind == "name"}
+    remaining = set(claim.facts)  # not the question's own figures: "Số: 982/KH-UBND" answers nothing asked
 
     def held(sentence: str) -> set[Fact]:
         stated = numbers(sentence)
@@ -575,12 +575,14 @@ def repair_names(sentence: str, passages: list[str], question: str, stats: Libra
     then dropped).
     """
     haystack = "\n".join([*passages, question])
-    spaced = [m.group(0) for m in _WORD.finditer(nfc(haystack))]
-    lowered = [word.lower() for word in spaced]
-    present = set(zip(lowered, lowered[1:]))
+    # pairs within a line: the last word of a signature and the first of the title below it are no name
+    lines = [[m.group(0) for m in _WORD.finditer(line)] for line in nfc(haystack).split("\n")]
+    spaced = [word for line in lines for word in line]
+    pairs = [(a, b) for line in lines for a, b in zip(line, line[1:])]
+    present = {(a.lower(), b.lower()) for a, b in pairs}
     after: dict[str, set[str]] = {}
     before: dict[str, set[str]] = {}
-    for a, b in zip(spaced, spaced[1:]):
+    for a, b in pairs:
         after.setdefault(a.lower(), set()).add(b)
         before.setdefault(b.lower(), set()).add(a)
     tokens = [m.group(0) for m in _WORD.finditer(strip_markers(sentence))]

@@ -197,12 +197,34 @@ def excerpt(text: str, question: str, max_chars: int) -> str:
 
 
 def _card_excerpt(text: str, max_chars: int) -> str:
-    """An identity card cut from the end of its opening lines: the signature, which it is there for, stays whole."""
-    if len(text) <= max_chars:
-        return text
+    """An identity card cut from the end of its opening lines: the signature, which it is there for, stays whole
+    and says who signed."""
     opening, _, signature = text.partition("\n…\n")
+    signature = signer_line(signature) if signature else ""
+    if len(opening) + len(signature) + 3 <= max_chars:
+        return f"{opening}\n…\n{signature}" if signature else opening
     room = max(0, max_chars - len(signature) - 2)
     return opening[:room].rsplit(" ", 1)[0] + "…" + (f"\n{signature}" if signature else "")
+
+
+def signer_line(signature: str) -> str:
+    """A signature block as the model reads it: "Người ký: Vũ Mạnh Hà (KT. BỘ TRƯỞNG THỨ TRƯỞNG)" — the name (the
+    first run of capitalised syllables opening with a surname that ends a line), then the authority and position
+    before it; lines after the name are not the signature. Set out as the document does ("KT. BỘ TRƯỞNG THỨ TRƯỞNG
+    Vũ Mạnh Hà"), the small model answered with a recipient or a proposer named elsewhere. Unchanged when no name
+    is found."""
+    before: list[str] = []
+    for line in signature.split("\n"):
+        words = line.split()
+        start = len(words)
+        while start > 0 and words[start - 1][:1].isupper() and words[start - 1][1:].islower():
+            start -= 1
+        if len(words) - start >= 2 and words[start] in cit.SURNAMES:
+            position = " ".join(before + words[:start])
+            name = " ".join(words[start:])
+            return f"Người ký: {name} ({position})" if position else f"Người ký: {name}"
+        before += words
+    return signature
 
 
 def _data(text: str) -> str:

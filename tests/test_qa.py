@@ -8,7 +8,8 @@ import pytest
 
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
-from assistant.qa import REFUSAL, QAChain, assess_evidence, build_passages, passage_header, validate_question
+from assistant.qa import (REFUSAL, QAChain, assess_evidence, build_passages, passage_header, signer_line,
+                          validate_question)
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
@@ -441,6 +442,14 @@ def test_a_garbled_name_is_repaired_and_an_invented_word_dropped():
         "Phong trào do Chính phủ phát động."
 
 
+def test_words_on_two_lines_are_no_name_to_repair_towards():
+    """A signature's last word and the title on the next line are not a pair: "Vinh ký Kế hoạch" stays as written
+    (it became "Vinh Kế Kế hoạch" from the card's "…Phùng Thành Vinh" above "Kế hoạch 982/KH-UBND")."""
+    card = "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Phùng Thành Vinh\nKế hoạch 982/KH-UBND triển khai Đợt thi đua"
+    sentence = "Phùng Thành Vinh ký Kế hoạch 982/KH-UBND [1]."
+    assert cit.repair_names(sentence, [card], "Ai ký Kế hoạch 982/KH-UBND?", None, cit.SupportRules()) == sentence
+
+
 def test_a_short_code_is_repaired_only_to_the_same_code():
     """"QD" is the table's "QĐ" written without the stroke; "QD" beside a table holding only "HD" is another code,
     and the sentence stating it is dropped rather than given a code the model never wrote."""
@@ -560,7 +569,7 @@ def test_a_cut_identity_card_keeps_its_signature():
     card = Chunk("daklak::9", "daklak.txt", opening + "\n…\nKT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ", "Thông tin văn bản",
                  None, 9, DAKLAK, card=True)
     [passage] = build_passages([hit(card, 1)], "Ai ký kế hoạch phát động phong trào thi đua bầu cử?", 120)
-    assert passage.excerpt.endswith("KT. CHỦ TỊCH PHÓ CHỦ TỊCH Đào Mỹ") and "Số: 0125/KH-UBND" in passage.excerpt
+    assert passage.excerpt.endswith("Người ký: Đào Mỹ (KT. CHỦ TỊCH PHÓ CHỦ TỊCH)") and "Số: 0125/KH-UBND" in passage.excerpt
     assert len(passage.excerpt) < len(card.text)
 
 
@@ -646,6 +655,29 @@ def test_each_fact_of_a_claim_gets_the_sentence_that_states_it():
     facts = cit.claim_facts(signer, "Ai ký Nghị định quy định chức năng của Bộ Nội vụ?")
     [line] = cit.evidence_sentences(cit.Claim(signer, [1], facts=facts), card, 300, limit=3)
     assert "Nguyễn Hòa Bình" in line and "PHÓ THỦ TƯỚNG" in line
+    # the question's own figures are no fact of the answer: the card's "Số: 982/KH-UBND" line is not the quote
+    card = cit.SourceText("Số: 982/KH-UBND\nKẾ HOẠCH\n…\nTM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Phùng Thành Vinh")
+    question = "Ai ký Kế hoạch 982/KH-UBND?"
+    signer = "Phùng Thành Vinh ký Kế hoạch 982/KH-UBND [1]."
+    claim = cit.Claim(signer, [1], facts=cit.claim_facts(signer, question))
+    assert cit.evidence_sentences(claim, card, 300, limit=3) == [
+        "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Phùng Thành Vinh"]
+
+
+def test_the_model_reads_who_signed_a_document_as_a_labelled_line():
+    """The signature block (authority, position, name on one or more lines) becomes "Người ký: name (authority and
+    position)" in the prompt; lines after the name are not the signature; a block without a personal name is left as
+    it is. The card's own text — what answers are checked and quoted against — stays verbatim."""
+    assert signer_line("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Phạm Hoàng Sơn\nQUY ĐỊNH\nChương I") == \
+        "Người ký: Phạm Hoàng Sơn (TM. ỦY BAN NHÂN DÂN CHỦ TỊCH)"
+    assert signer_line("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG THƯỜNG TRỰC\nVũ Mạnh Hà") == \
+        "Người ký: Vũ Mạnh Hà (KT. BỘ TRƯỞNG THỨ TRƯỞNG THƯỜNG TRỰC)"
+    assert signer_line("THANH QUANG") == "THANH QUANG"
+    text = "BỘ Y TẾ\nSố: 3621/QĐ-BYT\n…\nKT. BỘ TRƯỞNG THỨ TRƯỞNG Vũ Mạnh Hà"
+    card = Chunk("byt::0", "byt.txt", text, "Thông tin văn bản", 1, 0, BACNINH, card=True)
+    [passage] = build_passages([SearchHit(card, 1.0)], "Ai ký Quyết định 3621/QĐ-BYT?", 400)
+    assert passage.excerpt.endswith("\n…\nNgười ký: Vũ Mạnh Hà (KT. BỘ TRƯỞNG THỨ TRƯỞNG)")
+    assert passage.source_text().text == text
 
 
 def test_a_figure_said_of_one_province_does_not_rest_on_another_provinces_passage():
