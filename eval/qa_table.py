@@ -65,7 +65,8 @@ def _row_log(path: Path, cached: dict[str, dict]):
 
 def predict(chain: QAChain, items: list[QAItem], out_dir: Path, *, reuse: bool, replay: bool,
             progress: Callable[[str], None]) -> dict[str, dict]:
-    """Answers for every item: cached, re-verified from the cached model output (`replay`), or asked anew."""
+    """Answers for every item: cached, or asked anew; `replay` re-verifies the cached model outputs and never calls
+    the LLM, so the row then covers the items already recorded (the others count as missing)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / PREDICTIONS
     cached = read_rows(path) if (reuse or replay) else {}
@@ -77,6 +78,8 @@ def predict(chain: QAChain, items: list[QAItem], out_dir: Path, *, reuse: bool, 
                 if replay:
                     payload = chain.answer_from_output(item.question, row.get("model_output") or "").to_dict()
                     row = {**row, **{k: v for k, v in payload.items() if k not in ("timings", "model_output")}}
+            elif replay:
+                continue
             else:
                 row = {"key": key, "id": item.id, "question": item.question, **ask_one(chain, item.question)}
             rows[key] = row

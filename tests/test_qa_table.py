@@ -36,6 +36,11 @@ def test_recorded_answers_replay_under_other_settings_without_the_model(sample_l
                                 reuse=False, replay=True, progress=lambda _: None)
     assert not replayed["validation/a2"]["refused"]  # the same output, verified without the figures rule
     assert replayed["validation/a2"]["model_output"] == REPLY
+    unrecorded = qa_table.load_items([path])
+    unrecorded[0].question += " (hỏi lại)"  # a question the recording does not hold: missing, never asked
+    replayed = qa_table.predict(QAChain(sample_library, FailingChat(), loose), unrecorded, tmp_path / "out",
+                                reuse=False, replay=True, progress=lambda _: None)
+    assert list(replayed) == ["validation/a2"]
 
 
 def test_peer_answers_are_cached_and_replay_never_asks(tmp_path):
