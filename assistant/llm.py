@@ -57,6 +57,7 @@ class LlamaCppChatModel(BaseChatModel):
     _server: Any = PrivateAttr(default=None)
     _load_lock: Any = PrivateAttr(default_factory=threading.Lock)
     _generate_lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _cached_system: Any = PrivateAttr(default=None)  # the system prompt whose KV cache the slot holds
 
     @property
     def _llm_type(self) -> str:
@@ -97,10 +98,16 @@ class LlamaCppChatModel(BaseChatModel):
         """Cut the prompt cache back to the system prompt before a request (a one-token request with the system
         prompt alone, itself read from the cache). Left as it was, the cache holds the previous prompt, and the part
         shared with it (often a first passage too) is reused: the rest is then computed from another position in
-        other batches, which shifts the numerics a little — an answer depended on the question asked before it."""
-        if self.cache_prompt and messages and messages[0].type == "system":
-            prime = self._request(messages[:1], None, False, max_tokens=1)
-            _raise_for_error(server.handle_chat_completions(prime))
+        other batches, which shifts the numerics a little — an answer depended on the question asked before it.
+        Another system prompt than the one cached (Q&A after drafting) is read from scratch, so its cache is the
+        same whatever came before."""
+        if not (self.cache_prompt and messages and messages[0].type == "system"):
+            self._cached_system = None  # this request fills the cache with another prompt
+            return
+        prime = self._request(messages[:1], None, False, max_tokens=1)
+        prime["cache_prompt"] = messages[0].content == self._cached_system
+        _raise_for_error(server.handle_chat_completions(prime))
+        self._cached_system = messages[0].content
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool, **kwargs: Any) -> dict:
         request = {

@@ -149,10 +149,23 @@ def test_each_request_first_cuts_the_prompt_cache_back_to_the_system_prompt(call
     for _ in range(2):
         list(model.stream(MESSAGES)) if call == "stream" else model.invoke(MESSAGES)
     system_only, asked = server.requests[0], server.requests[1]
-    assert len(server.requests) == 4 and server.requests[2:] == server.requests[:2]
+    assert len(server.requests) == 4 and server.requests[3] == asked
     assert system_only["messages"] == [{"role": "system", "content": MESSAGES[0].content}]
-    assert system_only["max_tokens"] == 1 and system_only["cache_prompt"] and asked["cache_prompt"]
+    assert system_only["max_tokens"] == 1 and asked["cache_prompt"]
+    assert not system_only["cache_prompt"] and server.requests[2] == {**system_only, "cache_prompt": True}
     assert [m["role"] for m in asked["messages"]] == ["system", "user"]
+
+
+def test_another_system_prompt_than_the_cached_one_is_read_from_scratch():
+    """After drafting (another system prompt) or a prompt without one, the Q&A system prompt is computed anew, not
+    from the few template tokens the prompts share: its cache is then the same whatever was asked before."""
+    model = LlamaCppChatModel(model_path="unused.gguf")
+    model._server = server = RecordingServer()
+    drafting = [SystemMessage("Bạn là chuyên viên soạn thảo."), MESSAGES[1]]
+    for messages in (MESSAGES, MESSAGES, drafting, MESSAGES, MESSAGES[1:], MESSAGES):
+        model.invoke(messages)
+    primes = [r["cache_prompt"] for r in server.requests if r["max_tokens"] == 1]
+    assert primes == [False, True, False, False, False]
 
 
 def test_without_a_system_prompt_or_prompt_cache_a_request_goes_alone():
