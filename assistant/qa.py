@@ -200,7 +200,7 @@ def _card_excerpt(text: str, max_chars: int) -> str:
     """An identity card cut from the end of its opening lines: the signature, which it is there for, stays whole
     and says who signed."""
     opening, _, signature = text.partition("\n…\n")
-    signature = signer_line(signature) if signature else ""
+    signature = signer_line(signature)
     if len(opening) + len(signature) + 3 <= max_chars:
         return f"{opening}\n…\n{signature}" if signature else opening
     room = max(0, max_chars - len(signature) - 2)
