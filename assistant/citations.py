@@ -226,16 +226,18 @@ def without_instructions(text: str) -> str:
     return "\n".join(s for s in split_sentences(text) if not _INSTRUCTION.search(nfc(s)))
 
 
-def split_sentences(text: str) -> list[str]:
+def split_sentences(text: str, *, colon_ends: bool = True) -> list[str]:
     """Sentences or list items; never split inside quotation marks; a piece holding only citation markers joins the
-    sentence before it."""
+    sentence before it. `colon_ends` False (an answer's claims): a colon inside a line introduces the rest of its
+    sentence ("… được hưởng quyền lợi: được miễn phí …"), so the lead and what it introduces stay one claim."""
     text = text.strip()
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     raw, start = [], 0
     for match in _SENTENCE_END.finditer(text):
+        colon = "\n" not in match.group() and text[match.start() - 1] == ":"
         if any(a < match.start() < b for a, b in quoted) or "\n" not in match.group() and (
                 _ABBREVIATION_END.search(text[max(0, match.start() - 5):match.start()])
-                or text[match.start() - 1] == ":" and _LINE_LABEL.search(text[:match.start() - 1])):
+                or colon and (not colon_ends or _LINE_LABEL.search(text[:match.start() - 1]))):
             continue
         raw.append(text[start:match.start()])
         start = match.end()
@@ -452,7 +454,7 @@ def attribute(answer: str, sources: list[SourceText], question: str = "",
     rules = rules or SupportRules()
     focus = focus_terms(question)
     claims = []
-    for sentence in split_sentences(answer):
+    for sentence in split_sentences(answer, colon_ends=False):
         cited = [n for n in parse_markers(sentence) if 1 <= n <= len(sources)]
         body = tidy(strip_markers(sentence))
         if says_unknown(body):

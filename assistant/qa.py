@@ -510,7 +510,7 @@ def repair(raw: str, passages: list[Passage], question: str, settings: Settings,
     rules = support_rules(settings)
     texts = [p.haystack() for p in passages]
     out = Repaired([], [])
-    for sentence in cit.split_sentences(cit.clean_output(raw)):
+    for sentence in cit.split_sentences(cit.clean_output(raw), colon_ends=False):
         if cit.strip_markers(sentence).rstrip().endswith("?"):  # the small model restates the question: no claim
             out.dropped.append(cit.tidy(cit.strip_markers(sentence)))
             continue

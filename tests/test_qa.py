@@ -616,6 +616,22 @@ def test_a_short_label_before_a_colon_stays_with_what_it_labels():
         "Hồ sơ gồm các loại sau đây:", "đơn."]
 
 
+def test_a_colon_inside_an_answer_line_keeps_its_claim_whole(qa_settings):
+    """"… được hưởng quyền lợi: được miễn phí …" is one claim with one citation, not a lead cited on its own and a
+    lowercase fragment after it; and when what follows the colon is unsupported, the lead (which only restates the
+    question) is not left standing as the answer."""
+    text = "Hội đồng họp định kỳ 06 tháng một lần. Sở Nội vụ là cơ quan thường trực của Hội đồng."
+    chunk = Chunk("bacninh::9", "bacninh.txt", text, "Điều 8", 3, 9, BACNINH)
+    question = "Ở Bắc Ninh, Hội đồng Thi đua - Khen thưởng tỉnh họp định kỳ bao lâu một lần?"
+    assert cit.split_sentences("Hội đồng họp định kỳ: 06 tháng một lần [1].", colon_ends=False) == [
+        "Hội đồng họp định kỳ: 06 tháng một lần [1]."]
+    chain, _ = chain_with(["Ở Bắc Ninh, Hội đồng họp định kỳ: 06 tháng một lần."], qa_settings, FakeLibrary([chunk]))
+    answer = chain.ask(question)
+    assert answer.answer.split("\n\n")[0] == "Ở Bắc Ninh, Hội đồng họp định kỳ: 06 tháng một lần [1]."
+    chain, _ = chain_with(["Ở Bắc Ninh, Hội đồng họp định kỳ: 09 tháng một lần."], qa_settings, FakeLibrary([chunk]))
+    assert chain.ask(question).refused
+
+
 def test_the_sentence_a_claim_rests_on_is_quoted_under_the_answer(qa_settings):
     """The model's paraphrase drops the second figure and the deadline's subject; the quote gives the passage's own
     words. A planted instruction in the passage is never quoted, and a quote is cut around its figure."""
