@@ -52,12 +52,12 @@ class LlamaCppChatModel(BaseChatModel):
     max_tokens: int = 256
     temperature: float = 0.1
     seed: int | None = 42  # the same prompt gets the same reply (None: a random draw each time)
-    cache_prompt: bool = True  # reuse the KV cache of the system prompt across requests
+    cache_prompt: bool = True  # reuse the KV cache of the leading messages (the system prompt) across requests
 
     _server: Any = PrivateAttr(default=None)
     _load_lock: Any = PrivateAttr(default_factory=threading.Lock)
     _generate_lock: Any = PrivateAttr(default_factory=threading.Lock)
-    _cached_system: Any = PrivateAttr(default=None)  # the system prompt whose KV cache the slot holds
+    _cached_prefix: Any = PrivateAttr(default=None)  # the messages whose KV cache the slot holds
 
     @property
     def _llm_type(self) -> str:
@@ -81,7 +81,7 @@ class LlamaCppChatModel(BaseChatModel):
                 params.cpuparams_batch.n_threads = self.n_threads
                 params.warmup = False
                 # No host-memory cache of past prompts: restoring one of them makes an answer depend on the questions
-                # asked before (see _keep_only_system_prompt), and it holds up to 8 GiB by default.
+                # asked before (see _keep_only_shared_prefix), and it holds up to 8 GiB by default.
                 params.cache_ram_mib = 0
                 params.verbosity = -1
                 try:
@@ -94,20 +94,23 @@ class LlamaCppChatModel(BaseChatModel):
                     ) from error
             return self._server
 
-    def _keep_only_system_prompt(self, server: Any, messages: list[BaseMessage]) -> None:
-        """Cut the prompt cache back to the system prompt before a request (a one-token request with the system
-        prompt alone, itself read from the cache). Left as it was, the cache holds the previous prompt, and the part
-        shared with it (often a first passage too) is reused: the rest is then computed from another position in
-        other batches, which shifts the numerics a little — an answer depended on the question asked before it.
-        Another system prompt than the one cached (Q&A after drafting) is read from scratch, so its cache is the
-        same whatever came before."""
-        if not (self.cache_prompt and messages and messages[0].type == "system"):
-            self._cached_system = None  # this request fills the cache with another prompt
+    def _keep_only_shared_prefix(self, server: Any, messages: list[BaseMessage]) -> None:
+        """Cut the prompt cache back to every message but the last before a request (a one-token request with
+        those messages alone, itself read from the cache): the system prompt for a question, the system prompt and
+        the plan's shared text for a draft's sections. Left as it was, the cache holds the previous prompt, and the
+        part shared with it (often a first passage too) is reused: the rest is then computed from another position
+        in other batches, which shifts the numerics a little — an answer depended on the question asked before it.
+        Other leading messages than the ones cached (Q&A after drafting) are read from scratch, so their cache is
+        the same whatever came before."""
+        if not (self.cache_prompt and len(messages) >= 2 and messages[0].type == "system"):
+            self._cached_prefix = None  # this request fills the cache with another prompt
             return
-        prime = self._request(messages[:1], None, False, max_tokens=1)
-        prime["cache_prompt"] = messages[0].content == self._cached_system
+        prefix = messages[:-1]
+        key = [(message.type, message.content) for message in prefix]
+        prime = self._request(prefix, None, False, max_tokens=1)
+        prime["cache_prompt"] = key == self._cached_prefix
         _raise_for_error(server.handle_chat_completions(prime))
-        self._cached_system = messages[0].content
+        self._cached_prefix = key
 
     def _request(self, messages: list[BaseMessage], stop: list[str] | None, stream: bool, **kwargs: Any) -> dict:
         request = {
@@ -132,7 +135,7 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> ChatResult:
         server = self.load()
         with self._generate_lock:
-            self._keep_only_system_prompt(server, messages)
+            self._keep_only_shared_prefix(server, messages)
             result = server.handle_chat_completions(self._request(messages, stop, False, **kwargs))
         _raise_for_error(result)
         choice = result["choices"][0]
@@ -166,7 +169,7 @@ class LlamaCppChatModel(BaseChatModel):
         def worker() -> None:
             try:
                 with self._generate_lock:
-                    self._keep_only_system_prompt(server, messages)
+                    self._keep_only_shared_prefix(server, messages)
                     server.handle_chat_completions(request, on_chunk)
             except Exception as error:  # surfaced on the consuming thread
                 chunks.put(error)

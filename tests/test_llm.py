@@ -168,6 +168,21 @@ def test_another_system_prompt_than_the_cached_one_is_read_from_scratch():
     assert primes == [False, True, False, False, False]
 
 
+def test_the_text_a_drafts_sections_share_stays_cached_between_them():
+    """A draft's sections send the plan's shared text as a message before each section's own request: the prefix
+    request carries it, and is read from the cache while the shared text stays the same."""
+    model = LlamaCppChatModel(model_path="unused.gguf")
+    model._server = server = RecordingServer()
+    system = SystemMessage("Bạn là chuyên viên soạn thảo.")
+    plan, other_plan = HumanMessage("Kế hoạch của UBND tỉnh Lâm Đồng …"), HumanMessage("Kế hoạch của UBND tỉnh Gia Lai …")
+    for shared, task in ((plan, "Viết mục đích."), (plan, "Viết yêu cầu."), (other_plan, "Viết mục đích.")):
+        model.invoke([system, shared, HumanMessage(task)])
+    primes = [r for r in server.requests if r["max_tokens"] == 1]
+    assert [p["messages"][-1]["content"] for p in primes] == [plan.content, plan.content, other_plan.content]
+    assert [p["cache_prompt"] for p in primes] == [False, True, False]
+    assert all(len(r["messages"]) == 3 for r in server.requests if r["max_tokens"] != 1)
+
+
 def test_without_a_system_prompt_or_prompt_cache_a_request_goes_alone():
     for model, messages in ((LlamaCppChatModel(model_path="unused.gguf"), MESSAGES[1:]),
                             (LlamaCppChatModel(model_path="unused.gguf", cache_prompt=False), MESSAGES)):

@@ -575,10 +575,13 @@ class PlanDrafter:
                 for d in sheet.sources if d.role == "directive"]
 
     # -- LLM ------------------------------------------------------------------------------------------------------
-    def _invoke(self, system: str, prompt: str) -> str:
+    def _invoke(self, system: str, prompt: str, shared: str = "") -> str:
+        """One model call; `shared` (what every section of a draft reads: the plan and its sources' text) goes in a
+        message of its own before the prompt, so the embedded model keeps its KV cache from section to section."""
         started = time.perf_counter()
-        reply = self.chat_model.invoke([SystemMessage(content=system), HumanMessage(content=prompt)],
-                                       max_tokens=self.settings.draft_max_output_tokens)
+        messages = [SystemMessage(content=system), *([HumanMessage(content=shared)] if shared else []),
+                    HumanMessage(content=prompt)]
+        reply = self.chat_model.invoke(messages, max_tokens=self.settings.draft_max_output_tokens)
         self._timings["llm_s"] += time.perf_counter() - started
         self._timings["llm_calls"] += 1
         usage = getattr(reply, "usage_metadata", None) or {}
@@ -602,11 +605,13 @@ class PlanDrafter:
                    f"Yêu cầu sửa: {instruction}" if instruction else ""]
         task = render_prompt(part.prompt, self.settings.prompts_dir, place=request.place,
                              focus="; ".join(request.focus)).strip()
-        prompt = render_prompt("draft_section", self.settings.prompts_dir, issuer=request.issuer,
-                               period=request.period, theme=request.theme, place=request.place,
-                               details="\n".join(d for d in details if d), examples=examples or "(không có)", task=task)
+        shared = render_prompt("draft_context", self.settings.prompts_dir, issuer=request.issuer,
+                               period=request.period, theme=request.theme,
+                               details="\n".join(d for d in details if d), examples=examples or "(không có)")
+        prompt = render_prompt("draft_section", self.settings.prompts_dir, place=request.place,
+                               period=request.period, task=task)
         system = render_prompt("draft_system", self.settings.prompts_dir).strip()
-        items = clean_items(self._invoke(system, prompt))
+        items = clean_items(self._invoke(system, prompt, shared.strip()))
         warnings = []
         if context.allowed:
             kept = [item for item in items if not checks.stray_figures(item, context.allowed)]
