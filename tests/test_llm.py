@@ -117,6 +117,20 @@ def test_embedded_model_answers_a_prompt_alike_whatever_was_asked_before(embedde
 
 
 @pytest.mark.llm
+def test_embedded_model_answers_a_drafts_section_alike_whatever_came_before(embedded):
+    """A draft's sections share a message (the plan's text) whose KV cache is kept between them: a section asked
+    after another section of the same plan, or after a question, gets the reply it gets when asked first."""
+    text = (SAMPLE_LIBRARY / "002_daklak-kh-0124-kh-ubnd-2025-dot-thi-dua-dai-hoi-xiv.txt").read_text(encoding="utf-8")
+    system = SystemMessage("Bạn là chuyên viên soạn văn bản hành chính, viết bằng tiếng Việt.")
+    plan = HumanMessage(f"Đoạn mẫu:\n{text[:900]}")
+    purpose = [system, plan, HumanMessage("Viết một ý nêu mục đích của phong trào thi đua.")]
+    duties = [system, plan, HumanMessage("Viết một ý về trách nhiệm của Sở Nội vụ.")]
+    replies = [embedded.invoke(messages, max_tokens=24, temperature=1.2).content
+               for messages in (purpose, duties, MESSAGES, purpose)]
+    assert replies[0] == replies[3] and replies[0] != replies[1]
+
+
+@pytest.mark.llm
 def test_openai_backend_against_real_local_server(embedded, tmp_path):
     # The loaded llama.cpp also serves the OpenAI HTTP API on loopback; the openai backend talks to it over HTTP.
     base_url = embedded.load().listening_address + "/v1"
