@@ -14,7 +14,7 @@ from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import PrivateAttr
 
@@ -237,6 +237,10 @@ def _make_openai(settings: Settings) -> BaseChatModel:
             except failures as error:
                 raise _service_error(settings, error) from error
 
+        def _get_request_payload(self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any) -> dict:
+            return super()._get_request_payload(_alternating(self._convert_input(input_).to_messages()), stop=stop,
+                                                **kwargs)
+
     return ServerChatModel(
         base_url=settings.openai_base_url,
         model=settings.openai_model,
@@ -248,6 +252,19 @@ def _make_openai(settings: Settings) -> BaseChatModel:
         max_tokens=settings.llm_max_answer_tokens,
         streaming=True,
     )
+
+
+def _alternating(messages: list[BaseMessage]) -> list[BaseMessage]:
+    """Consecutive user messages (a draft's shared text, then its section's request) joined into one: some servers'
+    chat templates refuse two user turns in a row. The shared text still opens the message, so a server's own prefix
+    cache reuses it."""
+    merged: list[BaseMessage] = []
+    for message in messages:
+        if merged and message.type == "human" and merged[-1].type == "human":
+            merged[-1] = HumanMessage(content=f"{merged[-1].content}\n\n{message.content}")
+        else:
+            merged.append(message)
+    return merged
 
 
 def _service_error(settings: Settings, error: Exception) -> LLMServiceError:

@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
 from core.vietnamese import VIETNAMESE_LETTERS as VIETNAMESE
 from core.errors import LLMServiceError, ModelUnavailableError
@@ -195,6 +195,17 @@ def test_the_text_a_drafts_sections_share_stays_cached_between_them():
     assert [p["messages"][-1]["content"] for p in primes] == [plan.content, plan.content, other_plan.content]
     assert [p["cache_prompt"] for p in primes] == [False, True, False]
     assert all(len(r["messages"]) == 3 for r in server.requests if r["max_tokens"] != 1)
+
+
+def test_the_server_backend_sends_a_drafts_shared_text_and_request_as_one_user_turn(tmp_path):
+    """Some servers' chat templates refuse two user turns in a row: the OpenAI-compatible backend joins them, the
+    shared text first (a server's own prefix cache still reuses it)."""
+    model = make_chat_model(Settings(home=tmp_path, llm_backend="openai", openai_base_url="http://127.0.0.1:9/v1"))
+    messages = [SystemMessage("Bạn là chuyên viên."), HumanMessage("Kế hoạch của UBND tỉnh Lâm Đồng …"),
+                HumanMessage("Viết mục đích."), AIMessage("- Ý một."), HumanMessage("Viết yêu cầu.")]
+    sent = model._get_request_payload(messages)["messages"]
+    assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
+    assert sent[1]["content"] == "Kế hoạch của UBND tỉnh Lâm Đồng …\n\nViết mục đích."
 
 
 def test_without_a_system_prompt_or_prompt_cache_a_request_goes_alone():
