@@ -234,10 +234,9 @@ def split_sentences(text: str, *, colon_ends: bool = True) -> list[str]:
     quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
     raw, start = [], 0
     for match in _SENTENCE_END.finditer(text):
-        colon = "\n" not in match.group() and text[match.start() - 1] == ":"
         if any(a < match.start() < b for a, b in quoted) or "\n" not in match.group() and (
                 _ABBREVIATION_END.search(text[max(0, match.start() - 5):match.start()])
-                or colon and (not colon_ends or _LINE_LABEL.search(text[:match.start() - 1]))):
+                or text[match.start() - 1] == ":" and (not colon_ends or _LINE_LABEL.search(text[:match.start() - 1]))):
             continue
         raw.append(text[start:match.start()])
         start = match.end()

@@ -139,9 +139,10 @@ class Settings(BaseSettings):
         default=42, description="Sampling seed sent with every request: the same question over the same passages "
                                 "gets the same answer, and evaluations repeat. -1: a random draw each time.")
     llm_cache_prompt: bool = Field(
-        default=True, description="Embedded backend: reuse the KV cache of the constant system prompt, so only the new "
-                                  "part of a prompt is read. Only the system prompt: reusing more of the previous "
-                                  "prompt made an answer depend on the question asked before it.")
+        default=True, description="Embedded backend: reuse the KV cache of a request's leading messages (a question's "
+                                  "system prompt; a draft section's system prompt and the plan's shared text), so "
+                                  "only the new part is read. Only those: reusing more of the previous prompt made an "
+                                  "answer depend on the question asked before it.")
     openai_base_url: str = "http://127.0.0.1:8080/v1"
     openai_model: str = "qwen2.5-1.5b-instruct"
     openai_api_key: str = "not-needed"
