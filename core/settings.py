@@ -97,8 +97,8 @@ class Settings(BaseSettings):
     retrieval_candidates: int = 30
     rrf_k: int = Field(
         default=5, description="Rank constant of the reciprocal-rank fusion (score 1/(rrf_k + rank) per list). Three "
-                               "short lists fill 3 slots, so a retriever's first passage must outweigh one that both "
-                               "rank 7th: on tune 5 beat the textbook 60 (gold evidence in the prompt 49 -> 50 of 64, "
+                               "short lists fill 3 slots, so a retriever's first passage must outweigh one the two "
+                               "rank 7th and 8th: on tune 5 beat the textbook 60 (gold evidence in the prompt 49 -> 50 of 64, "
                                "answers 43 -> 44 right, none lost).")
     dense_search_ef: int = Field(
         default=500, description="Candidates Chroma's HNSW graph explores per dense query. Its default (100) misses "

