@@ -7,6 +7,7 @@ passages do not answer).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,7 @@ from core.models import SearchHit
 from core.vietnamese import (DOC_NUMBER_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers, estimate_tokens, nfc,
                              same_place, short_date)
 
+MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
 _ANAPHORA = {"đó", "này", "ấy", "kia", "trên", "nó", "họ", "vậy", "thế"}
 
@@ -196,7 +198,7 @@ def excerpt(text: str, question: str, max_chars: int) -> str:
     return "\n".join(sentences[lo : hi + 1])
 
 
-def _card_excerpt(text: str, max_chars: int) -> str:
+def _card_excerpt(text: str, max_chars: float) -> str:
     """An identity card cut from the end of its opening lines: the signature, which it is there for, stays whole
     and says who signed."""
     opening, _, signature = text.partition("\n…\n")
@@ -247,22 +249,51 @@ def passage_header(hit: SearchHit, first_of_document: bool) -> str:
 
 
 def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int) -> list[Passage]:
-    """Number the hits [1]..[n] and trim each to a share of the budget; a short passage leaves its rest to the next."""
-    passages: list[Passage] = []
-    remaining = budget_tokens
+    """Number the hits [1]..[n] and trim each to its share of the budget. The shares are filled like water: a
+    passage shorter than an equal share keeps its length and the rest goes to the longer ones, wherever they stand
+    (handing the rest only to the passages after it left a quarter of the budget unused while the best passage,
+    first and long, was cut)."""
+    headers, bodies = [], []
     seen: set[str] = set()
     for index, hit in enumerate(hits):
-        header = f"[{index + 1}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n"
+        headers.append(f"[{index + 1}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n")
+        bodies.append(_data(_card_excerpt(hit.chunk.text, math.inf) if hit.chunk.card else hit.chunk.text))
         seen.add(hit.chunk.source)
-        share = remaining // (len(hits) - index)
-        room = share - estimate_tokens(header)
-        if room < 25:
+    needs = [estimate_tokens(header) + math.ceil(len(body) / LLM_CHARS_PER_TOKEN)
+             for header, body in zip(headers, bodies)]
+    count = len(hits)
+    rooms: list[int] = []
+    while count:
+        shares = _water_fill(needs[:count], budget_tokens)
+        rooms = [share - estimate_tokens(header) for share, header in zip(shares, headers)]
+        if all(room >= MIN_PASSAGE_TOKENS or share >= need for room, share, need in zip(rooms, shares, needs)):
             break
+        count -= 1  # too many passages for the budget: the last (least relevant) goes
+        rooms = []
+    passages = []
+    for index, (hit, header, room) in enumerate(zip(hits, headers, rooms)):
         limit = int(room * LLM_CHARS_PER_TOKEN)
         body = _card_excerpt(hit.chunk.text, limit) if hit.chunk.card else excerpt(hit.chunk.text, question, limit)
         passages.append(Passage(index + 1, hit, header + _data(body)))
-        remaining -= estimate_tokens(header + body)
     return passages
+
+
+def _water_fill(needs: list[int], budget: int) -> list[int]:
+    """Shares of `budget` for items needing `needs`: the smallest needs are met in full while they fit an equal
+    share of what is left; the others split the rest equally."""
+    shares = [0] * len(needs)
+    left, open_items = budget, sorted(range(len(needs)), key=needs.__getitem__)
+    while open_items:
+        equal = left // len(open_items)
+        smallest = open_items[0]
+        if needs[smallest] > equal:
+            for item in open_items:
+                shares[item] = equal
+            break
+        shares[smallest] = needs[smallest]
+        left -= needs[smallest]
+        open_items.pop(0)
+    return shares
 
 
 class QAChain:

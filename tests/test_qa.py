@@ -254,6 +254,28 @@ def test_prompt_fits_the_token_budget(qa_settings):
     assert "06 tháng một lần" in passages[0].excerpt  # the trimmed excerpt keeps the sentence the question is about
 
 
+def test_a_long_first_passage_gets_the_room_short_later_ones_leave():
+    # The best passage comes first and is long; the two after it are short. Shares handed on only to later passages
+    # cut the first to a third of the budget and left the rest unused; filled like water it keeps all but what the
+    # short ones need.
+    sentences = [f"Khoản {n}: các sở, ban, ngành tổ chức phát động phong trào thi đua sâu rộng." for n in range(1, 9)]
+    long_chunk = Chunk("x::1", "x.txt", " ".join(sentences), "", None, 1, BACNINH)
+    hits = [hit(long_chunk, 1), hit(CHUNKS[1], 2), hit(CHUNKS[2], 3)]
+    budget = 350
+    passages = build_passages(hits, "Khoản 8 quy định gì?", budget)
+    assert [p.n for p in passages] == [1, 2, 3]
+    assert passages[1].excerpt.endswith(CHUNKS[1].text) and passages[2].excerpt.endswith(CHUNKS[2].text)
+    assert all(s in passages[0].excerpt for s in sentences[3:])  # 5 of 8 sentences: a third of the budget holds 3
+    assert sum(len(p.excerpt) for p in passages) <= budget * 3.0
+
+
+def test_too_many_passages_for_the_budget_drop_the_last_ones_not_all():
+    long_text = " ".join(["Các sở, ban, ngành tổ chức phát động phong trào thi đua sâu rộng."] * 20)
+    hits = [hit(Chunk(f"x::{n}", "x.txt", long_text, "", None, n, BACNINH), n) for n in range(1, 6)]
+    passages = build_passages(hits, "Phong trào thi đua?", 120)
+    assert 1 <= len(passages) < 5 and [p.n for p in passages] == list(range(1, len(passages) + 1))
+
+
 def test_follow_up_is_condensed_with_history(qa_settings):
     replies = ["Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu một lần?",
                "Hội đồng họp định kỳ 06 tháng một lần [1]."]
