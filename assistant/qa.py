@@ -261,15 +261,13 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int)
         seen.add(hit.chunk.source)
     needs = [estimate_tokens(header) + math.ceil(len(body) / LLM_CHARS_PER_TOKEN)
              for header, body in zip(headers, bodies)]
-    count = len(hits)
-    rooms: list[int] = []
-    while count:
+    for count in range(len(hits), 0, -1):  # too many passages for the budget: the last (least relevant) go
         shares = _water_fill(needs[:count], budget_tokens)
         rooms = [share - estimate_tokens(header) for share, header in zip(shares, headers)]
         if all(room >= MIN_PASSAGE_TOKENS or share >= need for room, share, need in zip(rooms, shares, needs)):
             break
-        count -= 1  # too many passages for the budget: the last (least relevant) goes
-        rooms = []
+    else:
+        return []
     passages = []
     for index, (hit, header, room) in enumerate(zip(hits, headers, rooms)):
         limit = int(room * LLM_CHARS_PER_TOKEN)
