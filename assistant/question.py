@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from core.models import DocumentRecord
-from core.vietnamese import doc_numbers, find_provinces, nfc, number_key, same_place
+from core.vietnamese import (doc_numbers, find_provinces, nfc, number_key, parse_doc_number, same_place,
+                             short_doc_refs)
 
 # Wording that asks about two or more documents, provinces or periods at once.
 _COMPARISON = re.compile(
@@ -63,8 +64,9 @@ def expected_facts(question: str) -> frozenset[str]:
 
 
 def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
-    """Targets: each số ký hiệu the question names that the library holds, then each named province with documents
-    of its own (a province already covered by a named number of the same province adds nothing)."""
+    """Targets: each số ký hiệu the question names that the library holds (in full, or by type and number alone:
+    "Kế hoạch 157"), then each named province with documents of its own (a province already covered by a named
+    number of the same province adds nothing)."""
     text = nfc(question)
     targets: list[Target] = []
     for number in doc_numbers(text):
@@ -72,6 +74,10 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
                    number_key(r.metadata.doc_number) == number_key(number)]
         if sources and not any(t.sources == sources for t in targets):
             targets.append(Target(number, sources))
+    for doc_type, number in short_doc_refs(text):
+        sources = [r.source for r in documents if _numbered(r, doc_type.slug, doc_type.code, number)]
+        if sources and not any(t.sources == sources for t in targets):
+            targets.append(Target(f"{doc_type.name} {number}", sources))
     covered = {source for target in targets for source in target.sources}
     for province in find_provinces(text):
         sources = [r.source for r in documents if r.metadata.province and same_place(r.metadata.province, province)]
@@ -79,3 +85,10 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
             targets.append(Target(province, sources))
     return QuestionScope(targets, bool(_COMPARISON.search(text)), expected_facts(text),
                          bool(_ASKS_IDENTITY.search(text)))
+
+
+def _numbered(record: DocumentRecord, slug: str, code: str, number: int) -> bool:
+    """Whether the library document is of this type and bears this number."""
+    parsed = parse_doc_number(record.metadata.doc_number) if record.metadata.doc_number else None
+    return bool(parsed) and parsed.number == number and (record.metadata.doc_type == slug
+                                                         or bool(code) and parsed.type_code == code)

@@ -119,6 +119,7 @@ DOC_TYPE_BY_SLUG = {t.slug: t for t in DOC_TYPES}
 DOC_TYPE_BY_CODE = {t.code: t for t in DOC_TYPES if t.code}
 DOC_TYPE_BY_CAPS = {t.name.upper(): t for t in DOC_TYPES}
 DOC_TYPE_NAMES = tuple(t.name for t in DOC_TYPES)
+DOC_TYPE_BY_NAME = {t.name.lower(): t for t in DOC_TYPES}
 
 
 # ------------------------------------------------------------------------------------------------ số ký hiệu
@@ -151,6 +152,22 @@ def _is_doc_number(match: re.Match) -> bool:
 def find_doc_numbers(text: str) -> list[re.Match]:
     """Số ký hiệu matches in `text` (codes need at least two letters, so "1-A" is not one)."""
     return [m for m in DOC_NUMBER_RE.finditer(nfc(text)) if _is_doc_number(m)]
+
+
+# "Kế hoạch 157", "Quyết định số 2920": a document named by its type and number alone, as staff often write it. Not
+# "Kế hoạch 05 năm" (a five-year plan) nor the start of a full số ký hiệu ("Nghị định 30/2020/NĐ-CP").
+_SHORT_DOC_REF_RE = re.compile(
+    r"\b(?P<type>" + "|".join(DOC_TYPE_NAMES) + r")\s+(?:số\s+)?(?P<num>\d{1,5})(?![\w/.,-]*\w)"
+    r"(?!\s*(?:năm|tháng|ngày|tuần|quý)\b)",
+    re.IGNORECASE,
+)
+
+
+def short_doc_refs(text: str) -> list[tuple[DocType, int]]:
+    """(type, number) of each document `text` names by its type and number alone, without the rest of the số ký
+    hiệu."""
+    return [(DOC_TYPE_BY_NAME[match.group("type").lower()], int(match.group("num")))
+            for match in _SHORT_DOC_REF_RE.finditer(nfc(text))]
 
 
 def doc_numbers(text: str) -> list[str]:

@@ -14,7 +14,7 @@ from core.errors import (CorruptFileError, DocumentNotFoundError, EmptyFileError
 from core.models import LoadedDocument, PageText
 from index.chunking import chunk_document, section_outline
 from index.loaders import decode_text, load_file
-from core.vietnamese import find_provinces
+from core.vietnamese import find_provinces, short_doc_refs
 from index.metadata import extract_metadata, read_sidecar
 from index.store import Library, safe_source_name
 from index.text import normalize_text
@@ -145,6 +145,14 @@ def test_a_corrected_catalogue_row_rereads_an_unchanged_file(settings, tmp_path)
     assert [r.status for r in library.ingest_paths([folder])] == ["updated"]
     assert library.documents()[0].metadata.doc_type == "ke-hoach"
     assert {chunk.metadata.doc_type for chunk in library.iter_chunks("lamdong.txt")} == {"ke-hoach"}
+
+
+def test_a_document_named_by_type_and_number_alone_is_recognised():
+    refs = lambda text: [(doc_type.slug, number) for doc_type, number in short_doc_refs(text)]
+    assert refs("Theo Kế hoạch 157 của Cần Thơ, ai chủ trì?") == [("ke-hoach", 157)]
+    assert refs("Quyết định số 2920 và chỉ thị 16, ngày 13/9/2021") == [("quyet-dinh", 2920), ("chi-thi", 16)]
+    # a five-year plan, a full số ký hiệu and its first part are not short references
+    assert refs("Kế hoạch 05 năm 2021 - 2025; Nghị định 30/2020/NĐ-CP; Kế hoạch 0124/KH-UBND; Luật số 15/2003/QH11") == []
 
 
 def test_find_provinces_handles_spelling_and_people():

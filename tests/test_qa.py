@@ -405,6 +405,26 @@ def test_two_document_question_reads_both_documents_and_cites_both(qa_settings):
     assert {c.source for c in answer.citations} == {"daklak.txt", "nghean.txt"}
 
 
+def test_a_plan_named_by_type_and_number_alone_is_the_one_read(qa_settings):
+    """Two plans of one province: "Kế hoạch 157" (no /KH-UBND) points to plan 157, not to whichever of the
+    province's plans matches the question's words best."""
+    cantho = DocumentMetadata(title="Kế hoạch phát động phong trào thi đua chi trả không dùng tiền mặt",
+                              doc_number="157/KH-UBND", province="Cần Thơ", doc_type="ke-hoach")
+    other = DocumentMetadata(title="Kế hoạch truyền thông về giảm nghèo", doc_number="159/KH-UBND",
+                             province="Cần Thơ", doc_type="ke-hoach")
+    library = FakeLibrary([
+        Chunk("a::1", "a.txt", "Sở Y tế chủ trì, phối hợp tổ chức thực hiện Kế hoạch.", "V. TỔ CHỨC THỰC HIỆN", None,
+              1, cantho),
+        Chunk("b::1", "b.txt", "Sở Nông nghiệp và Môi trường chủ trì tham mưu, tổ chức triển khai thực hiện Kế hoạch "
+              "của thành phố Cần Thơ giao.", "V. TỔ CHỨC THỰC HIỆN", None, 1, other),
+    ])
+    chain, _ = chain_with([], qa_settings, library)
+    question = "Kế hoạch 157 của thành phố Cần Thơ giao cơ quan nào chủ trì thực hiện?"
+    scope, hits = chain.retrieve(question)
+    assert [target.sources for target in scope.targets] == [["a.txt"]]
+    assert hits[0].chunk.source == "a.txt"
+
+
 def test_an_answer_resting_only_on_another_provinces_plan_is_refused(qa_settings):
     """Asked about Nghệ An, answered from Đắk Lắk's passage alone: refused; from Nghệ An's passage: kept."""
     question = "Đợt thi đua của tỉnh Nghệ An được triển khai trong thời gian nào?"
