@@ -239,14 +239,11 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def passage_header(hit: SearchHit, first_of_document: bool) -> str:
-    """Số ký hiệu, the issuing body (or the province), the title the first time a document appears (titles are
-    long) — a document without a số ký hiệu shown by the start of its title each time, not by its file name — and
-    the section heading. The issuer stands in every header: asked about two provinces, the small model gave one
-    province's fact for the other when only a later header (or none) said whose passage it read."""
+    """Số ký hiệu, the title the first time a document appears (titles are long) — a document without a số ký hiệu
+    shown by the start of its title each time, not by its file name — and the section heading."""
     meta = hit.chunk.metadata
     title = _shorten(meta.title, 70) if first_of_document else ("" if meta.doc_number else _shorten(meta.title, 40))
-    issuer = meta.issuer or meta.province
-    source = " — ".join(part for part in (meta.doc_number, _shorten(issuer, 50), title) if part) or hit.chunk.source
+    source = " — ".join(part for part in (meta.doc_number, title) if part) or hit.chunk.source
     section = hit.chunk.section.split(" > ")[-1] if hit.chunk.section else ""
     return f"{source}; mục: {_shorten(section, 50)}" if section else source
 

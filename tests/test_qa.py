@@ -233,16 +233,15 @@ def test_prompt_injection_in_a_passage_stays_quoted_data(qa_settings):
 
 def test_a_passage_names_its_document_by_number_or_title_never_by_file_name():
     """The model repeats what a passage header says: a file name ("05_tphcm-…") read as a district's name. A
-    document without a số ký hiệu is named by the start of its title in every passage. Every header says whose
-    document it is (issuer, else province), so two provinces' passages are not mixed up."""
+    document without a số ký hiệu is named by the start of its title in every passage."""
     article = DocumentMetadata(title="Thi đua nước rút hoàn thành các chỉ tiêu kinh tế - xã hội năm 2023",
                                province="Bình Thuận", doc_type="tin-bai")
     chunk = Chunk("000_46ebe113dd57082e.txt::4", "000_46ebe113dd57082e.txt", "UBND tỉnh phát động thi đua.",
                   "Phần mở đầu", None, 4, article)
-    assert passage_header(hit(chunk, 1), True) == f"Bình Thuận — {article.title}; mục: Phần mở đầu"
+    assert passage_header(hit(chunk, 1), True) == f"{article.title}; mục: Phần mở đầu"
     later = passage_header(hit(chunk, 2), False)
-    assert later == "Bình Thuận — Thi đua nước rút hoàn thành các chỉ…; mục: Phần mở đầu" and "46ebe" not in later
-    assert passage_header(hit(CHUNKS[1], 2), False) == "0125/KH-UBND — UBND tỉnh Đắk Lắk; mục: 3. Thời gian"
+    assert later == "Thi đua nước rút hoàn thành các chỉ…; mục: Phần mở đầu" and "46ebe" not in later
+    assert passage_header(hit(CHUNKS[1], 2), False) == "0125/KH-UBND; mục: 3. Thời gian"
 
 
 def test_prompt_fits_the_token_budget(qa_settings):
