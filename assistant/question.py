@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from core.models import DocumentRecord
-from core.vietnamese import (doc_numbers, find_provinces, nfc, number_key, parse_doc_number, same_place,
-                             short_doc_refs)
+from core.vietnamese import doc_numbers, find_provinces, nfc, number_key, same_place, short_doc_refs
 
 # Wording that asks about two or more documents, provinces or periods at once.
 _COMPARISON = re.compile(
@@ -74,10 +73,10 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
                    number_key(r.metadata.doc_number) == number_key(number)]
         if sources and not any(t.sources == sources for t in targets):
             targets.append(Target(number, sources))
-    for doc_type, number in short_doc_refs(text):
-        sources = [r.source for r in documents if _numbered(r, doc_type.slug, doc_type.code, number)]
+    for ref in short_doc_refs(text):
+        sources = [r.source for r in documents if ref.names(r.metadata.doc_number, r.metadata.doc_type)]
         if sources and not any(t.sources == sources for t in targets):
-            targets.append(Target(f"{doc_type.name} {number}", sources))
+            targets.append(Target(f"{ref.doc_type.name} {ref.number}", sources))
     covered = {source for target in targets for source in target.sources}
     for province in find_provinces(text):
         sources = [r.source for r in documents if r.metadata.province and same_place(r.metadata.province, province)]
@@ -86,9 +85,3 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
     return QuestionScope(targets, bool(_COMPARISON.search(text)), expected_facts(text),
                          bool(_ASKS_IDENTITY.search(text)))
 
-
-def _numbered(record: DocumentRecord, slug: str, code: str, number: int) -> bool:
-    """Whether the library document is of this type and bears this number."""
-    parsed = parse_doc_number(record.metadata.doc_number) if record.metadata.doc_number else None
-    return bool(parsed) and parsed.number == number and (record.metadata.doc_type == slug
-                                                         or bool(code) and parsed.type_code == code)

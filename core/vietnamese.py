@@ -154,22 +154,6 @@ def find_doc_numbers(text: str) -> list[re.Match]:
     return [m for m in DOC_NUMBER_RE.finditer(nfc(text)) if _is_doc_number(m)]
 
 
-# "Kế hoạch 157", "Quyết định số 2920": a document named by its type and number alone, as staff often write it. Not
-# "Kế hoạch 05 năm" (a five-year plan) nor the start of a full số ký hiệu ("Nghị định 30/2020/NĐ-CP").
-_SHORT_DOC_REF_RE = re.compile(
-    r"\b(?P<type>" + "|".join(DOC_TYPE_NAMES) + r")\s+(?:số\s+)?(?P<num>\d{1,5})(?![\w/.,-]*\w)"
-    r"(?!\s*(?:năm|tháng|ngày|tuần|quý)\b)",
-    re.IGNORECASE,
-)
-
-
-def short_doc_refs(text: str) -> list[tuple[DocType, int]]:
-    """(type, number) of each document `text` names by its type and number alone, without the rest of the số ký
-    hiệu."""
-    return [(DOC_TYPE_BY_NAME[match.group("type").lower()], int(match.group("num")))
-            for match in _SHORT_DOC_REF_RE.finditer(nfc(text))]
-
-
 def doc_numbers(text: str) -> list[str]:
     return [m.group(0) for m in find_doc_numbers(text)]
 
@@ -196,6 +180,39 @@ def number_key(number: str) -> str:
     """Comparison key for a số ký hiệu: case, "Đ"/"D", dashes and leading zeros do not matter."""
     key = nfc(number).strip().upper().replace("Đ", "D").replace("–", "-")
     return re.sub(r"^0+(?=\d)", "", key)
+
+
+# "Kế hoạch 157", "Quyết định số 2920", "Quyết định 86/2025": a document named by its type and number (and year)
+# alone, as staff often write it. Not "Kế hoạch 05 năm" (a five-year plan) nor the start of a full số ký hiệu
+# ("Nghị định 30/2020/NĐ-CP").
+_SHORT_DOC_REF_RE = re.compile(
+    r"\b(?P<type>" + "|".join(DOC_TYPE_NAMES) + r")\s+(?:số\s+)?(?P<num>\d{1,5})(?:/(?P<year>\d{4}))?"
+    r"(?![\w/.,-]*\w)(?!\s*(?:năm|tháng|ngày|tuần|quý)\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class ShortDocRef:
+    """A document named by type and number alone; `year` when the reference gives one ("86/2025")."""
+
+    doc_type: DocType
+    number: int
+    year: int | None = None
+
+    def names(self, doc_number: str, doc_type_slug: str) -> bool:
+        """Whether a document with this số ký hiệu and type is the one named."""
+        parsed = parse_doc_number(doc_number) if doc_number else None
+        return (parsed is not None and parsed.number == self.number and self.year in (None, parsed.year)
+                and (doc_type_slug == self.doc_type.slug or bool(self.doc_type.code)
+                     and parsed.type_code == self.doc_type.code))
+
+
+def short_doc_refs(text: str) -> list[ShortDocRef]:
+    """Each document `text` names by its type and number alone, without the rest of the số ký hiệu."""
+    return [ShortDocRef(DOC_TYPE_BY_NAME[match.group("type").lower()], int(match.group("num")),
+                        int(match.group("year")) if match.group("year") else None)
+            for match in _SHORT_DOC_REF_RE.finditer(nfc(text))]
 
 
 # ------------------------------------------------------------------------------------------------ dates

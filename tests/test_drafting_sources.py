@@ -57,6 +57,11 @@ def test_sheet_of_the_congress_plan_has_its_reward_forms(sample_library):
         assert form in rewards
 
 
+def test_a_source_named_by_type_and_number_alone_is_found(sample_library):
+    [record] = resolve_sources(sample_library, ["Kế hoạch số 124"])
+    assert record.metadata.doc_number == "0124/KH-UBND"
+
+
 def test_format_references_give_no_items(sample_library):
     sheet = _sheet(sample_library, "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt")
     assert sheet.sources[0].role == "format" and not sheet.items

@@ -148,9 +148,14 @@ def test_a_corrected_catalogue_row_rereads_an_unchanged_file(settings, tmp_path)
 
 
 def test_a_document_named_by_type_and_number_alone_is_recognised():
-    refs = lambda text: [(doc_type.slug, number) for doc_type, number in short_doc_refs(text)]
-    assert refs("Theo Kế hoạch 157 của Cần Thơ, ai chủ trì?") == [("ke-hoach", 157)]
-    assert refs("Quyết định số 2920 và chỉ thị 16, ngày 13/9/2021") == [("quyet-dinh", 2920), ("chi-thi", 16)]
+    refs = lambda text: [(ref.doc_type.slug, ref.number, ref.year) for ref in short_doc_refs(text)]
+    assert refs("Theo Kế hoạch 157 của Cần Thơ, ai chủ trì?") == [("ke-hoach", 157, None)]
+    assert refs("Quyết định số 2920 và chỉ thị 16, ngày 13/9/2021") == [("quyet-dinh", 2920, None),
+                                                                        ("chi-thi", 16, None)]
+    assert refs("Quyết định 86/2025 của Bắc Ninh") == [("quyet-dinh", 86, 2025)]
+    [ref] = short_doc_refs("Quyết định 86/2025")
+    assert ref.names("86/2025/QĐ-UBND", "quyet-dinh") and not ref.names("86/2024/QĐ-UBND", "quyet-dinh")
+    assert not ref.names("86/KH-UBND", "ke-hoach")
     # a five-year plan, a full số ký hiệu and its first part are not short references
     assert refs("Kế hoạch 05 năm 2021 - 2025; Nghị định 30/2020/NĐ-CP; Kế hoạch 0124/KH-UBND; Luật số 15/2003/QH11") == []
 

@@ -35,8 +35,9 @@ def clean_field(value: str) -> str:
 class DraftRequest:
     """What staff type in the drafting form; `validated()` normalises it or raises DraftInputError.
 
-    `sources`: library documents the plan implements or continues (file name or số ký hiệu). `doc_type`: "ke-hoach"
-    or "cong-van". `recipients`: the "Kính gửi" list of a công văn (";"-separated; a default list otherwise).
+    `sources`: library documents the plan implements or continues (file name, số ký hiệu, or type and number).
+    `doc_type`: "ke-hoach" or "cong-van". `recipients`: the "Kính gửi" list of a công văn (";"-separated; a default
+    list otherwise).
     """
 
     province: str

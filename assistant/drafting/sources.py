@@ -16,7 +16,7 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import nfc, number_key
+from core.vietnamese import nfc, number_key, short_doc_refs
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -54,20 +54,31 @@ class Line:
 
 
 def resolve_sources(library, refs: list[str]) -> list:
-    """Library records for file names or số ký hiệu ("0125/KH-UBND"); an unknown reference raises DraftInputError."""
+    """Library records for file names, số ký hiệu ("0125/KH-UBND") or type and number ("Kế hoạch 124"); an unknown
+    reference raises DraftInputError."""
     records = library.documents()
     out = []
     for ref in refs:
-        key = number_key(ref)
-        found = next((r for r in records if r.source == ref), None) or next(
-            (r for r in records if r.metadata.doc_number and number_key(r.metadata.doc_number) == key), None) or next(
-            (r for r in records if ref.casefold() in r.source.casefold()), None)
+        found = _find_record(records, ref)
         if found is None:
             raise DraftInputError(f"Không tìm thấy văn bản nguồn «{ref}» trong thư viện.",
                                   f"Source document {ref!r} is not in the library.")
         if found not in out:
             out.append(found)
     return out
+
+
+def _find_record(records: list, ref: str):
+    """The record a reference names: by file name, số ký hiệu, type and number, then part of the file name."""
+    key = number_key(ref)
+    short = short_doc_refs(ref)
+    matches = (
+        lambda r: r.source == ref,
+        lambda r: bool(r.metadata.doc_number) and number_key(r.metadata.doc_number) == key,
+        lambda r: len(short) == 1 and short[0].names(r.metadata.doc_number, r.metadata.doc_type),
+        lambda r: ref.casefold() in r.source.casefold(),
+    )
+    return next((r for match in matches for r in records if match(r)), None)
 
 
 def source_doc(record) -> SourceDoc:

@@ -24,7 +24,8 @@ def register(subparsers) -> None:
     parser.add_argument("--deadline", default="", help="hạn báo cáo, ví dụ \"30/11/2026\"")
     parser.add_argument("--extra", default="", help="yêu cầu thêm cho bản thảo")
     parser.add_argument("--source", action="append", default=[],
-                        help="văn bản nguồn cần triển khai (tên tệp hoặc số ký hiệu, ví dụ 0125/KH-UBND); lặp lại được")
+                        help="văn bản nguồn cần triển khai (tên tệp, số ký hiệu như 0125/KH-UBND, hoặc tên loại và số "
+                             "như \"Kế hoạch 125\"); lặp lại được")
     parser.add_argument("--doc-type", default="ke-hoach", choices=["ke-hoach", "cong-van"],
                         help="loại văn bản: ke-hoach (mặc định) hoặc cong-van")
     parser.add_argument("--recipients", default="", help="công văn: danh sách «Kính gửi», cách nhau bằng ;")
