@@ -67,16 +67,15 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
     "Kế hoạch 157"), then each named province with documents of its own (a province already covered by a named
     number of the same province adds nothing)."""
     text = nfc(question)
+    named = [(number, [r.source for r in documents if r.metadata.doc_number and
+                       number_key(r.metadata.doc_number) == number_key(number)]) for number in doc_numbers(text)]
+    named += [(f"{ref.doc_type.name} {ref.number}",
+               [r.source for r in documents if ref.names(r.metadata.doc_number, r.metadata.doc_type)])
+              for ref in short_doc_refs(text)]
     targets: list[Target] = []
-    for number in doc_numbers(text):
-        sources = [r.source for r in documents if r.metadata.doc_number and
-                   number_key(r.metadata.doc_number) == number_key(number)]
+    for label, sources in named:
         if sources and not any(t.sources == sources for t in targets):
-            targets.append(Target(number, sources))
-    for ref in short_doc_refs(text):
-        sources = [r.source for r in documents if ref.names(r.metadata.doc_number, r.metadata.doc_type)]
-        if sources and not any(t.sources == sources for t in targets):
-            targets.append(Target(f"{ref.doc_type.name} {ref.number}", sources))
+            targets.append(Target(label, sources))
     covered = {source for target in targets for source in target.sources}
     for province in find_provinces(text):
         sources = [r.source for r in documents if r.metadata.province and same_place(r.metadata.province, province)]
@@ -84,4 +83,3 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
             targets.append(Target(province, sources))
     return QuestionScope(targets, bool(_COMPARISON.search(text)), expected_facts(text),
                          bool(_ASKS_IDENTITY.search(text)))
-
