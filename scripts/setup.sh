@@ -3,7 +3,8 @@
 # machine (into ~/.cache/plan-assistant/models, or PLAN_ASSISTANT_MODELS_DIR).
 # Usage: scripts/setup.sh [--test]   (--test also installs the test tools: Chromium, Playwright, poppler-utils)
 # Always installs what reading real-world files needs at run time: Tesseract OCR with its Vietnamese data (scanned
-# PDFs) and LibreOffice Writer (legacy .doc/.odt).
+# PDFs) and LibreOffice Writer (legacy .doc/.odt). Rebuilds the LLM runtime for this processor once per machine
+# (scripts/build_native_llm.sh: about 7 minutes the first time; PLAN_ASSISTANT_NATIVE_LLM=0 keeps PyPI's build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="embedded-llm"
@@ -25,4 +26,5 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade "pip>=24" >/dev/null
 .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
+scripts/build_native_llm.sh
 .venv/bin/plan-assistant setup-models
