@@ -34,10 +34,22 @@ if ! ls "$wheels"/xllamacpp-*.whl >/dev/null 2>&1; then
   fi
   rm -rf "$build_dir"
 fi
-if .venv/bin/python -m pip install -q --force-reinstall --no-deps "$wheels"/xllamacpp-*.whl &&
-    .venv/bin/python -c "import xllamacpp" 2>/dev/null; then
+# The build must answer: it loads the embedded model and writes one token (a few seconds).
+answers() {
+  .venv/bin/python - <<'PY' >/dev/null 2>&1
+import xllamacpp
+from assistant.model_files import llm_model_path
+from core.settings import get_settings
+params = xllamacpp.CommonParams()
+params.model.path = str(llm_model_path(get_settings()))
+params.n_ctx, params.warmup, params.verbosity = 256, False, -1
+reply = xllamacpp.Server(params).handle_chat_completions({"messages": [{"role": "user", "content": "Xin chào"}], "max_tokens": 1})
+raise SystemExit(0 if reply.get("choices") else 1)
+PY
+}
+if .venv/bin/python -m pip install -q --force-reinstall --no-deps "$wheels"/xllamacpp-*.whl && answers; then
   touch "$marker"
 else
-  say "Bản biên dịch không nạp được, dùng lại bản dựng sẵn / the native build does not load, reinstalling PyPI's wheel"
+  say "Bản biên dịch không chạy được, dùng lại bản dựng sẵn / the native build does not answer, reinstalling PyPI's wheel"
   .venv/bin/python -m pip install -q --force-reinstall --no-deps -c constraints.txt "xllamacpp==$version"
 fi

@@ -26,5 +26,5 @@ python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade "pip>=24" >/dev/null
 .venv/bin/python -m pip install -q -c constraints.txt -e ".[$extras]"
-scripts/build_native_llm.sh
 .venv/bin/plan-assistant setup-models
+scripts/build_native_llm.sh
