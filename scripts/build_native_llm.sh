@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the embedded LLM runtime (xllamacpp, the version pinned in constraints.txt) from its PyPI source for this
 # machine's processor and installs it into .venv. PyPI's wheel is built for AVX2 alone; on a processor with AVX-512
-# or VNNI the native build reads a prompt faster (first token sooner: `scripts/benchmark_llm.py` prints both).
+# or VNNI the native build reads a prompt about 1.4x faster (eval/results/README.md; `scripts/benchmark_qa.py` times it).
 # The build takes about 7 minutes on 2 cores, once per machine: its wheel is kept under the processor's flags in
 # ${XDG_CACHE_HOME:-~/.cache}/plan-assistant/wheels, so a later setup (a new .venv) installs it in seconds.
 # PLAN_ASSISTANT_NATIVE_LLM=0 skips it. Any failure leaves PyPI's wheel in place, with a message: never fatal.
