@@ -15,10 +15,15 @@ marker=".venv/.xllamacpp-native-$version-$cpu_key"
 [ -f "$marker" ] && exit 0
 say() { echo "[build_native_llm] $*" >&2; }
 if ! ls "$wheels"/xllamacpp-*.whl >/dev/null 2>&1; then
-  if ! command -v cmake >/dev/null 2>&1 || ! command -v g++ >/dev/null 2>&1; then
+  tools=""
+  command -v cmake >/dev/null 2>&1 || tools="$tools cmake"
+  command -v g++ >/dev/null 2>&1 || tools="$tools g++ make"
+  include=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+  [ -f "$include/Python.h" ] || tools="$tools python3-dev"  # Debian's Python ships its headers apart
+  if [ -n "$tools" ]; then
     sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
     { $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq \
-        --no-install-recommends cmake g++ make >/dev/null; } || true
+        --no-install-recommends $tools >/dev/null; } || true
   fi
   say "Đang biên dịch bộ chạy mô hình ngôn ngữ cho bộ xử lý này (một lần, khoảng 7 phút) / building the LLM runtime for this processor once (about 7 min)…"
   build_dir=$(mktemp -d)
