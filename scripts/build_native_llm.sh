@@ -39,17 +39,12 @@ if ! ls "$wheels"/xllamacpp-*.whl >/dev/null 2>&1; then
   fi
   rm -rf "$build_dir"
 fi
-# The build must answer: it loads the embedded model and writes one token (a few seconds).
+# The build must answer: the assistant's own embedded chat model loads it and writes one token (a few seconds).
 answers() {
   .venv/bin/python - <<'PY' >/dev/null 2>&1
-import xllamacpp
-from assistant.model_files import llm_model_path
+from assistant.llm import make_chat_model
 from core.settings import get_settings
-params = xllamacpp.CommonParams()
-params.model.path = str(llm_model_path(get_settings()))
-params.n_ctx, params.warmup, params.verbosity = 256, False, -1
-reply = xllamacpp.Server(params).handle_chat_completions({"messages": [{"role": "user", "content": "Xin chào"}], "max_tokens": 1})
-raise SystemExit(0 if reply.get("choices") else 1)
+make_chat_model(get_settings().model_copy(update={"llm_backend": "llamacpp"})).invoke("Xin chào", max_tokens=1)
 PY
 }
 if .venv/bin/python -m pip install -q --force-reinstall --no-deps "$wheels"/xllamacpp-*.whl && answers; then
