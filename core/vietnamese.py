@@ -113,13 +113,22 @@ DOC_TYPES = (
     DocType("huong-dan", "HD", "Hướng dẫn"), DocType("thong-tu", "TT", "Thông tư"),
     DocType("bao-cao", "BC", "Báo cáo"), DocType("to-trinh", "TTr", "Tờ trình"),
     DocType("ket-luan", "KL", "Kết luận"), DocType("quy-dinh", "QyĐ", "Quy định"),
-    DocType("cong-van", "", "Công văn"), DocType("luat", "", "Luật"),
+    DocType("cong-van", "", "Công văn"), DocType("luat", "", "Luật"), DocType("chuong-trinh", "CTr", "Chương trình"),
 )
 DOC_TYPE_BY_SLUG = {t.slug: t for t in DOC_TYPES}
 DOC_TYPE_BY_CODE = {t.code: t for t in DOC_TYPES if t.code}
 DOC_TYPE_BY_CAPS = {t.name.upper(): t for t in DOC_TYPES}
 DOC_TYPE_NAMES = tuple(t.name for t in DOC_TYPES)
 DOC_TYPE_BY_NAME = {t.name.lower(): t for t in DOC_TYPES}
+# Catalogue kinds that are not a type of Phụ lục III: a decree's appendix, a news article, a text without a header.
+_CATALOGUE_LABELS = {"nghi-dinh-phu-luc": "Phụ lục nghị định", "tin-bai": "Tin bài", "van-ban": "Văn bản"}
+DOC_TYPE_LABELS = {**{t.slug: t.name for t in DOC_TYPES}, **_CATALOGUE_LABELS}
+
+
+def doc_kind_pattern(names=DOC_TYPE_NAMES) -> str:
+    """A regex alternation of document type names ("Kế hoạch|Chỉ thị|…"), longest first so that no name stops at
+    a shorter one it begins with."""
+    return "|".join(sorted(map(re.escape, names), key=lambda name: (-len(name), name)))
 
 
 # ------------------------------------------------------------------------------------------------ số ký hiệu
@@ -186,7 +195,7 @@ def number_key(number: str) -> str:
 # alone, as staff often write it. Not "Kế hoạch 05 năm" (a five-year plan) nor the start of a full số ký hiệu
 # ("Nghị định 30/2020/NĐ-CP").
 _SHORT_DOC_REF_RE = re.compile(
-    r"\b(?P<type>" + "|".join(DOC_TYPE_NAMES) + r")\s+(?:số\s+)?(?P<num>\d{1,5})(?:/(?P<year>\d{4}))?"
+    r"\b(?P<type>" + doc_kind_pattern() + r")\s+(?:số\s+)?(?P<num>\d{1,5})(?:/(?P<year>\d{4}))?"
     r"(?![\w/.,-]*\w)(?!\s*(?:năm|tháng|ngày|tuần|quý)\b)",
     re.IGNORECASE,
 )

@@ -74,6 +74,8 @@ def test_level_adaptation_one_level_down():
                                 "Ủy ban nhân dân các xã, phường phối hợp.")
     kept = "Tặng Bằng khen của Thủ tướng Chính phủ theo Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ."
     assert adapter.adapt(kept) == (kept, False)  # reward names and cited documents are never adapted
+    programme = "Thực hiện Chương trình số 05/CTr-BNV ngày 04/11/2025 của Bộ Nội vụ."  # any type Phụ lục III lists
+    assert adapter.adapt(programme) == (programme, False)
     assert adapter.adapt("Bộ Chính trị lãnh đạo.")[0] == "Bộ Chính trị lãnh đạo."
     city = make_adapter("trung-uong", "tinh", province="Cần Thơ", source_province="", issuer="UBND thành phố Cần Thơ")
     assert city.adapt("Thủ tướng Chính phủ")[0] == "Chủ tịch Ủy ban nhân dân thành phố"

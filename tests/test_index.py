@@ -153,6 +153,7 @@ def test_a_document_named_by_type_and_number_alone_is_recognised():
     assert refs("Quyết định số 2920 và chỉ thị 16, ngày 13/9/2021") == [("quyet-dinh", 2920, None),
                                                                         ("chi-thi", 16, None)]
     assert refs("Quyết định 86/2025 của Bắc Ninh") == [("quyet-dinh", 86, 2025)]
+    assert refs("Chương trình 05 của Tỉnh ủy và Quy định 12") == [("chuong-trinh", 5, None), ("quy-dinh", 12, None)]
     [ref] = short_doc_refs("Quyết định 86/2025")
     assert ref.names("86/2025/QĐ-UBND", "quyet-dinh") and not ref.names("86/2024/QĐ-UBND", "quyet-dinh")
     assert not ref.names("86/KH-UBND", "ke-hoach")

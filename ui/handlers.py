@@ -19,12 +19,8 @@ from pathlib import Path
 
 from core.errors import AssistantError, DraftInputError
 from core.models import IngestResult
+from core.vietnamese import DOC_TYPE_LABELS
 
-DOC_TYPES = {
-    "ke-hoach": "Kế hoạch", "chi-thi": "Chỉ thị", "cong-van": "Công văn", "quyet-dinh": "Quyết định",
-    "nghi-dinh": "Nghị định", "nghi-dinh-phu-luc": "Phụ lục nghị định", "nghi-quyet": "Nghị quyết",
-    "thong-bao": "Thông báo", "thong-tu": "Thông tư", "huong-dan": "Hướng dẫn", "luat": "Luật", "tin-bai": "Tin bài",
-}
 ALL = "Tất cả"
 STATUS_LABELS = {"added": "✓ Đã thêm", "updated": "✓ Đã cập nhật", "unchanged": "✓ Đã có, không đổi", "error": "✗ Lỗi"}
 UPLOAD_HEADERS = ["Tệp", "Kết quả", "Số đoạn", "Ghi chú"]
@@ -43,7 +39,7 @@ def display_date(iso: str) -> str:
 
 
 def doc_type_label(doc_type: str) -> str:
-    return DOC_TYPES.get(doc_type, doc_type or "")
+    return DOC_TYPE_LABELS.get(doc_type, doc_type or "")
 
 
 # ---- Hỏi đáp -----------------------------------------------------------------------------------------------------
@@ -120,7 +116,7 @@ def library_rows(services, province: str = "", doc_type: str = "") -> list[list]
 
 
 def _type_key(label: str) -> str:
-    return next((key for key, name in DOC_TYPES.items() if name == label), label)
+    return next((key for key, name in DOC_TYPE_LABELS.items() if name == label), label)
 
 
 def filter_choices(services) -> tuple[list[str], list[str], list[str]]:

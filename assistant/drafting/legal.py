@@ -11,6 +11,7 @@ from assistant.drafting.cleaning import trim, words
 from core.vietnamese import (
     DOC_TYPE_BY_SLUG,
     DOC_TYPE_NAMES,
+    doc_kind_pattern,
     find_doc_numbers,
     find_provinces,
     number_key,
@@ -18,15 +19,16 @@ from core.vietnamese import (
     short_date,
 )
 
-_KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư"
+# Document types that can stand as a legal basis of a plan.
+_BASIS_TYPES = {"ke-hoach", "chi-thi", "nghi-quyet", "nghi-dinh", "quyet-dinh", "huong-dan", "ket-luan", "thong-tu",
+                "luat"}
+_KINDS = doc_kind_pattern(DOC_TYPE_BY_SLUG[slug].name for slug in _BASIS_TYPES)
 _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ][\wĐđ/-]*)"
                      rf"(?P<rest>(?:(?!(?:{_KINDS})\s+s[oố]\s)[^;\n])*)")  # up to the next reference
 _LAW_RE = re.compile(r"Luật\s+(?P<name>[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?)\s+"
                      r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
 LOCAL_CODE = re.compile(r"UBND|HĐND|TU\b|BCĐ|UBBC|MTTQ")
-# Document types that can stand as a legal basis of a plan.
-_BASIS_TYPES = {"ke-hoach", "chi-thi", "nghi-quyet", "nghi-dinh", "quyet-dinh", "huong-dan", "thong-tu", "luat"}
 _NATIONAL_ISSUERS = re.compile(r"Chính phủ|Thủ tướng|Quốc hội|Bộ Chính trị|Trung ương|Bộ Nội vụ")
 # "Căn cứ" for legal norms (laws, decrees, circulars, Government or National Assembly resolutions); "Thực hiện" for
 # directives, plans, decisions and guidance.

@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.vietnamese import CITY_PROVINCES, province_phrase, resolve_province
+from core.vietnamese import CITY_PROVINCES, doc_kind_pattern, province_phrase, resolve_province
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 LEVEL_RANK = {"trung-uong": 0, "tinh": 1, "so": 2, "khoi": 2, "huyen": 2, "xa": 3}
 _UBND = r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)"
 # A cited document with its issuer ("Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ"): kept.
-_KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư|Công văn|Thông báo"
-_REFERENCE = re.compile(rf"(?:{_KINDS})\s+(?:số\s+)?\d[\w/.-]*(?:\s+ngày\s+(?:\d{{1,2}}/\d{{1,2}}/\d{{4}}|"
+_REFERENCE = re.compile(rf"(?:{doc_kind_pattern()})\s+(?:số\s+)?\d[\w/.-]*(?:\s+ngày\s+(?:\d{{1,2}}/\d{{1,2}}/\d{{4}}|"
                         rf"\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}}))?(?:\s+của\s+[^;,.()]+?(?=\s+về\b|[;,.()]|$))?")
 
 

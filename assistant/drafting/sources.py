@@ -16,13 +16,13 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import nfc, number_key, short_doc_refs
+from core.vietnamese import doc_kind_pattern, nfc, number_key, short_doc_refs
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
 # the draft follows them, it does not carry their articles.
 _FORMAT_TITLE = re.compile(r"(?i)công tác văn thư|thể thức|kỹ thuật trình bày|viết hoa|chữ viết tắt")
-_KINDS = "Luật|Nghị quyết|Nghị định|Chỉ thị|Quyết định|Kế hoạch|Hướng dẫn|Kết luận|Thông tư|Công văn|Thông báo|Chương trình"
+_KINDS = doc_kind_pattern()
 REFERENCE = re.compile(rf"(?:{_KINDS})\s+(?:số\s+)?\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ]")
 _SPLIT_BASES = re.compile(rf";\s*|\s+và\s+(?=(?:{_KINDS})\s+số\s)|,\s+(?=(?:{_KINDS})\s+số\s)")
 _AGENCY_HEAD = (r"(?:Sở|Ban|Phòng|Ủy ban|Uỷ ban|UBND|Công an|Bộ|Hội đồng|Văn phòng|Báo|Đài|Cơ quan|Mặt trận|"
