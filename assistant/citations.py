@@ -586,16 +586,22 @@ def repair_names(sentence: str, passages: list[str], question: str, stats: Libra
     for a, b in pairs:
         after.setdefault(a.lower(), set()).add(b)
         before.setdefault(b.lower(), set()).add(a)
+    def known_pair(first: str, second: str) -> bool:
+        pair = (first.lower(), second.lower())
+        return pair in present or bool(stats and stats.knows_pair(*pair))
+
     tokens = [m.group(0) for m in _WORD.finditer(strip_markers(sentence))]
-    for a, b in zip(tokens, tokens[1:]):
+    for index, (a, b) in enumerate(zip(tokens, tokens[1:])):
         pair = (a.lower(), b.lower())
-        if (not a[:1].isupper() or pair in present or (stats and stats.knows_pair(*pair))
-                or a.isdigit() or b.isdigit()):
+        if not a[:1].isupper() or known_pair(a, b) or a.isdigit() or b.isdigit():
             continue
+        # a syllable that forms a known pair with its other neighbour is spelt right ("Bắc Ninh là": "Ninh" stays)
+        a_known = index > 0 and known_pair(tokens[index - 1], a)
+        b_known = index + 2 < len(tokens) and known_pair(b, tokens[index + 2])
         fixes = [(f"{a} {other}", _similarity(b.lower(), other.lower())) for other in after.get(pair[0], ())
-                 if other[:1].lower() == b[:1].lower()] + \
+                 if other[:1].lower() == b[:1].lower() and not b_known] + \
                 [(f"{other} {b}", _similarity(a.lower(), other.lower())) for other in before.get(pair[1], ())
-                 if other[:1].lower() == a[:1].lower()]
+                 if other[:1].lower() == a[:1].lower() and not a_known]
         fixes = [f for f in fixes if f[1] >= rules.name_match]
         if fixes:
             # ties go to the spelling with fewest capitals ("Nghị định" over a heading's "NGHỊ định"), then

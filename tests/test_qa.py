@@ -492,6 +492,19 @@ def test_words_on_two_lines_are_no_name_to_repair_towards():
     assert cit.repair_names(sentence, [card], "Ai ký Kế hoạch 982/KH-UBND?", None, cit.SupportRules()) == sentence
 
 
+def test_a_syllable_of_a_known_name_is_not_repaired_towards_its_other_neighbour():
+    """"Bắc Ninh là 70%": "Ninh" forms the question's pair "Bắc Ninh", so the unknown pair "Ninh là" is not mended
+    to the passage's "Nhất là" ("Bắc Nhất"); likewise "Phụ lục I" did not become "phần lục I"."""
+    passage = "Thống nhất là 70% cá nhân đạt danh hiệu."
+    question = "Quy định của Bắc Ninh yêu cầu tỷ lệ bao nhiêu?"
+    sentence = "Quy định của Bắc Ninh là 70% [1]."
+    rules = cit.SupportRules()
+    assert cit.repair_names(sentence, [passage], question, None, rules) == sentence
+    garbled = "Quy định của Bắc Ninh theo Nghiệp quyết là 70% [1]."  # a misspelt name beside it is still mended
+    assert cit.repair_names(garbled, ["Nghị quyết là 70%."], question, None, rules) == \
+        "Quy định của Bắc Ninh theo Nghị quyết là 70% [1]."
+
+
 def test_a_short_code_is_repaired_only_to_the_same_code():
     """"QD" is the table's "QĐ" written without the stroke; "QD" beside a table holding only "HD" is another code,
     and the sentence stating it is dropped rather than given a code the model never wrote."""
