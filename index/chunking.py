@@ -22,7 +22,7 @@ from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
-CHUNKING_VERSION = "6"  # bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
+CHUNKING_VERSION = "7"  # bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
 _CARD_HEAD_CHARS = 400
 _CARD_TAIL_CHARS = 250
 _CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature
@@ -33,7 +33,8 @@ _LABEL_CHARS = 90
 _HEADINGS: list[tuple[int, re.Pattern]] = [
     (0, re.compile(r"^(?:PHẦN|Phần)\s+(?:THỨ\s+|thứ\s+)?[\wÀ-ỹ]+\b|^(?:CHƯƠNG|Chương)\s+[IVXLC\d]+\b|^PHỤ LỤC\b|^Phụ lục\s+[IVXLC\d]+\b")),
     (1, re.compile(r"^(?:MỤC|Mục)\s+\d+\b")),
-    (2, re.compile(r"^[IVX]{1,5}\.\s+\S|^Điều\s+\d+[a-z]?\.")),
+    # "Điều 5. Tiêu chuẩn…", "Điều 5:" and, in laws whose articles carry no title, "Điều 72" alone on its line
+    (2, re.compile(r"^[IVX]{1,5}\.\s+\S|^Điều\s+\d+[a-z]?(?:[.:]|\s*$)")),
     (3, re.compile(r"^\d{1,2}\.\s+\S")),
     (4, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
     (5, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),

@@ -69,6 +69,16 @@ def test_decree_articles_are_sections(settings):
     assert any(path.startswith("Chương I") or path.startswith("CHƯƠNG I") for path in outline)
 
 
+def test_articles_without_a_title_are_sections_too():
+    """Some laws set an article's number alone on its line ("Điều 72", its clauses below): it is a heading, so a
+    chunk does not run from one article into the next and a citation names the article."""
+    law = ("CHƯƠNG II\nĐiều 71\n1. Bằng khen được tặng cho tập thể.\nĐiều 72\n1. Bằng khen được tặng cho cá nhân.\n"
+           "Điều 73: Giấy khen\nĐiều 72 của Luật này không áp dụng cho hộ gia đình.")
+    assert section_outline(law) == [
+        "CHƯƠNG II", "CHƯƠNG II > Điều 71", "CHƯƠNG II > Điều 71 > 1. Bằng khen được tặng cho tập thể.",
+        "CHƯƠNG II > Điều 72", "CHƯƠNG II > Điều 72 > 1. Bằng khen được tặng cho cá nhân.", "CHƯƠNG II > Điều 73: Giấy khen"]
+
+
 @pytest.mark.parametrize(
     "name, number, date, province, doc_type",
     [
