@@ -586,6 +586,7 @@ def repair_names(sentence: str, passages: list[str], question: str, stats: Libra
     for a, b in pairs:
         after.setdefault(a.lower(), set()).add(b)
         before.setdefault(b.lower(), set()).add(a)
+
     def known_pair(first: str, second: str) -> bool:
         pair = (first.lower(), second.lower())
         return pair in present or bool(stats and stats.knows_pair(*pair))

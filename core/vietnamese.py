@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # ------------------------------------------------------------------------------------------------ spelling
@@ -125,7 +126,7 @@ _CATALOGUE_LABELS = {"nghi-dinh-phu-luc": "Phụ lục nghị định", "tin-bai
 DOC_TYPE_LABELS = {**{t.slug: t.name for t in DOC_TYPES}, **_CATALOGUE_LABELS}
 
 
-def doc_kind_pattern(names=DOC_TYPE_NAMES) -> str:
+def doc_kind_pattern(names: Iterable[str] = DOC_TYPE_NAMES) -> str:
     """A regex alternation of document type names ("Kế hoạch|Chỉ thị|…"), longest first so that no name stops at
     a shorter one it begins with."""
     return "|".join(sorted(map(re.escape, names), key=lambda name: (-len(name), name)))
