@@ -40,6 +40,9 @@ _FOREIGN = re.compile(
 _WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)  # a figure glued to its unit ("6pt", "A4") is still a figure
 _NUMBER = re.compile(r"\d+")
 _ORDINAL = re.compile(r"(?m)^[ \t]*\d{1,2}(?:\.\d{1,2})*[.)](?=\s)")  # "1.", "2.3.", "4)" opening a line
+# The number a heading opens with ("Điều 3.", "Chương II", "Mục 1", "2.3.", "b)"): it numbers, it states no figure.
+_HEADING_NUMBER = re.compile(r"(?im)^[ \t]*(?:(?:điều|chương|mục|phần|phụ lục)\s+[\divxlc]+[a-z]?[.:]?"
+                             r"|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))(?=\s|$)")
 # A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in
 # another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
 # too many ways ("15/8", "15 tháng 8").
@@ -274,8 +277,9 @@ class SourceText:
         """(tokens, words near every token of them) for each part a fact can stand in. The ordinals that open a
         heading or list item ("1. Khổ giấy", "2)") count nothing, so they state no figure."""
         context = set(_tokens(self.heading)) | set(_tokens(self.title))
-        parts = [(_ORDINAL.sub(" ", self.text), context), (self.title, set(_tokens(self.heading))),
-                 (self.record, set())]
+        headings = _HEADING_NUMBER.sub(" ", self.heading.replace(" > ", "\n"))
+        parts = [(_ORDINAL.sub(" ", self.text), context), (headings, set(_tokens(self.title))),
+                 (self.title, set(_tokens(self.heading))), (self.record, set())]
         return [(_tokens(text), near) for text, near in parts if text]
 
 

@@ -464,6 +464,18 @@ def test_the_ordinal_of_a_heading_states_no_figure():
     assert cit.fact_supported(cit.Fact("number", ("20",)), passage, focus, rules)
 
 
+def test_a_figure_in_the_section_heading_is_stated_but_the_heading_number_is_not():
+    """A chunk continuing a point whose first line carries the fact ("b) Hội đồng họp định kỳ 06 tháng một lần …")
+    shows that line only as its heading: the figure stands there, near its words. The article's and the point's own
+    numbers ("Điều 3.", "3.", "b)") state nothing."""
+    passage = cit.SourceText("Thường trực Hội đồng thường xuyên kiểm tra tiến độ.",
+                             "Điều 3. Hội đồng Thi đua - Khen thưởng tỉnh > b) Hội đồng họp định kỳ 06 tháng một lần")
+    focus = cit.focus_terms("Hội đồng Thi đua - Khen thưởng tỉnh họp định kỳ bao lâu một lần?")
+    rules = cit.SupportRules()
+    assert cit.fact_supported(cit.Fact("number", ("6",)), passage, focus, rules)
+    assert not cit.fact_supported(cit.Fact("number", ("3",)), passage, focus, rules)
+
+
 def test_a_quote_stays_whole_and_verbatim():
     passage = "Phát động phong trào thi đua “Vì một Việt Nam sáng - xanh - sạch - đẹp” trên toàn quốc."
     rules = cit.SupportRules()
