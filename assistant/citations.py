@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from core.vietnamese import (
@@ -47,6 +47,10 @@ _HEADING_NUMBER = re.compile(r"(?im)^[ \t]*(?:(?:điều|chương|mục|phần|p
 # another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
 # too many ways ("15/8", "15 tháng 8").
 _UNITS = r"(%|phần trăm|đồng|triệu|tỷ|nghìn|ngàn|lần|mm|cm|pt)(?!\w)"
+# The day and month of a date ("15/12", "01 tháng 01 năm 2027", "ngày 10"): a count or a number stated outside a
+# date ("số 1", "3 đợt") is not supported by them.
+_DAY_MONTH = re.compile(r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+                        r"|(?:ngày|tháng)\s+\d{1,2}(?!\d)", re.IGNORECASE)
 _MEASURE = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*" + _UNITS, re.IGNORECASE)
 # The first figure of a range takes the unit written after the second: "30 - 35 mm", "từ 13 đến 14 pt".
 _RANGE_START = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*(?:-|–|đến|tới)\s*\d+(?:[.,]\d+)*\s*" + _UNITS,
@@ -441,10 +445,19 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
     if other_unit:
         figure, unit = sorted(other_unit)[0]
         return f"figure «{figure} {unit}» not stated in that unit there"
+    plain = _plain_numbers(body)
     for fact in facts:
-        if not any(fact_supported(fact, source, focus, rules, stats) for source in chosen):
+        sources = chosen
+        if fact.kind == "number" and fact.syllables[0] in plain and int(fact.syllables[0]) <= 31:
+            sources = [replace(source, text=_DAY_MONTH.sub(" ", source.text)) for source in chosen]
+        if not any(fact_supported(fact, source, focus, rules, stats) for source in sources):
             return f"{fact.kind} «{' '.join(fact.syllables)}» not stated there about what is asked"
     return ""
+
+
+def _plain_numbers(text: str) -> set[str]:
+    """Figures a text states outside dates: the day and month of "01 tháng 01 năm 2027" are no count of anything."""
+    return numbers(_DAY_MONTH.sub(" ", strip_markers(text)))
 
 
 def attribute(answer: str, sources: list[SourceText], question: str = "",

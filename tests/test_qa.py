@@ -476,6 +476,25 @@ def test_a_figure_in_the_section_heading_is_stated_but_the_heading_number_is_not
     assert not cit.fact_supported(cit.Fact("number", ("3",)), passage, focus, rules)
 
 
+def test_a_count_is_not_supported_by_the_day_or_month_of_a_date():
+    """"Luật … số 1" and "6 phòng" are no day or month: "trước ngày 01 tháng 01 năm 2027" and "ngày 19/6/2025" do
+    not support them, while the date itself, and the same figure stated as a count, still do."""
+    rules = cit.SupportRules()
+
+    def reason(claim: str, passage: str, question: str) -> str:
+        return cit._supports(claim, cit.claim_facts(claim, question), [cit.SourceText(passage)], question,
+                             cit.focus_terms(question), rules, None)
+
+    law = "Bộ Nội vụ hoàn thiện Luật Thi đua khen thưởng số mới, hoàn thành trước ngày 01 tháng 01 năm 2027."
+    question = "Luật Thi đua, khen thưởng được hoàn thiện theo số nào và trước ngày nào?"
+    assert reason("Bộ Nội vụ hoàn thiện Luật Thi đua khen thưởng số 1.", law, question).startswith("number «1»")
+    assert reason("Bộ Nội vụ hoàn thiện Luật Thi đua khen thưởng trước ngày 01/01/2027.", law, question) == ""
+    question = "Sở Nội vụ có bao nhiêu phòng chuyên môn?"
+    assert reason("Sở Nội vụ có 06 phòng chuyên môn.", "Sở Nội vụ có 06 phòng chuyên môn.", question) == ""
+    dated = "Thông tư ngày 06/6/2025 hướng dẫn nhiệm vụ của Sở Nội vụ có phòng chuyên môn."
+    assert reason("Sở Nội vụ có 06 phòng chuyên môn.", dated, question).startswith("number «6»")
+
+
 def test_a_quote_stays_whole_and_verbatim():
     passage = "Phát động phong trào thi đua “Vì một Việt Nam sáng - xanh - sạch - đẹp” trên toàn quốc."
     rules = cit.SupportRules()
