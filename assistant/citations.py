@@ -39,10 +39,11 @@ _FOREIGN = re.compile(
 )
 _WORD = re.compile(r"\d+|[^\W\d_]+", re.UNICODE)  # a figure glued to its unit ("6pt", "A4") is still a figure
 _NUMBER = re.compile(r"\d+")
-_ORDINAL = re.compile(r"(?m)^[ \t]*\d{1,2}(?:\.\d{1,2})*[.)](?=\s)")  # "1.", "2.3.", "4)" opening a line
+_ORDINAL_NUMBER = r"\d{1,2}(?:\.\d{1,2})*[.)]"  # "1.", "2.3.", "4)"
+_ORDINAL = re.compile(rf"(?m)^[ \t]*{_ORDINAL_NUMBER}(?=\s)")  # opening a line
 # The number a heading opens with ("Điều 3.", "Chương II", "Mục 1", "2.3.", "b)"): it numbers, it states no figure.
-_HEADING_NUMBER = re.compile(r"(?im)^[ \t]*(?:(?:điều|chương|mục|phần|phụ lục)\s+[\divxlc]+[a-z]?[.:]?"
-                             r"|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))(?=\s|$)")
+_HEADING_NUMBER = re.compile(rf"(?im)^[ \t]*(?:(?:điều|chương|mục|phần|phụ lục)\s+[\divxlc]+[a-z]?[.:]?"
+                             rf"|{_ORDINAL_NUMBER}|[a-zđ]\))(?=\s|$)")
 # A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in
 # another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
 # too many ways ("15/8", "15 tháng 8").
@@ -457,7 +458,7 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
 
 def _plain_numbers(text: str) -> set[str]:
     """Figures a text states outside dates: the day and month of "01 tháng 01 năm 2027" are no count of anything."""
-    return numbers(_DAY_MONTH.sub(" ", strip_markers(text)))
+    return numbers(_DAY_MONTH.sub(" ", text))
 
 
 def attribute(answer: str, sources: list[SourceText], question: str = "",
