@@ -14,7 +14,9 @@ from core.models import DocumentMetadata
 from core.vietnamese import (
     DOC_TYPE_BY_CAPS,
     DOC_TYPE_BY_CODE,
+    DOC_TYPE_BY_NAME,
     PROVINCES,
+    doc_kind_pattern,
     find_doc_numbers,
     find_dates,
     find_provinces,
@@ -24,15 +26,29 @@ from core.vietnamese import (
     parse_doc_number,
 )
 
-_NUMBER_LINE = re.compile(r"Số\s*:\s*(\S+)")
+# "Số: 982/KH-UBND", "Luật số: 15/2003/QH11": a line of the header opening with it, not a number cited in the text
+_NUMBER_LINE = re.compile(r"^[ \t]*(?:[^\W\d_]+[ \t]+){0,2}?số\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+# A title that opens with a kind of document in ordinary case ("Thông tư về xét tặng …", "Chỉ thị về việc …")
+_TYPE_FIRST = re.compile(rf"({doc_kind_pattern()})\b", re.IGNORECASE)
 _DATE_LINE = re.compile(
     r"(?:^|\n)\s*([^\n,]{2,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
 )
+_NATIONAL_ISSUERS = (r"QUỐC HỘI|ỦY BAN THƯỜNG VỤ QUỐC HỘI|CHỦ TỊCH NƯỚC|CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|BỘ [A-ZÀ-Ỹ ]+?"
+                     r"|VĂN PHÒNG CHÍNH PHỦ")
 _ISSUER_LINE = re.compile(
-    r"^(ỦY BAN NHÂN DÂN[^\n]*?|UBND[^\n]*?|HỘI ĐỒNG NHÂN DÂN[^\n]*?|CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|BỘ [A-ZÀ-Ỹ ]+?|"
-    r"VĂN PHÒNG CHÍNH PHỦ|SỞ [A-ZÀ-Ỹ ]+?|BAN [A-ZÀ-Ỹ ]+?)\s*(?:-{3,}|CỘNG HÒA|$)",
+    r"^(ỦY BAN NHÂN DÂN[^\n]*?|UBND[^\n]*?|HỘI ĐỒNG NHÂN DÂN[^\n]*?|" + _NATIONAL_ISSUERS +
+    r"|SỞ [A-ZÀ-Ỹ ]+?|BAN [A-ZÀ-Ỹ ]+?)\s*(?:-{3,}|CỘNG HÒA|$)",
     re.MULTILINE,
 )
+# The quốc hiệu and tiêu ngữ that head every administrative document: never its title.
+_MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐỘC LẬP\s*-\s*TỰ DO\s*-\s*HẠNH PHÚC)", re.IGNORECASE)
+# A line of the legal basis: the dates on it are those of the laws it cites ("Căn cứ Luật Tổ chức Chính phủ ngày 18
+# tháng 02 năm 2025").
+_BASIS_LINE = re.compile(r"^\s*căn cứ\b", re.IGNORECASE)
+# The closing line of a law or a council's resolution: "Luật này đã được Quốc hội … thông qua ngày 26 tháng 11 năm 2003".
+_ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# Types only national bodies issue: such a document belongs to no province, whichever it names.
+_NATIONAL_TYPES = {"luat", "nghi-dinh", "thong-tu"}
 SIDECAR_NAME = "SOURCES.tsv"
 # Words by which a title names another document than itself: what it implements, follows, amends or replaces.
 _CITING = re.compile(r"\b(?:thực hiện|triển khai|căn cứ|theo|thay thế|sửa đổi|bổ sung|hướng dẫn|tại)\b", re.IGNORECASE)
@@ -95,9 +111,7 @@ def _title_after_type_word(lines: list[str]) -> tuple[str, str]:
         if word in DOC_TYPE_BY_CAPS:
             body = next((candidate.strip() for candidate in lines[index + 1:index + 4] if candidate.strip()), "")
             if body.isupper():
-                body = body.lower()
-                for name in PROVINCES:
-                    body = body.replace(name.lower(), name)
+                body = _lower_case(body)
             title = f"{word.capitalize()} {body[:1].lower()}{body[1:]}"
             return DOC_TYPE_BY_CAPS[word].slug, title.strip()
     return "", ""
@@ -118,6 +132,8 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     elif (own_date := next((parts for match, parts in find_dates(head[:600]) if not _cited(head, match.start())),
                            None)):
         meta.date = iso_date(*own_date)
+    elif adopted := _ADOPTED.search(text[-3000:]):
+        meta.date = iso_date(*adopted.groups())
 
     issuer = _ISSUER_LINE.search(head[:800])
     if issuer:
@@ -128,16 +144,22 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
         parsed = parse_doc_number(meta.doc_number)
         code = DOC_TYPE_BY_CODE.get(parsed.type_code) if parsed else None
         meta.doc_type = code.slug if code else ("cong-van" if "UBND" in meta.doc_number else "")
-    if not meta.doc_type:
-        meta.doc_type = "tin-bai" if not meta.doc_number else "van-ban"
     if not meta.title and lines:
-        meta.title = next((line.strip() for line in lines[:8] if len(line.split()) >= 5), lines[0].strip())[:200]
+        meta.title = _title_in_capitals(lines, date_line.group(0) if date_line else "") or next(
+            (line.strip() for line in lines[:8] if len(line.split()) >= 5 and not _MOTTO.match(line)),
+            lines[0].strip())[:200]
+    if not meta.doc_type:
+        named = _TYPE_FIRST.match(meta.title)
+        headed = bool(issuer) or any(_MOTTO.match(line) for line in lines[:6])
+        meta.doc_type = (DOC_TYPE_BY_NAME[named.group(1).lower()].slug if named
+                         else "van-ban" if meta.doc_number or headed else "tin-bai")
     if meta.doc_number and meta.doc_number not in meta.title and meta.doc_type != "tin-bai":
         meta.title = f"{meta.title} ({meta.doc_number})" if meta.title else meta.doc_number
 
+    national = meta.doc_type in _NATIONAL_TYPES or bool(issuer and re.fullmatch(_NATIONAL_ISSUERS, issuer.group(1)))
     places = find_provinces(" ".join(filter(None, [meta.issuer.title(), date_line.group(1) if date_line else ""])))
     mentioned = find_provinces(text[:20000])
-    meta.province = (places or mentioned or [""])[0]
+    meta.province = "" if national else (places or mentioned or [""])[0]
 
     if sidecar:
         meta.title = sidecar.get("title") or meta.title
@@ -149,9 +171,37 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     return meta
 
 
+def _title_in_capitals(lines: list[str], date_line: str) -> str:
+    """A title set in capitals under the place and date line, as Nghị định 30 lays one out, when its type is not one
+    of Phụ lục III's ("PHÂN CÔNG NHIỆM VỤ / CÁC THÀNH VIÊN PHÒNG …"): the capitals above that line are the issuing
+    body and the quốc hiệu. "" when there is no date line or no such block."""
+    after = next((index for index, line in enumerate(lines[:20]) if date_line.strip() and line.strip() in date_line),
+                 None)
+    if after is None:
+        return ""
+    block: list[str] = []
+    for line in lines[after + 1:after + 5]:
+        if not (line.strip().isupper() and not _MOTTO.match(line)):
+            break
+        block.append(line.strip())
+    words = _lower_case(" ".join(block))
+    return (words[:1].upper() + words[1:])[:200] if len(words.split()) >= 2 else ""
+
+
+def _lower_case(capitals: str) -> str:
+    """A line set in capitals in ordinary case, province names capitalised again."""
+    text = capitals.lower()
+    for name in PROVINCES:
+        text = text.replace(name.lower(), name)
+    return text
+
+
 def _cited(text: str, at: int) -> bool:
     """Whether the date at `at` is the date of a document the text cites: it follows that document's số ký hiệu
-    ("Thực hiện Chỉ thị số 23/2009/CT-UBND ngày 30 tháng 12 năm 2009", "Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008")."""
+    ("Thực hiện Chỉ thị số 23/2009/CT-UBND ngày 30 tháng 12 năm 2009", "Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008"),
+    or stands on a line of the legal basis ("Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025")."""
+    if _BASIS_LINE.match(text[text.rfind("\n", 0, at) + 1:at]):
+        return True
     before = re.sub(r"[\s,]*(?:ngày)?[\s,]*$", "", text[max(0, at - 40):at])
     found = find_doc_numbers(before)
     return bool(found) and found[-1].end() == len(before)

@@ -142,6 +142,37 @@ def test_a_document_without_its_own_number_and_date_does_not_take_those_of_what_
     assert article.date == "2023-07-20"
 
 
+def test_metadata_of_documents_uploaded_without_a_catalogue():
+    """What a user uploads has no catalogue row: the text alone must give a law its number ("Luật số:"), its date
+    (the closing "thông qua ngày …") and no province, though it names one; a circular or directive without a header
+    its type from the title's first words; a decree no date of a law its legal basis cites; and a title set in
+    capitals under the date line that is no Phụ lục III type stays the title (not the quốc hiệu)."""
+    law = extract_metadata(
+        "QUỐC HỘI\n______\nLuật số: 15/2003/QH11\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "LUẬT\nTHI ĐUA, KHEN THƯỞNG\nCăn cứ vào Hiến pháp theo Nghị quyết số 51/2001/QH10 ngày 25 tháng 12 năm 2001;\n"
+        "Điều 1\nLuật này áp dụng cả ở thành phố Hà Nội.\n" + "Điều 2\nNhà nước khen thưởng kịp thời, công khai.\n" * 20 +
+        "Luật này đã được Quốc hội khoá XI, kỳ họp thứ 4 thông qua ngày 26 tháng 11 năm 2003.\n", "luat.txt")
+    assert (law.doc_number, law.date, law.issuer, law.doc_type, law.province) == (
+        "15/2003/QH11", "2003-11-26", "QUỐC HỘI", "luat", "")
+    circular = extract_metadata(
+        "Thông tư về xét tặng giải thưởng bông lúa vàng việt nam\n\nBộ trưởng bộ nông nghiệp và phát triển nông thôn\n"
+        "Căn cứ Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008 của Chính phủ;\nHội đồng họp tại Hà Nội.\n", "tt.txt")
+    assert (circular.doc_type, circular.province, circular.date) == ("thong-tu", "", "")
+    directive = extract_metadata(
+        "Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá.\n\nThực hiện Chỉ thị số 23/2009/CT-UBND "
+        "ngày 30 tháng 12 năm 2009 của Uỷ ban nhân dân thành phố Hồ Chí Minh.\n", "ct.txt")
+    assert (directive.doc_type, directive.province) == ("chi-thi", "Hồ Chí Minh")
+    decree = extract_metadata("NGHỊ ĐỊNH\nVề công tác văn thư\n__________\nCăn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 "
+                              "năm 2015;\nTheo đề nghị của Bộ trưởng Bộ Nội vụ;\n", "nd.txt")
+    assert (decree.doc_type, decree.date, decree.province) == ("nghi-dinh", "", "")
+    roster = extract_metadata(
+        "SỞ NỘI VỤ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nPHÒNG THI ĐUA, KHEN THƯỞNG\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Quảng Bình, ngày 04 tháng 5 năm 2021\nPHÂN CÔNG NHIỆM VỤ\nCÁC THÀNH VIÊN PHÒNG THI ĐUA KHEN THƯỞNG\n"
+        "Căn cứ Quyết định số 135/QĐ-SNV ngày 29/4/2021 của Giám đốc Sở Nội vụ.\n", "pc.txt")
+    assert (roster.title, roster.doc_type, roster.date, roster.province) == (
+        "Phân công nhiệm vụ các thành viên phòng thi đua khen thưởng", "van-ban", "2021-05-04", "Quảng Bình")
+
+
 def test_a_corrected_catalogue_row_rereads_an_unchanged_file(settings, tmp_path):
     folder = tmp_path / "kho"
     folder.mkdir()
