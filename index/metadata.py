@@ -47,8 +47,11 @@ _MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|�
 _BASIS_LINE = re.compile(r"^\s*căn cứ\b", re.IGNORECASE)
 # The closing line of a law or a council's resolution: "Luật này đã được Quốc hội … thông qua ngày 26 tháng 11 năm 2003".
 _ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+# An appendix's heading names the document it belongs to: "(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm
+# 2020 của Chính phủ)", "(Ban hành kèm theo Quyết định số 86/2025/QĐ-UBND …)".
+_ATTACHED = re.compile(rf"\(\s*(?:ban hành\s+)?kèm theo\s+({doc_kind_pattern()})\s+số\s+([^\s,;)]+)", re.IGNORECASE)
 # Types only national bodies issue: such a document belongs to no province, whichever it names.
-_NATIONAL_TYPES = {"luat", "nghi-dinh", "thong-tu"}
+_NATIONAL_TYPES = {"luat", "nghi-dinh", "nghi-dinh-phu-luc", "thong-tu"}
 SIDECAR_NAME = "SOURCES.tsv"
 # Words by which a title names another document than itself: what it implements, follows, amends or replaces.
 _CITING = re.compile(r"\b(?:thực hiện|triển khai|căn cứ|theo|thay thế|sửa đổi|bổ sung|hướng dẫn|tại)\b", re.IGNORECASE)
@@ -140,6 +143,10 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
         meta.issuer = re.sub(r"\s+", " ", issuer.group(1)).strip(" -")
 
     meta.doc_type, meta.title = _title_after_type_word(lines)
+    if not meta.doc_number:
+        _take_displaced_header(meta, text)
+    if not meta.doc_number:
+        _take_attached(meta, text, lines)
     if not meta.doc_type and meta.doc_number:
         parsed = parse_doc_number(meta.doc_number)
         code = DOC_TYPE_BY_CODE.get(parsed.type_code) if parsed else None
@@ -169,6 +176,54 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
         meta.doc_type = sidecar.get("doc_type") or meta.doc_type
         meta.doc_number = sidecar.get("doc_number") or meta.doc_number or _number_in_title(meta.title)
     return meta
+
+
+# A header block anywhere in the text, in one line or table row: "Số: 30/2020/NĐ-CP | … Hà Nội, ngày 05 tháng 3 năm 2020".
+_HEADER_ROW = re.compile(r"\bSố\s*:\s*([^\s|,;]+)[^\n]*?,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+
+def _take_displaced_header(meta: DocumentMetadata, text: str) -> None:
+    """Number and date from a header block set elsewhere than at the top (a copy that moved its header table under
+    the text): a "Số: …, ngày …" line whose number is of the document's own type, so that a form or a cited document
+    quoted in the text is not taken for it."""
+    for match in _HEADER_ROW.finditer(text):
+        parsed = parse_doc_number(match.group(1))
+        code = DOC_TYPE_BY_CODE.get(parsed.type_code) if parsed else None
+        if code and code.slug == meta.doc_type:
+            meta.doc_number = match.group(1)
+            meta.date = meta.date or iso_date(*match.group(2, 3, 4))
+            return
+
+
+def _take_attached(meta: DocumentMetadata, text: str, lines: list[str]) -> None:
+    """Number and date from an appendix heading ("(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 …)"),
+    for a document whose header gives none: a file that opens with one is that document's appendix (a decree's
+    appendix is a kind of its own), titled by the lines above it ("Phụ lục III: Bảng chữ viết tắt …"); a document
+    whose own appendix, further on, names a document of its own type names itself (a resolution's "Kèm theo Nghị
+    quyết số 394/NQ-CP …")."""
+    opening = "\n".join(lines[:8])
+    if found := _ATTACHED.search(opening):
+        candidates, appendix = [found], True
+    else:
+        candidates = [match for match in _ATTACHED.finditer(text)
+                      if DOC_TYPE_BY_NAME[match.group(1).lower()].slug == meta.doc_type]
+        appendix = False
+    for match in candidates:
+        number = match.group(2).rstrip(".")
+        if not is_doc_number(number):
+            continue
+        meta.doc_number = number
+        dated = find_dates(match.string[match.end():match.end() + 60])
+        if not meta.date and dated and dated[0][0].start() < 10:
+            meta.date = iso_date(*dated[0][1])
+        if appendix:
+            name, *rest = [line.strip() for line in opening[:match.start()].split("\n") if line.strip()] or [""]
+            subject = " ".join(rest)
+            subject = _lower_case(subject) if subject.isupper() else subject
+            meta.title = f"{name}: {subject}" if name and subject else name or meta.title
+            if match.group(1).lower() == "nghị định":
+                meta.doc_type = "nghi-dinh-phu-luc"
+        return
 
 
 def _title_in_capitals(lines: list[str], date_line: str) -> str:

@@ -173,6 +173,30 @@ def test_metadata_of_documents_uploaded_without_a_catalogue():
         "Phân công nhiệm vụ các thành viên phòng thi đua khen thưởng", "van-ban", "2021-05-04", "Quảng Bình")
 
 
+def test_a_document_without_a_header_is_named_by_its_appendix_heading_or_a_displaced_header_row():
+    """A file that opens as a decree's appendix belongs to that decree (its number, date, no province); a resolution
+    whose own appendix says "Kèm theo Nghị quyết số …" names itself, an appendix of another type does not; a header
+    row copied under the text gives the number of the document's own type, not a form's."""
+    appendix = extract_metadata(
+        "Phụ lục III\nBẢNG CHỮ VIẾT TẮT TÊN LOẠI,\nMẪU TRÌNH BÀY VĂN BẢN\n(Kèm theo Nghị định số 30/2020/NĐ-CP\n"
+        "ngày 05 tháng 3 năm 2020 của Chính phủ)\n____\nVí dụ: Ủy ban nhân dân tỉnh Thái Nguyên.\n", "pl3.txt")
+    assert (appendix.doc_number, appendix.date, appendix.doc_type, appendix.province, appendix.title) == (
+        "30/2020/NĐ-CP", "2020-03-05", "nghi-dinh-phu-luc", "",
+        "Phụ lục III: bảng chữ viết tắt tên loại, mẫu trình bày văn bản (30/2020/NĐ-CP)")
+    opening = ("NGHỊ QUYẾT\nVỀ PHÁT ĐỘNG PHONG TRÀO BẢO VỆ MÔI TRƯỜNG\nCHÍNH PHỦ\nCăn cứ Luật Tổ chức Chính phủ ngày 18 "
+               "tháng 02 năm 2025;\nQUYẾT NGHỊ:\n" + "Các bộ, ngành triển khai thực hiện.\n" * 20 + "PHỤ LỤC\n")
+    resolution = extract_metadata(opening + "(Kèm theo Nghị quyết số 394/NQ-CP ngày 03 tháng 12 năm 2025 của Chính "
+                                            "phủ)\n", "nq.txt")
+    assert (resolution.doc_number, resolution.date, resolution.doc_type) == ("394/NQ-CP", "2025-12-03", "nghi-quyet")
+    other = extract_metadata(opening + "(Kèm theo Quyết định số 12/QĐ-UBND ngày 03 tháng 12 năm 2025)\n", "nq.txt")
+    assert (other.doc_number, other.date) == ("", "")
+    decree = extract_metadata(
+        "NGHỊ ĐỊNH\nVề công tác văn thư\nCăn cứ Luật Tổ chức Chính phủ ngày 19 tháng 6 năm 2015;\n" +
+        "Điều 1. Nghị định này quy định về công tác văn thư.\n" * 20 + "Mẫu: Số: 12/QĐ-UBND, Hà Nội, ngày 01 tháng 01 năm 2020\n"
+        "| CHÍNH PHỦ Số: 30/2020/NĐ-CP | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Hà Nội, ngày 05 tháng 3 năm 2020 |\n", "nd.txt")
+    assert (decree.doc_number, decree.date, decree.doc_type) == ("30/2020/NĐ-CP", "2020-03-05", "nghi-dinh")
+
+
 def test_a_corrected_catalogue_row_rereads_an_unchanged_file(settings, tmp_path):
     folder = tmp_path / "kho"
     folder.mkdir()
