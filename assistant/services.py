@@ -72,16 +72,31 @@ class Services:
         return self.settings.home / "sample_library.done"
 
     def ensure_sample_library(self, progress=None) -> list:
-        """Ingest the bundled sample library until one run has completed; returns the ingest results.
+        """Ingest the bundled sample library until one run has completed, then keep the library read by this version
+        of the chunker (`refresh_outdated`); returns the ingest results.
 
         A marker file, written only after a complete run, makes a first start that was interrupted resume (the ingest
         is idempotent), while documents staff later delete on purpose are not brought back.
         """
         if self.sample_marker.exists():
-            return []
+            return self.refresh_outdated(progress)
         results = self.library.ingest_paths([self.settings.sample_library], progress=progress)
         self.sample_marker.write_text("ok\n", encoding="utf-8")
         return results
+
+    def refresh_outdated(self, progress=None) -> list:
+        """After an upgrade that reads documents better (another chunking version), the documents read before are
+        read again: a sample document from the sample folder, with its catalogue row; a file that came without a
+        catalogue from the library's own copy of it. A document whose catalogue row came from another folder keeps
+        what it has until that folder is ingested again (its row is not kept)."""
+        paths = []
+        for source, catalogued in self.library.outdated():
+            sample, kept = self.settings.sample_library / source, self.library.file_path(source)
+            if sample.is_file():
+                paths.append(sample)
+            elif not catalogued and kept.is_file():
+                paths.append(kept)
+        return self.library.ingest_paths(paths, progress=progress) if paths else []
 
 
 def make_embeddings(settings: Settings):

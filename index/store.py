@@ -245,6 +245,11 @@ class Library:
             ))
         return sorted(records, key=lambda record: record.source)
 
+    def outdated(self) -> list[tuple[str, bool]]:
+        """Documents read by an older version of the chunker, each with whether a catalogue row gave its metadata."""
+        return [(meta["_id"], bool(meta.get("catalogue"))) for meta in self._all_metadatas(self._registry)
+                if meta["_id"] != "__revision__" and meta.get("chunking") != CHUNKING_VERSION]
+
     def chunk_count(self) -> int:
         return self._chunks.count()
 

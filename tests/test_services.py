@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant.services import Services
+from index.metadata import read_sidecar
 from index.store import Library
 
 
@@ -20,6 +21,35 @@ def test_interrupted_first_start_is_completed_and_deletions_stick(settings):
     library.remove(first_two[0].name)
     assert services.ensure_sample_library() == []
     assert first_two[0].name not in {record.source for record in library.documents()}
+
+
+def test_documents_read_by_an_older_chunker_are_read_again_at_start(settings, tmp_path):
+    """After an upgrade, a sample document is read again from the sample folder (its catalogue row still applies)
+    and an uploaded file from the library's copy; a document catalogued in another folder waits for that folder."""
+    library = Library.open(settings)
+    sample = settings.sample_library / "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
+    uploaded, elsewhere = tmp_path / "tai-len.txt", tmp_path / "kho" / "danh-muc.txt"
+    elsewhere.parent.mkdir()
+    for path in (uploaded, elsewhere):
+        path.write_text("KẾ HOẠCH\nThi đua chuyển đổi số năm 2026 trong cơ quan hành chính tỉnh Lâm Đồng.\n",
+                        encoding="utf-8")
+    (elsewhere.parent / "SOURCES.tsv").write_text("file\tprovince\ndanh-muc.txt\tLâm Đồng\n", encoding="utf-8")
+    library.ingest_paths([sample, uploaded, elsewhere.parent])
+    services = Services(settings, library=library)
+    services.sample_marker.write_text("ok\n", encoding="utf-8")
+    assert services.ensure_sample_library() == [] and library.outdated() == []
+    for source in (sample.name, uploaded.name, elsewhere.name):
+        record = library._registry.get(ids=[source], include=["metadatas", "embeddings"])
+        library._registry.upsert(ids=[source], embeddings=record["embeddings"],
+                                 metadatas=[{**record["metadatas"][0], "chunking": "1"}])
+    uploaded.unlink()  # the library's copy is what is read again
+    results = services.ensure_sample_library()
+    assert sorted((result.source, result.status) for result in results) == [
+        (sample.name, "updated"), (uploaded.name, "updated")]
+    assert library.outdated() == [(elsewhere.name, True)]
+    by_source = {record.source: record.metadata for record in library.documents()}
+    catalogue_title = read_sidecar(settings.sample_library)[sample.name]["title"]
+    assert by_source[sample.name].title == catalogue_title and by_source[elsewhere.name].province == "Lâm Đồng"
 
 
 def test_an_evaluation_library_folder_holds_only_its_catalogued_documents(tmp_path):
