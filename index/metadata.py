@@ -28,6 +28,8 @@ from core.vietnamese import (
 
 # "Số: 982/KH-UBND", "Luật số: 15/2003/QH11": a line of the header opening with it, not a number cited in the text
 _NUMBER_LINE = re.compile(r"^[ \t]*(?:[^\W\d_]+[ \t]+){0,2}?số\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
+# A header block anywhere in the text, in one line or table row: "Số: 30/2020/NĐ-CP | … Hà Nội, ngày 05 tháng 3 năm 2020".
+_HEADER_ROW = re.compile(r"\bSố\s*:\s*([^\s|,;]+)[^\n]*?,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 # A title that opens with a kind of document in ordinary case ("Thông tư về xét tặng …", "Chỉ thị về việc …")
 _TYPE_FIRST = re.compile(rf"({doc_kind_pattern()})\b", re.IGNORECASE)
 _DATE_LINE = re.compile(
@@ -176,10 +178,6 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
         meta.doc_type = sidecar.get("doc_type") or meta.doc_type
         meta.doc_number = sidecar.get("doc_number") or meta.doc_number or _number_in_title(meta.title)
     return meta
-
-
-# A header block anywhere in the text, in one line or table row: "Số: 30/2020/NĐ-CP | … Hà Nội, ngày 05 tháng 3 năm 2020".
-_HEADER_ROW = re.compile(r"\bSố\s*:\s*([^\s|,;]+)[^\n]*?,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 
 
 def _take_displaced_header(meta: DocumentMetadata, text: str) -> None:
