@@ -150,9 +150,7 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     if not meta.doc_number:
         _take_attached(meta, text, lines)
     if not meta.doc_type and meta.doc_number:
-        parsed = parse_doc_number(meta.doc_number)
-        code = DOC_TYPE_BY_CODE.get(parsed.type_code) if parsed else None
-        meta.doc_type = code.slug if code else ("cong-van" if "UBND" in meta.doc_number else "")
+        meta.doc_type = _type_of(meta.doc_number) or ("cong-van" if "UBND" in meta.doc_number else "")
     if not meta.title and lines:
         meta.title = _title_in_capitals(lines, date_line.group(0) if date_line else "") or next(
             (line.strip() for line in lines[:8] if len(line.split()) >= 5 and not _MOTTO.match(line)),
@@ -180,14 +178,19 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     return meta
 
 
+def _type_of(number: str) -> str:
+    """The type a số ký hiệu's code names ("30/2020/NĐ-CP" is a nghị định), "" when it names none."""
+    parsed = parse_doc_number(number)
+    code = DOC_TYPE_BY_CODE.get(parsed.type_code) if parsed else None
+    return code.slug if code else ""
+
+
 def _take_displaced_header(meta: DocumentMetadata, text: str) -> None:
     """Number and date from a header block set elsewhere than at the top (a copy that moved its header table under
     the text): a "Số: …, ngày …" line whose number is of the document's own type, so that a form or a cited document
     quoted in the text is not taken for it."""
     for match in _HEADER_ROW.finditer(text):
-        parsed = parse_doc_number(match.group(1))
-        code = DOC_TYPE_BY_CODE.get(parsed.type_code) if parsed else None
-        if code and code.slug == meta.doc_type:
+        if meta.doc_type and _type_of(match.group(1)) == meta.doc_type:
             meta.doc_number = match.group(1)
             meta.date = meta.date or iso_date(*match.group(2, 3, 4))
             return
