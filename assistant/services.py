@@ -86,17 +86,24 @@ class Services:
 
     def refresh_outdated(self, progress=None) -> list:
         """After an upgrade that reads documents better (another chunking version), the documents read before are
-        read again: a sample document from the sample folder, with its catalogue row; a file that came without a
-        catalogue from the library's own copy of it. A document whose catalogue row came from another folder keeps
-        what it has until that folder is ingested again (its row is not kept)."""
-        paths = []
-        for source, catalogued in self.library.outdated():
+        read again: a sample document from the sample folder (whose catalogue may have been corrected too), any other
+        from the library's own copy with the catalogue row it came with. A row of which an older version kept only a
+        fingerprint cannot be applied again: such a document keeps what it has until its folder is ingested again."""
+        from index.metadata import read_sidecar
+
+        jobs = []
+        for source, row in self.library.outdated():
             sample, kept = self.settings.sample_library / source, self.library.file_path(source)
             if sample.is_file():
-                paths.append(sample)
-            elif not catalogued and kept.is_file():
-                paths.append(kept)
-        return self.library.ingest_paths(paths, progress=progress) if paths else []
+                jobs.append((sample, source, read_sidecar(sample.parent).get(source)))
+            elif row is not None and kept.is_file():
+                jobs.append((kept, source, row or None))
+        results = []
+        for number, (path, source, row) in enumerate(jobs, start=1):
+            results.append(self.library.ingest_file(path, source=source, sidecar=row))
+            if progress:
+                progress(number, len(jobs), results[-1])
+        return results
 
 
 def make_embeddings(settings: Settings):

@@ -30,6 +30,14 @@ def print_json(payload: object) -> None:
     sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
 
 
+def read_again(services):
+    """The library as this version reads it: documents an older version read are read again first (the first use
+    after an upgrade), one line each on stderr. Returns `services`."""
+    services.refresh_outdated(progress=lambda number, total, result: print(
+        f"Đọc lại theo phiên bản mới / re-reading [{number}/{total}]: {result.source}", file=sys.stderr, flush=True))
+    return services
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import re
@@ -83,11 +84,21 @@ def _when_unlocked(change: Callable[[], object], attempts: int = 8, pause_s: flo
 
 
 def _catalogue_key(sidecar: dict | None) -> str:
-    """A short fingerprint of a document's catalogue row ("" without one)."""
-    if not sidecar:
-        return ""
-    row = "\t".join(f"{name}={sidecar[name]}" for name in sorted(sidecar))
-    return hashlib.sha256(row.encode("utf-8")).hexdigest()[:16]
+    """A document's catalogue row as the registry keeps it ("" without one): canonical JSON, so a changed row is
+    seen and the document can be read again with its row when no catalogue file is at hand."""
+    return json.dumps(sidecar, ensure_ascii=False, sort_keys=True) if sidecar else ""
+
+
+def _catalogue_row(kept: str) -> dict | None:
+    """The catalogue row a registry entry keeps: {} for none, None for a row of which an older version kept only a
+    fingerprint."""
+    if not kept:
+        return {}
+    try:
+        row = json.loads(kept)
+    except ValueError:
+        return None
+    return row if isinstance(row, dict) else None
 
 
 def _chunk_metadata(chunk: Chunk, content_hash: str) -> dict:
@@ -245,9 +256,10 @@ class Library:
             ))
         return sorted(records, key=lambda record: record.source)
 
-    def outdated(self) -> list[tuple[str, bool]]:
-        """Documents read by an older version of the chunker, each with whether a catalogue row gave its metadata."""
-        return [(meta["_id"], bool(meta.get("catalogue"))) for meta in self._all_metadatas(self._registry)
+    def outdated(self) -> list[tuple[str, dict | None]]:
+        """Documents read by an older version of the chunker, each with the catalogue row that gave its metadata ({}
+        for none; None when an older version kept only the row's fingerprint)."""
+        return [(meta["_id"], _catalogue_row(meta.get("catalogue", ""))) for meta in self._all_metadatas(self._registry)
                 if meta["_id"] != "__revision__" and meta.get("chunking") != CHUNKING_VERSION]
 
     def chunk_count(self) -> int:

@@ -94,6 +94,9 @@ class FakeLibrary:
     def ingest_paths(self, paths, *, progress=None):
         return []
 
+    def outdated(self):
+        return []
+
 
 class ScriptedChat(BaseChatModel):
     """Answers each prompt with `respond(prompt)` and records the prompts."""

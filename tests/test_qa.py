@@ -354,10 +354,12 @@ def test_ask_command_streams_then_lists_sources_and_prints_json(qa_settings, mon
     from cli import main as cli
     from cli.commands import ask
 
+    refreshed = []
+
     def services(settings):
         assert settings.retrieval_k == 2  # -k reaches the chain
         chain, _ = chain_with(["Hội đồng họp định kỳ 06 tháng một lần."], settings)
-        return SimpleNamespace(qa=chain)
+        return SimpleNamespace(qa=chain, refresh_outdated=lambda progress: refreshed.append(progress) or [])
 
     monkeypatch.setattr(ask, "get_settings", lambda: qa_settings)
     monkeypatch.setattr(ask, "Services", services)
@@ -365,6 +367,7 @@ def test_ask_command_streams_then_lists_sources_and_prints_json(qa_settings, mon
     out = capsys.readouterr().out
     assert out.startswith("Hội đồng họp định kỳ 06 tháng một lần.")
     assert "[1] 86/2025/QĐ-UBND — Quy định về công tác thi đua" in out and "bacninh.txt" in out
+    assert len(refreshed) == 1  # a library an older version read is read again before the question
 
     assert cli.main(["ask", "--json", "-k", "2", "Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao lâu?"]) == 0
     payload = json.loads(capsys.readouterr().out)

@@ -24,32 +24,41 @@ def test_interrupted_first_start_is_completed_and_deletions_stick(settings):
 
 
 def test_documents_read_by_an_older_chunker_are_read_again_at_start(settings, tmp_path):
-    """After an upgrade, a sample document is read again from the sample folder (its catalogue row still applies)
-    and an uploaded file from the library's copy; a document catalogued in another folder waits for that folder."""
+    """After an upgrade, a sample document is read again from the sample folder (its catalogue row still applies),
+    an uploaded file and a file catalogued in another folder from the library's copies, the latter with the row it
+    came with; a row of which an older version kept only a fingerprint waits for its folder."""
     library = Library.open(settings)
     sample = settings.sample_library / "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
-    uploaded, elsewhere = tmp_path / "tai-len.txt", tmp_path / "kho" / "danh-muc.txt"
+    uploaded = tmp_path / "tai-len.txt"
+    elsewhere, legacy = tmp_path / "kho" / "danh-muc.txt", tmp_path / "kho" / "danh-muc-cu.txt"
     elsewhere.parent.mkdir()
-    for path in (uploaded, elsewhere):
+    for path in (uploaded, elsewhere, legacy):
         path.write_text("KẾ HOẠCH\nThi đua chuyển đổi số năm 2026 trong cơ quan hành chính tỉnh Lâm Đồng.\n",
                         encoding="utf-8")
-    (elsewhere.parent / "SOURCES.tsv").write_text("file\tprovince\ndanh-muc.txt\tLâm Đồng\n", encoding="utf-8")
+    (elsewhere.parent / "SOURCES.tsv").write_text(
+        "file\tprovince\ttitle\ndanh-muc.txt\tGia Lai\tKế hoạch chuyển đổi số\ndanh-muc-cu.txt\tGia Lai\t\n",
+        encoding="utf-8")
     library.ingest_paths([sample, uploaded, elsewhere.parent])
     services = Services(settings, library=library)
     services.sample_marker.write_text("ok\n", encoding="utf-8")
     assert services.ensure_sample_library() == [] and library.outdated() == []
-    for source in (sample.name, uploaded.name, elsewhere.name):
+    for source in (sample.name, uploaded.name, elsewhere.name, legacy.name):
         record = library._registry.get(ids=[source], include=["metadatas", "embeddings"])
-        library._registry.upsert(ids=[source], embeddings=record["embeddings"],
-                                 metadatas=[{**record["metadatas"][0], "chunking": "1"}])
-    uploaded.unlink()  # the library's copy is what is read again
+        older = {**record["metadatas"][0], "chunking": "1"}
+        if source == legacy.name:
+            older["catalogue"] = "3f2a9c0d1e4b5a67"  # what versions before this one kept of a row
+        library._registry.upsert(ids=[source], embeddings=record["embeddings"], metadatas=[older])
+    uploaded.unlink()
+    elsewhere.unlink()  # the library's copies are what is read again
     results = services.ensure_sample_library()
     assert sorted((result.source, result.status) for result in results) == [
-        (sample.name, "updated"), (uploaded.name, "updated")]
-    assert library.outdated() == [(elsewhere.name, True)]
+        (sample.name, "updated"), (elsewhere.name, "updated"), (uploaded.name, "updated")]
+    assert library.outdated() == [(legacy.name, None)]
     by_source = {record.source: record.metadata for record in library.documents()}
     catalogue_title = read_sidecar(settings.sample_library)[sample.name]["title"]
-    assert by_source[sample.name].title == catalogue_title and by_source[elsewhere.name].province == "Lâm Đồng"
+    assert by_source[sample.name].title == catalogue_title
+    assert by_source[elsewhere.name].province == "Gia Lai" and by_source[elsewhere.name].title == "Kế hoạch chuyển đổi số"
+    assert by_source[uploaded.name].province == "Lâm Đồng" and by_source[legacy.name].province == "Gia Lai"
 
 
 def test_an_evaluation_library_folder_holds_only_its_catalogued_documents(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from cli.main import print_json
+from cli.main import print_json, read_again
 from assistant.services import Services
 from core.settings import get_settings
 
@@ -21,7 +21,7 @@ def run(args) -> int:
     settings = get_settings()
     if args.k:
         settings = settings.model_copy(update={"retrieval_k": args.k})
-    chain = Services(settings).qa
+    chain = read_again(Services(settings)).qa
     if args.json:
         print_json(chain.ask(args.question).to_dict())
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.main import print_json
+from cli.main import print_json, read_again
 from assistant.docx_writer import write_docx
 from assistant.drafting import DraftRequest
 from assistant.services import Services
@@ -51,6 +51,7 @@ def run(args) -> int:
     services = Services()
     if services.library.chunk_count() == 0 and services.ensure_sample_library():
         print("Đã nạp thư viện mẫu / sample library ingested.", file=sys.stderr)
+    read_again(services)
     draft = services.drafter.draft(request, progress=_progress)
     write_docx(draft, args.out)
     if args.markdown_out:

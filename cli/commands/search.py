@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.main import print_json
+from cli.main import print_json, read_again
 from core.errors import InvalidQuestionError
 from assistant.services import Services
 
@@ -21,8 +21,8 @@ def register(subparsers) -> None:
 def run(args) -> int:
     if not args.query.strip():
         raise InvalidQuestionError("Câu tìm kiếm trống.", "The search query is empty.")
-    hits = Services().library.search(args.query, k=args.k, mode=args.mode,
-                                     filters={"province": args.province, "doc_type": args.doc_type})
+    hits = read_again(Services()).library.search(args.query, k=args.k, mode=args.mode,
+                                                 filters={"province": args.province, "doc_type": args.doc_type})
     if args.json:
         print_json({"results": [hit.to_dict() for hit in hits]})
         return 0
