@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter, defaultdict
+from functools import cached_property
 from pathlib import Path
 
 from core.models import DocumentMetadata
@@ -55,6 +57,14 @@ _ATTACHED = re.compile(rf"\(\s*(?:ban hành\s+)?kèm theo\s+({doc_kind_pattern()
 # Types only national bodies issue: such a document belongs to no province, whichever it names.
 _NATIONAL_TYPES = {"luat", "nghi-dinh", "nghi-dinh-phu-luc", "thong-tu"}
 SIDECAR_NAME = "SOURCES.tsv"
+# Casing of a title printed in capitals, learnt from the text: runs of up to this many words, read in the first
+# characters of the text (a title's words stand in its opening articles).
+_CASING_RUN = 6
+_CASING_CHARS = 60000
+_WORD = re.compile(r"[^\W_]+")
+# Between two words, what makes the second one open a sentence, an item ("a) …", "1. …"), a remark or a table cell,
+# where a capital says nothing of whether it is a name (as after a note's number: "3 Chữ viết tắt …").
+_OPENS = re.compile(r"[.:;!?…()|]")
 # Words by which a title names another document than itself: what it implements, follows, amends or replaces.
 _CITING = re.compile(r"\b(?:thực hiện|triển khai|căn cứ|theo|thay thế|sửa đổi|bổ sung|hướng dẫn|tại)\b", re.IGNORECASE)
 
@@ -109,15 +119,14 @@ def _leading_date(cell: str) -> str:
     return iso_date(*found[0][1]) if found and found[0][0].start() == 0 else ""
 
 
-def _title_after_type_word(lines: list[str]) -> tuple[str, str]:
+def _title_after_type_word(lines: list[str], casing: _Casing) -> tuple[str, str]:
     """(doc_type, title) from the block "KẾ HOẠCH" + trích yếu line(s), as laid out by Nghị định 30/2020."""
     for index, line in enumerate(lines[:40]):
         word = line.strip().rstrip(":").upper() if line.strip().isupper() else ""
         if word in DOC_TYPE_BY_CAPS:
             body = next((candidate.strip() for candidate in lines[index + 1:index + 4] if candidate.strip()), "")
-            if body.isupper():
-                body = _lower_case(body)
-            title = f"{word.capitalize()} {body[:1].lower()}{body[1:]}"
+            body = casing.apply(body) if body.isupper() else f"{body[:1].lower()}{body[1:]}"
+            title = f"{word.capitalize()} {body}"
             return DOC_TYPE_BY_CAPS[word].slug, title.strip()
     return "", ""
 
@@ -144,15 +153,16 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     if issuer:
         meta.issuer = re.sub(r"\s+", " ", issuer.group(1)).strip(" -")
 
-    meta.doc_type, meta.title = _title_after_type_word(lines)
+    casing = _Casing(text)
+    meta.doc_type, meta.title = _title_after_type_word(lines, casing)
     if not meta.doc_number:
         _take_displaced_header(meta, text)
     if not meta.doc_number:
-        _take_attached(meta, text, lines)
+        _take_attached(meta, text, lines, casing)
     if not meta.doc_type and meta.doc_number:
         meta.doc_type = _type_of(meta.doc_number) or ("cong-van" if "UBND" in meta.doc_number else "")
     if not meta.title and lines:
-        meta.title = _title_in_capitals(lines, date_line.group(0) if date_line else "") or next(
+        meta.title = _title_in_capitals(lines, date_line.group(0) if date_line else "", casing) or next(
             (line.strip() for line in lines[:8] if len(line.split()) >= 5 and not _MOTTO.match(line)),
             lines[0].strip())[:200]
     if not meta.doc_type:
@@ -196,7 +206,7 @@ def _take_displaced_header(meta: DocumentMetadata, text: str) -> None:
             return
 
 
-def _take_attached(meta: DocumentMetadata, text: str, lines: list[str]) -> None:
+def _take_attached(meta: DocumentMetadata, text: str, lines: list[str], casing: _Casing) -> None:
     """Number and date from an appendix heading ("(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 …)"),
     for a document whose header gives none: a file that opens with one is that document's appendix (a decree's
     appendix is a kind of its own), titled by the lines above it ("Phụ lục III: Bảng chữ viết tắt …"); a document
@@ -220,14 +230,14 @@ def _take_attached(meta: DocumentMetadata, text: str, lines: list[str]) -> None:
         if appendix:
             name, *rest = [line.strip() for line in opening[:match.start()].split("\n") if line.strip()] or [""]
             subject = " ".join(rest)
-            subject = _lower_case(subject) if subject.isupper() else subject
+            subject = casing.apply(subject) if subject.isupper() else subject
             meta.title = f"{name}: {subject}" if name and subject else name or meta.title
             if match.group(1).lower() == "nghị định":
                 meta.doc_type = "nghi-dinh-phu-luc"
         return
 
 
-def _title_in_capitals(lines: list[str], date_line: str) -> str:
+def _title_in_capitals(lines: list[str], date_line: str, casing: _Casing) -> str:
     """A title set in capitals under the place and date line, as Nghị định 30 lays one out, when its type is not one
     of Phụ lục III's ("PHÂN CÔNG NHIỆM VỤ / CÁC THÀNH VIÊN PHÒNG …"): the capitals above that line are the issuing
     body and the quốc hiệu. "" when there is no date line or no such block."""
@@ -240,16 +250,56 @@ def _title_in_capitals(lines: list[str], date_line: str) -> str:
         if not (line.strip().isupper() and not _MOTTO.match(line)):
             break
         block.append(line.strip())
-    words = _lower_case(" ".join(block))
+    words = casing.apply(" ".join(block))
     return (words[:1].upper() + words[1:])[:200] if len(words.split()) >= 2 else ""
 
 
-def _lower_case(capitals: str) -> str:
-    """A line set in capitals in ordinary case, province names capitalised again."""
-    text = capitals.lower()
-    for name in PROVINCES:
-        text = text.replace(name.lower(), name)
-    return text
+class _Casing:
+    """How the document itself writes its words, to set a title printed in capitals in ordinary case: each longest
+    run of the title's words (up to `_CASING_RUN` words) that the text writes outside capitals and away from a
+    sentence's start takes the text's most frequent spelling of that run ("ĐẠI HỘI LẦN THỨ XIV CỦA ĐẢNG" -> "Đại hội
+    lần thứ XIV của Đảng", "SỞ NỘI VỤ" -> "Sở Nội vụ"); a word the text never writes so is lower-case, and province
+    names are capitalised."""
+
+    def __init__(self, text: str):
+        self._text = text
+
+    @cached_property
+    def _runs(self) -> dict[tuple[str, ...], Counter]:
+        runs: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for line in self._text[:_CASING_CHARS].split("\n"):
+            if line.isupper():
+                continue
+            words = [word.group(0) for word in _WORD.finditer(line)]
+            gaps = _WORD.split(line)  # gaps[i] stands before words[i]
+            for start in range(len(words)):
+                if start == 0 or _OPENS.search(gaps[start]) or words[start - 1].isdigit():
+                    continue
+                for end in range(start + 1, min(len(words), start + _CASING_RUN) + 1):
+                    runs[tuple(word.casefold() for word in words[start:end])][tuple(words[start:end])] += 1
+        return runs
+
+    def apply(self, capitals: str) -> str:
+        words = list(_WORD.finditer(capitals))
+        spelled = [word.group(0).lower() for word in words]
+        at = 0
+        while at < len(words):
+            for end in range(min(len(words), at + _CASING_RUN), at, -1):
+                forms = self._runs.get(tuple(word.group(0).casefold() for word in words[at:end]))
+                if forms:
+                    spelled[at:end] = forms.most_common(1)[0][0]
+                    at = end
+                    break
+            else:
+                at += 1
+        out, last = [], 0
+        for word, spelling in zip(words, spelled):
+            out += [capitals[last:word.start()], spelling]
+            last = word.end()
+        text = "".join(out) + capitals[last:]
+        for name in PROVINCES:
+            text = re.sub(rf"(?<!\w){re.escape(name.lower())}(?!\w)", name, text)
+        return text
 
 
 def _cited(text: str, at: int) -> bool:

@@ -173,6 +173,21 @@ def test_metadata_of_documents_uploaded_without_a_catalogue():
         "Phân công nhiệm vụ các thành viên phòng thi đua khen thưởng", "van-ban", "2021-05-04", "Quảng Bình")
 
 
+def test_a_title_set_in_capitals_is_spelt_as_the_text_spells_its_words():
+    """Names keep their capitals (the text writes "Đại hội lần thứ XIV của Đảng", "Sở Nội vụ", "“Công dân Thủ đô ưu
+    tú”"); a word the text capitalises only where a sentence, an item or a table cell begins stays lower-case."""
+    plan = extract_metadata(
+        "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 15/KH-UBND\nLâm Đồng, ngày 02 tháng 12 năm 2025\nKẾ HOẠCH\n"
+        "PHÁT ĐỘNG ĐỢT THI ĐUA CHÀO MỪNG ĐẠI HỘI LẦN THỨ XIV CỦA ĐẢNG, KỶ NIỆM NGÀY THÀNH LẬP SỞ NỘI VỤ VÀ XÉT TẶNG "
+        "DANH HIỆU “CÔNG DÂN THỦ ĐÔ ƯU TÚ”\n"
+        "Thực hiện Kế hoạch của Tỉnh ủy, UBND tỉnh phát động Đợt thi đua chào mừng Đại hội lần thứ XIV của Đảng.\n"
+        "1. Kỷ niệm ngày thành lập Sở Nội vụ được tổ chức trang trọng.\nKỷ niệm là dịp ôn lại truyền thống.\n"
+        "| Xét tặng | Danh hiệu |\nCác đơn vị phối hợp với Sở Nội vụ; xét tặng danh hiệu “Công dân Thủ đô ưu tú”.\n",
+        "kh.txt")
+    assert plan.title == ("Kế hoạch phát động Đợt thi đua chào mừng Đại hội lần thứ XIV của Đảng, kỷ niệm ngày thành "
+                          "lập Sở Nội vụ và xét tặng danh hiệu “Công dân Thủ đô ưu tú” (15/KH-UBND)")
+
+
 def test_a_document_without_a_header_is_named_by_its_appendix_heading_or_a_displaced_header_row():
     """A file that opens as a decree's appendix belongs to that decree (its number, date, no province); a resolution
     whose own appendix says "Kèm theo Nghị quyết số …" names itself, an appendix of another type does not; a header
