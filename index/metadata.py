@@ -28,15 +28,15 @@ from core.vietnamese import (
     parse_doc_number,
 )
 
+# A date spelt out as in a header or a closing line: "ngày 05 tháng 3 năm 2020" (day, month, year captured).
+_SPELLED_DATE = r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})"
 # "Số: 982/KH-UBND", "Luật số: 15/2003/QH11": a line of the header opening with it, not a number cited in the text
 _NUMBER_LINE = re.compile(r"^[ \t]*(?:[^\W\d_]+[ \t]+){0,2}?số\s*:\s*(\S+)", re.IGNORECASE | re.MULTILINE)
 # A header block anywhere in the text, in one line or table row: "Số: 30/2020/NĐ-CP | … Hà Nội, ngày 05 tháng 3 năm 2020".
-_HEADER_ROW = re.compile(r"\bSố\s*:\s*([^\s|,;]+)[^\n]*?,\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+_HEADER_ROW = re.compile(rf"\bSố\s*:\s*([^\s|,;]+)[^\n]*?,\s*{_SPELLED_DATE}")
 # A title that opens with a kind of document in ordinary case ("Thông tư về xét tặng …", "Chỉ thị về việc …")
 _TYPE_FIRST = re.compile(rf"({doc_kind_pattern()})\b", re.IGNORECASE)
-_DATE_LINE = re.compile(
-    r"(?:^|\n)\s*([^\n,]{2,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE
-)
+_DATE_LINE = re.compile(rf"(?:^|\n)\s*([^\n,]{{2,40}}),\s*{_SPELLED_DATE}", re.IGNORECASE)
 _NATIONAL_ISSUERS = (r"QUỐC HỘI|ỦY BAN THƯỜNG VỤ QUỐC HỘI|CHỦ TỊCH NƯỚC|CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|BỘ [A-ZÀ-Ỹ ]+?"
                      r"|VĂN PHÒNG CHÍNH PHỦ")
 _ISSUER_LINE = re.compile(
@@ -50,7 +50,7 @@ _MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|�
 # tháng 02 năm 2025").
 _BASIS_LINE = re.compile(r"^\s*căn cứ\b", re.IGNORECASE)
 # The closing line of a law or a council's resolution: "Luật này đã được Quốc hội … thông qua ngày 26 tháng 11 năm 2003".
-_ADOPTED = re.compile(r"thông qua ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.IGNORECASE)
+_ADOPTED = re.compile(rf"thông qua {_SPELLED_DATE}", re.IGNORECASE)
 # An appendix's heading names the document it belongs to: "(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm
 # 2020 của Chính phủ)", "(Ban hành kèm theo Quyết định số 86/2025/QĐ-UBND …)".
 _ATTACHED = re.compile(rf"\(\s*(?:ban hành\s+)?kèm theo\s+({doc_kind_pattern()})\s+số\s+([^\s,;)]+)", re.IGNORECASE)
