@@ -44,6 +44,13 @@ _ISSUER_LINE = re.compile(
     r"|SỞ [A-ZÀ-Ỹ ]+?|BAN [A-ZÀ-Ỹ ]+?)\s*(?:-{3,}|CỘNG HÒA|$)",
     re.MULTILINE,
 )
+# The line under "ỦY BAN NHÂN DÂN" / "HỘI ĐỒNG NHÂN DÂN" that names the council's place ("TỈNH ĐẮK LẮK -------").
+_ISSUER_PLACE = re.compile(r"\n[ \t]*((?:TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s[^\n]*?)\s*(?:-{3,}|CỘNG HÒA|$)",
+                            re.MULTILINE)
+# Capitals under a title that are not more of it: the authority that enacts ("ỦY BAN NHÂN DÂN TỈNH", "BỘ TRƯỞNG BỘ Y
+# TẾ"), its enacting word, a part's heading ("I. MỤC ĐÍCH").
+_NOT_TITLE = re.compile(r"\s*(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG NHÂN DÂN|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC"
+                        r"|QUYẾT ĐỊNH|QUYẾT NGHỊ|[IVXLC]+\.)(?:\s|:|$)")
 # The quốc hiệu and tiêu ngữ that head every administrative document: never its title.
 _MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐỘC LẬP\s*-\s*TỰ DO\s*-\s*HẠNH PHÚC)", re.IGNORECASE)
 # A line of the legal basis: the dates on it are those of the laws it cites ("Căn cứ Luật Tổ chức Chính phủ ngày 18
@@ -124,7 +131,12 @@ def _title_after_type_word(lines: list[str], casing: _Casing) -> tuple[str, str]
     for index, line in enumerate(lines[:40]):
         word = line.strip().rstrip(":").upper() if line.strip().isupper() else ""
         if word in DOC_TYPE_BY_CAPS:
-            body = next((candidate.strip() for candidate in lines[index + 1:index + 4] if candidate.strip()), "")
+            body = lines[index + 1].strip() if index + 1 < len(lines) else ""
+            if body.isupper():
+                for more in lines[index + 2:index + 5]:  # a title in capitals wrapped over lines (as a PDF reads)
+                    if not more.strip().isupper() or _NOT_TITLE.match(more):
+                        break
+                    body = f"{body} {more.strip()}"
             body = casing.apply(body) if body.isupper() else f"{body[:1].lower()}{body[1:]}"
             title = f"{word.capitalize()} {body}"
             return DOC_TYPE_BY_CAPS[word].slug, title.strip()
@@ -152,6 +164,8 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     issuer = _ISSUER_LINE.search(head[:800])
     if issuer:
         meta.issuer = re.sub(r"\s+", " ", issuer.group(1)).strip(" -")
+        if meta.issuer.endswith("NHÂN DÂN") and (place := _ISSUER_PLACE.match(head, issuer.end())):
+            meta.issuer = f"{meta.issuer} {' '.join(place.group(1).split())}"
 
     casing = _Casing(text)
     meta.doc_type, meta.title = _title_after_type_word(lines, casing)
@@ -276,7 +290,10 @@ class _Casing:
                 if start == 0 or _OPENS.search(gaps[start]) or words[start - 1].isdigit():
                     continue
                 for end in range(start + 1, min(len(words), start + _CASING_RUN) + 1):
-                    runs[tuple(word.casefold() for word in words[start:end])][tuple(words[start:end])] += 1
+                    run = words[start:end]
+                    if len(run) > 1 and all(word.isupper() for word in run):
+                        break  # words in capitals (a header cell) say nothing of how they are spelt; "XIV" alone does
+                    runs[tuple(word.casefold() for word in run)][tuple(run)] += 1
         return runs
 
     def apply(self, capitals: str) -> str:

@@ -188,6 +188,21 @@ def test_a_title_set_in_capitals_is_spelt_as_the_text_spells_its_words():
                           "lập Sở Nội vụ và xét tặng danh hiệu “Công dân Thủ đô ưu tú” (15/KH-UBND)")
 
 
+def test_a_header_and_a_title_wrapped_over_lines_as_a_pdf_reads_them():
+    """The council's place on the line under "ỦY BAN NHÂN DÂN" belongs to the issuer; a title in capitals continues
+    on the next lines until the enacting authority ("ỦY BAN NHÂN DÂN TỈNH …") or a part's heading."""
+    decision = extract_metadata(
+        "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\n-------\nSố: 15/QĐ-UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA\nVIỆT NAM\n"
+        "Độc lập - Tự do - Hạnh phúc\n--------------- Lâm Đồng, ngày 02 tháng 12 năm 2025\nQUYẾT ĐỊNH\n"
+        "VỀ VIỆC BAN HÀNH QUY CHẾ THI ĐUA, KHEN THƯỞNG CỦA\nSỞ NỘI VỤ TỈNH LÂM ĐỒNG\nỦY BAN NHÂN DÂN TỈNH\n"
+        "Căn cứ Luật số 06/2022/QH15; xét đề nghị về thi đua, khen thưởng của Giám đốc Sở Nội vụ tỉnh Lâm Đồng.\n"
+        "QUYẾT ĐỊNH:\n",
+        "qd.pdf")
+    assert (decision.issuer, decision.province) == ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Lâm Đồng")
+    assert decision.title == ("Quyết định về việc ban hành quy chế thi đua, khen thưởng của Sở Nội vụ tỉnh Lâm Đồng "
+                              "(15/QĐ-UBND)")
+
+
 def test_a_document_without_a_header_is_named_by_its_appendix_heading_or_a_displaced_header_row():
     """A file that opens as a decree's appendix belongs to that decree (its number, date, no province); a resolution
     whose own appendix says "Kèm theo Nghị quyết số …" names itself, an appendix of another type does not; a header
