@@ -62,6 +62,23 @@ def test_a_source_named_by_type_and_number_alone_is_found(sample_library):
     assert record.metadata.doc_number == "0124/KH-UBND"
 
 
+def test_a_source_uploaded_without_a_catalogue_is_cited_in_full():
+    """Its metadata comes from the text (a header and a title in capitals, the number only at the title's end): the
+    citation still reads type, number, date, the council with its place, and the subject as the text spells it."""
+    from core.models import DocumentRecord
+    from assistant.drafting.legal import record_line
+    from index.metadata import extract_metadata
+
+    meta = extract_metadata(
+        "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG -------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 15/KH-UBND\n"
+        "Lâm Đồng, ngày 02 tháng 12 năm 2025\nKẾ HOẠCH\nPHÁT ĐỘNG ĐỢT THI ĐUA CHÀO MỪNG ĐẠI HỘI LẦN THỨ XIV CỦA ĐẢNG\n"
+        "Thực hiện chỉ đạo của Tỉnh ủy, Ủy ban nhân dân tỉnh phát động Đợt thi đua chào mừng Đại hội lần thứ XIV của "
+        "Đảng.\n", "kh.txt")
+    assert record_line(DocumentRecord("kh.txt", "h", 1, meta)) == (
+        "Kế hoạch số 15/KH-UBND ngày 2/12/2025 của Ủy ban nhân dân tỉnh Lâm Đồng về phát động Đợt thi đua chào mừng "
+        "Đại hội lần thứ XIV của Đảng")
+
+
 def test_format_references_give_no_items(sample_library):
     sheet = _sheet(sample_library, "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt")
     assert sheet.sources[0].role == "format" and not sheet.items

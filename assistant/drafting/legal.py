@@ -85,10 +85,10 @@ def record_line(record) -> str:
     kind = DOC_TYPE_BY_SLUG[meta.doc_type].name if meta.doc_type in DOC_TYPE_BY_SLUG else ""
     if not kind or kind not in title:  # the curator's type may be off ("tin-bai"): the title's first words say
         kind = next((name for name in DOC_TYPE_NAMES if title.startswith(name)), "")
-    if meta.doc_number:
-        rest = re.sub(rf"^(?:{re.escape(kind)}\s+)?(?:số\s+)?{re.escape(meta.doc_number)}\s*", "", title)
-    else:
-        rest = re.sub(rf"^{re.escape(kind)}\s+", "", title) if kind else title
+    # the type, then the number when the title gives it there ("Kế hoạch 0125/KH-UBND phát động …"; a title read
+    # from the text has it at the end: "Kế hoạch phát động … (0125/KH-UBND)")
+    own_number = rf"(?:(?:số\s+)?{re.escape(meta.doc_number)}\s*)?" if meta.doc_number else ""
+    rest = re.sub(rf"^(?:{re.escape(kind)}\s+)?{own_number}" if kind else rf"^{own_number}", "", title)
     rest = re.sub(r"\s*\([^)]*\)", "", rest).strip(" –-")
     if rest and not re.match(r"(?i)(về|ban hành|quy định|hướng dẫn)\b", rest):
         rest = f"về {rest[:1].lower()}{rest[1:]}"
