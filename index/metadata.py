@@ -45,8 +45,10 @@ _ISSUER_LINE = re.compile(
     re.MULTILINE,
 )
 # The line under "ỦY BAN NHÂN DÂN" / "HỘI ĐỒNG NHÂN DÂN" that names the council's place ("TỈNH ĐẮK LẮK -------").
-_ISSUER_PLACE = re.compile(r"\n[ \t]*((?:TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s[^\n]*?)\s*(?:-{3,}|CỘNG HÒA|$)",
-                            re.MULTILINE)
+# The rest of the issuer's line (the quốc hiệu when a PDF reads both columns as one line) and blank lines are
+# skipped; the place ends where the tiêu ngữ or a rule begins.
+_ISSUER_PLACE = re.compile(r"[^\n]*\n\s*((?:TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QUẬN|THỊ XÃ|XÃ|PHƯỜNG|THỊ TRẤN)\s[^\n]*?)"
+                           r"\s*(?:-{3,}|_{3,}|CỘNG HÒA|Độc lập|ĐỘC LẬP|$)", re.MULTILINE)
 # Capitals under a title that are not more of it: the authority that enacts ("ỦY BAN NHÂN DÂN TỈNH", "BỘ TRƯỞNG BỘ Y
 # TẾ"), its enacting word, a part's heading ("I. MỤC ĐÍCH").
 _NOT_TITLE = re.compile(r"\s*(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG NHÂN DÂN|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC"
@@ -164,7 +166,7 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     issuer = _ISSUER_LINE.search(head[:800])
     if issuer:
         meta.issuer = re.sub(r"\s+", " ", issuer.group(1)).strip(" -")
-        if meta.issuer.endswith("NHÂN DÂN") and (place := _ISSUER_PLACE.match(head, issuer.end())):
+        if meta.issuer.endswith("NHÂN DÂN") and (place := _ISSUER_PLACE.match(head, issuer.end(1))):
             meta.issuer = f"{meta.issuer} {' '.join(place.group(1).split())}"
 
     casing = _Casing(text)

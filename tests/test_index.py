@@ -201,6 +201,11 @@ def test_a_header_and_a_title_wrapped_over_lines_as_a_pdf_reads_them():
     assert (decision.issuer, decision.province) == ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "Lâm Đồng")
     assert decision.title == ("Quyết định về việc ban hành quy chế thi đua, khen thưởng của Sở Nội vụ tỉnh Lâm Đồng "
                               "(15/QĐ-UBND)")
+    merged = extract_metadata(  # both header columns read as one line each
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH LÂM ĐỒNG Độc lập - Tự do - Hạnh phúc\n"
+        "------- ---------------\nSố: 15/KH-UBND Lâm Đồng, ngày 02 tháng 12 năm 2025\nKẾ HOẠCH\nTHI ĐUA NĂM 2026\n",
+        "kh.pdf")
+    assert (merged.issuer, merged.doc_number, merged.date) == ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", "15/KH-UBND", "2025-12-02")
 
 
 def test_a_document_without_a_header_is_named_by_its_appendix_heading_or_a_displaced_header_row():
