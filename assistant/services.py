@@ -91,11 +91,13 @@ class Services:
         fingerprint cannot be applied again: such a document keeps what it has until its folder is ingested again."""
         from index.metadata import read_sidecar
 
+        outdated = self.library.outdated()
+        sample_rows = read_sidecar(self.settings.sample_library) if outdated else {}
         jobs = []
-        for source, row in self.library.outdated():
+        for source, row in outdated:
             sample, kept = self.settings.sample_library / source, self.library.file_path(source)
             if sample.is_file():
-                jobs.append((sample, source, read_sidecar(sample.parent).get(source)))
+                jobs.append((sample, source, sample_rows.get(source)))
             elif row is not None and kept.is_file():
                 jobs.append((kept, source, row or None))
         results = []
