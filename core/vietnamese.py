@@ -267,15 +267,22 @@ def parse_iso(iso: str) -> tuple[int, int, int] | None:
     return None
 
 
+def _day_and_month(day: int, month: int) -> tuple[str, str]:
+    """Day and month as Nghị định 30/2020 writes them: a leading zero for days below 10 and months 1 and 2."""
+    return f"{day:02d}", f"{month:02d}" if month < 3 else str(month)
+
+
 def short_date(iso: str) -> str:
-    """"2025-11-18" -> "18/11/2025" (as documents cite other documents); "" when unknown."""
+    """"2025-11-18" -> "18/11/2025", "2025-01-04" -> "04/01/2025", "2020-03-05" -> "05/3/2020" (as documents cite
+    other documents); "" when unknown."""
     parsed = parse_iso(iso)
-    return f"{parsed[0]}/{parsed[1]}/{parsed[2]}" if parsed else ""
+    return "/".join((*_day_and_month(parsed[0], parsed[1]), str(parsed[2]))) if parsed else ""
 
 
 def long_date(day: int, month: int, year: int) -> str:
-    """The place-and-date line form of Nghị định 30/2020: leading zero for days below 10 and months 1 and 2."""
-    return f"ngày {day:02d} tháng {f'{month:02d}' if month < 3 else month} năm {year}"
+    """The place-and-date line form of Nghị định 30/2020."""
+    day_text, month_text = _day_and_month(day, month)
+    return f"ngày {day_text} tháng {month_text} năm {year}"
 
 
 def canonical_dates(text: str) -> str:

@@ -75,7 +75,7 @@ def test_a_source_uploaded_without_a_catalogue_is_cited_in_full():
         "Thực hiện chỉ đạo của Tỉnh ủy, Ủy ban nhân dân tỉnh phát động Đợt thi đua chào mừng Đại hội lần thứ XIV của "
         "Đảng.\n", "kh.txt")
     assert record_line(DocumentRecord("kh.txt", "h", 1, meta)) == (
-        "Kế hoạch số 15/KH-UBND ngày 2/12/2025 của Ủy ban nhân dân tỉnh Lâm Đồng về phát động Đợt thi đua chào mừng "
+        "Kế hoạch số 15/KH-UBND ngày 02/12/2025 của Ủy ban nhân dân tỉnh Lâm Đồng về phát động Đợt thi đua chào mừng "
         "Đại hội lần thứ XIV của Đảng")
 
 
@@ -148,7 +148,7 @@ def test_plan_from_a_ministerial_level_source_carries_targets_adapted(drafter):
                                        theme="triển khai phong trào toàn dân tham gia bảo vệ môi trường",
                                        sources=[NQ_394]))
     text = draft.markdown()
-    assert "Thực hiện Nghị quyết số 394/NQ-CP ngày 3/12/2025 của Chính phủ" in text
+    assert "Thực hiện Nghị quyết số 394/NQ-CP ngày 03/12/2025 của Chính phủ" in text
     assert "95% rác thải sinh hoạt đô thị, 90% rác thải sinh hoạt nông thôn" in draft.section("II").text
     assert all(row.placed or row.where() == "chưa đưa vào" for row in draft.coverage)
     assert sum(row.placed for row in draft.coverage) >= 0.95 * len(draft.coverage)
