@@ -62,21 +62,27 @@ def test_a_source_named_by_type_and_number_alone_is_found(sample_library):
     assert record.metadata.doc_number == "0124/KH-UBND"
 
 
-def test_a_source_uploaded_without_a_catalogue_is_cited_in_full():
+def test_a_source_uploaded_without_a_catalogue_is_cited_in_full(settings, tmp_path):
     """Its metadata comes from the text (a header and a title in capitals, the number only at the title's end): the
-    citation still reads type, number, date, the council with its place, and the subject as the text spells it."""
-    from core.models import DocumentRecord
-    from assistant.drafting.legal import record_line
-    from index.metadata import extract_metadata
+    công văn still cites type, number, date, the council with its place and the subject as the text spells it, and
+    reports to that council by its name in running text."""
+    from index.store import Library
 
-    meta = extract_metadata(
+    upload = tmp_path / "kh-lam-dong.txt"
+    upload.write_text(
         "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG -------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 15/KH-UBND\n"
         "Lâm Đồng, ngày 02 tháng 12 năm 2025\nKẾ HOẠCH\nPHÁT ĐỘNG ĐỢT THI ĐUA CHÀO MỪNG ĐẠI HỘI LẦN THỨ XIV CỦA ĐẢNG\n"
-        "Thực hiện chỉ đạo của Tỉnh ủy, Ủy ban nhân dân tỉnh phát động Đợt thi đua chào mừng Đại hội lần thứ XIV của "
-        "Đảng.\n", "kh.txt")
-    assert record_line(DocumentRecord("kh.txt", "h", 1, meta)) == (
-        "Kế hoạch số 15/KH-UBND ngày 02/12/2025 của Ủy ban nhân dân tỉnh Lâm Đồng về phát động Đợt thi đua chào mừng "
-        "Đại hội lần thứ XIV của Đảng")
+        "Ủy ban nhân dân tỉnh phát động Đợt thi đua chào mừng Đại hội lần thứ XIV của Đảng.\nI. NỘI DUNG\n"
+        "Các sở, ngành gửi hồ sơ đề nghị khen thưởng về Sở Nội vụ trước ngày 15/01/2026.\n", encoding="utf-8")
+    library = Library.open(settings)
+    library.ingest_paths([upload])
+    draft = PlanDrafter(library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Lâm Đồng", period="năm 2026", theme="hưởng ứng Đợt thi đua", issuer="Sở Nội vụ tỉnh Lâm Đồng",
+        sources=["15/KH-UBND"], doc_type="cong-van"))
+    text = draft.markdown()
+    assert ("Thực hiện Kế hoạch số 15/KH-UBND ngày 02/12/2025 của Ủy ban nhân dân tỉnh Lâm Đồng về phát động Đợt thi "
+            "đua chào mừng Đại hội lần thứ XIV của Đảng") in text
+    assert "- Ủy ban nhân dân tỉnh Lâm Đồng (để báo cáo);" in text
 
 
 def test_format_references_give_no_items(sample_library):

@@ -31,6 +31,7 @@ from assistant.drafting.legal import (
     Basis,
     chunk_source,
     cited_bases,
+    display_name,
     in_force,
     library_bases,
     library_laws,
@@ -290,7 +291,7 @@ class PlanDrafter:
         else:
             known, allowed = self._known_facts(), set()
         return _Context(sheet if sheet and sheet.items else None, adapter, level, unit_phrase(request.issuer, level),
-                        above, directive.issuer if directive else "", known, allowed)
+                        above, display_name(directive.issuer) if directive else "", known, allowed)
 
     def _build(self, key: str, request: DraftRequest, instruction: str, context: _Context) -> DraftSection:
         started = time.perf_counter()
