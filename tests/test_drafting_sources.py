@@ -6,6 +6,7 @@ The sample library is real (session fixture); the chat model is a fake, so these
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -83,6 +84,11 @@ def test_a_source_uploaded_without_a_catalogue_is_cited_in_full(settings, tmp_pa
     assert ("Thực hiện Kế hoạch số 15/KH-UBND ngày 02/12/2025 của Ủy ban nhân dân tỉnh Lâm Đồng về phát động Đợt thi "
             "đua chào mừng Đại hội lần thứ XIV của Đảng") in text
     assert "- Ủy ban nhân dân tỉnh Lâm Đồng (để báo cáo);" in text
+    plan = PlanDrafter(library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Lâm Đồng", period="năm 2026", theme="hưởng ứng Đợt thi đua", issuer="Sở Nội vụ tỉnh Lâm Đồng",
+        sources=["15/KH-UBND"]))
+    contents = plan.section("II").text.split("\n")[1:]  # the source gives no contents: the theme's, not none
+    assert contents and all(re.match(r"\d+\. \S", line) for line in contents)
 
 
 def test_format_references_give_no_items(sample_library):

@@ -414,7 +414,10 @@ class PlanDrafter:
                 f"nội dung chủ yếu sau:")
 
     def _section_ii(self, request: DraftRequest, instruction: str, context: _Context):
-        if not context.sheet:
+        """The source's subjects, contents, targets and time; a source that gives none of them (a short plan, a
+        directive of duties only) leaves the section to the theme, as without a source, rather than empty."""
+        parts_given = context.sheet and any(context.sheet.of(kind) for kind in ("subject", "content", "target", "time"))
+        if not parts_given:
             return self._section_ii_examples(request, instruction, context)
         sheet, lines, warnings = context.sheet, [self._intro_ii(request, context)], []
         self._pieces = getattr(self, "_pieces", {})
