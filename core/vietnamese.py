@@ -99,6 +99,18 @@ def estimate_tokens(text: str, chars_per_token: float = LLM_CHARS_PER_TOKEN) -> 
     return max(1, round(len(text) / chars_per_token))
 
 
+# ------------------------------------------------------------------------------------------------ register
+# Administrative writing names agencies and people by their titles, never by a pronoun that addresses the reader or
+# speaks for a "we" ("các bạn", "chúng ta"): a generated sentence that does is out of register. ("của mình", "tự
+# mình" — one's own — are administrative and not listed.)
+_PERSONAL_ADDRESS = re.compile(r"\b(?:các bạn|chúng ta|chúng tôi|bạn hãy|bạn sẽ|bạn có thể)\b", re.IGNORECASE)
+
+
+def addresses_the_reader(text: str) -> bool:
+    """Whether `text` speaks to the reader or as "we", which an administrative document never does."""
+    return bool(_PERSONAL_ADDRESS.search(nfc(text)))
+
+
 # ------------------------------------------------------------------------------------------------ document types
 @dataclass(frozen=True)
 class DocType:

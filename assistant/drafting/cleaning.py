@@ -58,8 +58,8 @@ def clean_items(text: str) -> list[str]:
         line = re.sub(r"[*#`_]+", "", raw).strip()
         if not line or line.startswith('"""') or re.match(r"^[IVX]+\.\s", line):
             continue
-        if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", line):  # the model sometimes drifts into Chinese
-            continue
+        if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", line) or vn.addresses_the_reader(line):
+            continue  # the model sometimes drifts into Chinese, or into speaking to the reader
         line = _REPEAT.sub(r"\1", _BULLET.sub("", line).strip())
         line = line[:1].upper() + line[1:]
         letters = sum(ch.isalpha() for ch in line)
