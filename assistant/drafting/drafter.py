@@ -148,6 +148,11 @@ def org_code(issuer: str) -> str:
     return "…"
 
 
+# Section II from a source: the kinds of task-sheet item it shows, under these headings, in this order.
+_SECTION_II_PARTS = (("Đối tượng thi đua", "subject"), ("Nội dung thi đua", "content"), ("Chỉ tiêu thi đua", "target"),
+                     ("Thời gian thực hiện", "time"))
+
+
 @dataclass
 class _Context:
     """Everything one draft needs besides the request: sheet, adapter, levels, allowed facts."""
@@ -416,20 +421,18 @@ class PlanDrafter:
     def _section_ii(self, request: DraftRequest, instruction: str, context: _Context):
         """The source's subjects, contents, targets and time; a source that gives none of them (a short plan, a
         directive of duties only) leaves the section to the theme, as without a source, rather than empty."""
-        parts_given = context.sheet and any(context.sheet.of(kind) for kind in ("subject", "content", "target", "time"))
-        if not parts_given:
+        sheet = context.sheet
+        parts = [(title, sheet.of(kind)) for title, kind in _SECTION_II_PARTS] if sheet else []
+        if not any(items for _, items in parts):
             return self._section_ii_examples(request, instruction, context)
-        sheet, lines, warnings = context.sheet, [self._intro_ii(request, context)], []
-        self._pieces = getattr(self, "_pieces", {})
-        parts = [("Đối tượng thi đua", sheet.of("subject"), False), ("Nội dung thi đua", sheet.of("content"), False),
-                 ("Chỉ tiêu thi đua", sheet.of("target"), False), ("Thời gian thực hiện", sheet.of("time"), False)]
+        lines, warnings = [self._intro_ii(request, context)], []
         number = 0
-        for title, items, labels in parts:
+        for title, items in parts:
             if not items:
                 continue
             number += 1
             lines.append(f"{number}. {title}")
-            lines += [p.text for p in self._keep(pieces(items, context.adapter, labels=labels))]
+            lines += [p.text for p in self._keep(pieces(items, context.adapter))]
         if request.focus:
             more, _, notes = self._generate("noi_dung_trong_tam", request, instruction, context)
             number += 1
