@@ -93,19 +93,14 @@ class Services:
 
         outdated = self.library.outdated()
         sample_rows = read_sidecar(self.settings.sample_library) if outdated else {}
-        jobs = []
+        files = []  # each named as its source: the sample file and the library's copy both are
         for source, row in outdated:
             sample, kept = self.settings.sample_library / source, self.library.file_path(source)
             if sample.is_file():
-                jobs.append((sample, source, sample_rows.get(source)))
+                files.append((sample, sample_rows.get(source)))
             elif row is not None and kept.is_file():
-                jobs.append((kept, source, row or None))
-        results = []
-        for number, (path, source, row) in enumerate(jobs, start=1):
-            results.append(self.library.ingest_file(path, source=source, sidecar=row))
-            if progress:
-                progress(number, len(jobs), results[-1])
-        return results
+                files.append((kept, row or None))
+        return self.library.ingest_files(files, progress=progress) if files else []
 
 
 def make_embeddings(settings: Settings):

@@ -423,6 +423,12 @@ class Library:
                         files.append((file, rows.get(file.name)))
             else:
                 files.append((path, read_sidecar(path.parent).get(path.name)))
+        return self.ingest_files(files, progress=progress, page_progress=page_progress)
+
+    def ingest_files(self, files: list[tuple[Path, dict | None]], *, progress: Progress | None = None,
+                     page_progress: PageProgress | None = None) -> list[IngestResult]:
+        """Ingest files, each with the catalogue row that gives its metadata (None without one). One bad file never
+        stops the batch."""
         results = []
         for number, (file, sidecar) in enumerate(files, start=1):
             if not file.exists():
