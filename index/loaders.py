@@ -31,7 +31,7 @@ from index.convert import convert_to_docx
 from index.metadata import extract_metadata
 from core.models import LoadedDocument, PageText
 from index.ocr import PageProgress, missing_ocr, ocr_pdf_pages
-from index.text import drop_repeated_lines, normalize_text
+from index.text import clean_pdf_pages, normalize_text
 
 SUPPORTED_EXTENSIONS = {".pdf", ".docx", ".doc", ".odt", ".html", ".htm", ".txt", ".md"}
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # password-protected Office files are OLE containers
@@ -178,7 +178,7 @@ def _read_pdf(data: bytes, settings: Settings, source: str, *, progress: PagePro
         if why and recognised[index].text.strip():
             warnings.append(f"Trang {index + 1} (bản nhận dạng OCR) có thể sai nhiều ({why}) — hãy đối chiếu bản gốc.")
     texts = [recognised[index].text if index in recognised else text for index, text in enumerate(raw_pages)]
-    cleaned = drop_repeated_lines([normalize_text(text) for text in texts])
+    cleaned = clean_pdf_pages(texts)
     return [PageText(text=text, page=number, ocr=number - 1 in recognised)
             for number, text in enumerate(cleaned, start=1)]
 

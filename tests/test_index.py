@@ -17,7 +17,7 @@ from index.loaders import decode_text, load_file
 from core.vietnamese import find_provinces, short_doc_refs
 from index.metadata import extract_metadata, read_sidecar
 from index.store import Library, safe_source_name
-from index.text import normalize_text
+from index.text import clean_pdf_pages, normalize_text
 
 SEED_PLAN = "001_177314a337b754a2.txt"
 
@@ -282,6 +282,36 @@ def test_normalize_text_nfc_and_broken_lines():
     assert normalize_text(decomposed) == "Thi đua khen thưởng"
     assert normalize_text("phong trào thi đua được\ntriển khai sâu rộng.\n- Gạch đầu dòng") == (
         "phong trào thi đua được triển khai sâu rộng.\n- Gạch đầu dòng")
+
+
+def test_pdf_lines_the_page_wrapped_are_joined_whatever_their_first_letter():
+    full = "Các cơ quan, đơn vị quán triệt và triển khai thực hiện nghiêm túc kế hoạch."  # the page's long lines
+    page = "\n".join([full, full, full,
+                      "Thực hiện Quyết định số 2437/QĐ-TTg ngày 04 tháng 11 năm 2025 của Thủ tướng",  # no room left
+                      "Chính phủ ban hành Kế hoạch triển khai Đợt thi đua, Sở Nội vụ báo cáo gồm:",
+                      "đối tượng, tiêu chuẩn và hồ sơ đề nghị khen thưởng.",
+                      "Ghi chú ngắn",  # short: the writer ended the line
+                      "Sở Nội vụ theo dõi.",
+                      "Phụ lục mẫu báo cáo kết quả thực hiện phong trào thi đua của các cơ quan",
+                      "MẪU SỐ 01",  # a form's title in capitals starts anew
+                      full])
+    assert clean_pdf_pages([page])[0].split("\n") == [
+        full, full, full,
+        "Thực hiện Quyết định số 2437/QĐ-TTg ngày 04 tháng 11 năm 2025 của Thủ tướng Chính phủ ban hành Kế hoạch triển "
+        "khai Đợt thi đua, Sở Nội vụ báo cáo gồm: đối tượng, tiêu chuẩn và hồ sơ đề nghị khen thưởng.",
+        "Ghi chú ngắn", "Sở Nội vụ theo dõi.",
+        "Phụ lục mẫu báo cáo kết quả thực hiện phong trào thi đua của các cơ quan", "MẪU SỐ 01", full]
+    # text that is not a PDF page keeps its lines: a line there is the writer's
+    assert normalize_text("Ủy ban nhân dân tỉnh giao Sở Nội vụ theo dõi việc thực hiện kế hoạch\nSở Tài chính") == (
+        "Ủy ban nhân dân tỉnh giao Sở Nội vụ theo dõi việc thực hiện kế hoạch\nSở Tài chính")
+
+
+def test_a_sentence_cut_by_a_page_break_is_carried_back_to_its_page():
+    pages = clean_pdf_pages(["1. Mục đích\nCác sở, ngành phối hợp với Sở Nội vụ tổ chức thực hiện, định kỳ báo cáo",
+                             "kết quả về Ủy ban nhân dân tỉnh.\n2. Yêu cầu\nBảo đảm thiết thực, hiệu quả.",
+                             "Trang cuối bắt đầu câu mới."])
+    assert pages == ["1. Mục đích\nCác sở, ngành phối hợp với Sở Nội vụ tổ chức thực hiện, định kỳ báo cáo kết quả về "
+                     "Ủy ban nhân dân tỉnh.", "2. Yêu cầu\nBảo đảm thiết thực, hiệu quả.", "Trang cuối bắt đầu câu mới."]
 
 
 def _windows_1258(text: str) -> bytes:

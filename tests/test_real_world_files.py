@@ -125,6 +125,22 @@ def test_mixed_pdf_recognises_only_its_scanned_pages_and_warns_on_implausible_te
     assert "đối chiếu bản gốc" in doc.warnings[0]
 
 
+def test_pdf_paragraphs_read_back_whole_across_wrapped_lines_and_page_breaks(settings, tmp_path):
+    """A plan printed to PDF by the real LibreOffice reads back paragraph by paragraph: lines the page wrapped before
+    a capitalised name and sentences a page break cut are joined again; no two paragraphs are glued together."""
+    pdf = _soffice(_docx_of(BAU_CU, tmp_path / "ke-hoach-0125.docx"), "pdf", tmp_path)
+
+    doc = load_file(pdf, settings)
+
+    text = "\n".join(page.text for page in doc.pages)
+    paragraphs = [" ".join(line.split()) for line in BAU_CU.read_text(encoding="utf-8").split("\n") if line.strip()]
+    # titles in capitals and the recipients' list (one "- " item a line in a real plan) are laid out apart
+    body = [p for p in paragraphs if len(p) >= 40 and not p.isupper() and not p.startswith("Nơi nhận")]
+    split = [p for p in body if p not in text.split("\n")]
+    assert len(doc.pages) > 3 and len(split) <= len(body) // 20, split
+    assert not [(a, b) for a, b in zip(paragraphs, paragraphs[1:]) if f"{a[-20:]} {b[:20]}" in text]
+
+
 def test_scan_with_no_readable_vietnamese_is_refused(library, tmp_path):
     english = render_pages("Quarterly maintenance schedule for the municipal water treatment plant and its pumping "
                            "stations, prepared by the operations department for internal review only.", dpi=DPI)
