@@ -7,10 +7,11 @@ import re
 import unicodedata
 from collections import Counter
 
-# Lines that open a new block in Vietnamese administrative documents: never glue them to the previous line.
+# Lines that open a new block in Vietnamese administrative documents (and a news article's dateline, "22:19 |
+# 22/11/2021"): never glue them to the previous line.
 BLOCK_START = re.compile(
     r"^\s*(?:#{1,6}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|MỤC\s+\d|"
-    r"Phụ lục|PHỤ LỤC|Nơi nhận|Căn cứ|Số:|KẾ HOẠCH|TM\.|KT\.|Q\.|CHỦ TỊCH)"
+    r"Phụ lục|PHỤ LỤC|Nơi nhận|Căn cứ|Số:|KẾ HOẠCH|TM\.|KT\.|Q\.|CHỦ TỊCH|\d{1,2}:\d{2}\W+\d{1,2}/\d{1,2}/\d{4})"
 )
 # A line whose length plus the next line's first word reaches this share of the page's long lines had no room for
 # that word: the page wrapped it. Chosen on PDFs that LibreOffice made of the sample library's texts, left-aligned and
