@@ -91,6 +91,17 @@ def test_a_source_uploaded_without_a_catalogue_is_cited_in_full(settings, tmp_pa
     assert contents and all(re.match(r"\d+\. \S", line) for line in contents)
 
 
+def test_a_source_title_read_with_its_full_stop_is_cited_without_it():
+    from types import SimpleNamespace
+
+    from assistant.drafting.legal import record_line
+    from core.models import DocumentMetadata
+
+    directive = SimpleNamespace(source="chi-thi.txt", metadata=DocumentMetadata(
+        doc_type="chi-thi", title="Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá."))
+    assert record_line(directive) == "Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá"
+
+
 def test_format_references_give_no_items(sample_library):
     sheet = _sheet(sample_library, "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt")
     assert sheet.sources[0].role == "format" and not sheet.items

@@ -89,7 +89,7 @@ def record_line(record) -> str:
     # from the text has it at the end: "Kế hoạch phát động … (0125/KH-UBND)")
     own_number = rf"(?:(?:số\s+)?{re.escape(meta.doc_number)}\s*)?" if meta.doc_number else ""
     rest = re.sub(rf"^(?:{re.escape(kind)}\s+)?{own_number}" if kind else rf"^{own_number}", "", title)
-    rest = re.sub(r"\s*\([^)]*\)", "", rest).strip(" –-")
+    rest = re.sub(r"\s*\([^)]*\)", "", rest).strip(" –-.;:,")  # the line goes on after it ("…; Thực hiện …")
     if rest and not re.match(r"(?i)(về|ban hành|quy định|hướng dẫn)\b", rest):
         rest = f"về {rest[:1].lower()}{rest[1:]}"
     date = short_date(meta.date)
