@@ -13,7 +13,7 @@ BLOCK_START = re.compile(
     r"^\s*(?:#{1,6}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|MỤC\s+\d|"
     r"Phụ lục|PHỤ LỤC|Nơi nhận|Căn cứ|Số:|KẾ HOẠCH|TM\.|KT\.|Q\.|CHỦ TỊCH|\d{1,2}:\d{2}\W+\d{1,2}/\d{1,2}/\d{4})"
 )
-# A line whose length plus the next line's first word reaches this share of the page's long lines had no room for
+# A line whose length plus the next line's first word reaches this share of the document's long lines had no room for
 # that word: the page wrapped it. Chosen on PDFs that LibreOffice made of the sample library's texts, left-aligned and
 # in Nghị định 30's justified layout (0.9 and 1.0 each did worse on one of them): paragraphs read back whole
 # 0.77 -> 0.89 and 0.76 -> 0.87; the paragraph boundaries glued 90 -> 110 and 88 -> 114 of 2,751, in tables and forms.
@@ -37,11 +37,10 @@ def normalize_unicode(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text)
 
 
-def join_broken_lines(text: str, *, wrapped: bool = False) -> str:
+def join_broken_lines(text: str, *, full_width: float = math.inf) -> str:
     """Glue a line to the previous one when PDF layout broke a sentence (see `_continues`), keeping blank-line
-    paragraph breaks. `wrapped` text (a page's physical lines, as a PDF gives them) also knows which lines ran to the
-    right margin."""
-    full = _full_width(text) if wrapped else math.inf
+    paragraph breaks. `full_width`: for a PDF page's physical lines, the length of a line that runs to the right
+    margin (`_full_width`); infinite for text whose lines are the writer's."""
     out: list[str] = []
     last_line = ""
     for raw in text.split("\n"):
@@ -50,7 +49,7 @@ def join_broken_lines(text: str, *, wrapped: bool = False) -> str:
             if out and out[-1] != "":
                 out.append("")
             continue
-        if out and out[-1] and _continues(out[-1], line, runs_on=_filled(last_line, line, full)):
+        if out and out[-1] and _continues(out[-1], line, runs_on=_filled(last_line, line, full_width)):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -76,8 +75,9 @@ def _filled(line: str, following: str, full: float) -> bool:
 
 
 def _full_width(text: str) -> float:
-    """The length from which a line counts as full: FULL_LINE_SHARE of the page's long lines (the 90th percentile
-    of its line lengths); infinite for a page of too few lines to tell."""
+    """The length from which a line counts as full: FULL_LINE_SHARE of the document's long lines (the 90th
+    percentile of its line lengths: a page of a few short lines, such as a last page, says nothing of the width);
+    infinite for a text of too few lines to tell."""
     lengths = sorted(len(line.strip()) for line in text.split("\n") if line.strip())
     if len(lengths) < 5:
         return math.inf
@@ -89,7 +89,9 @@ def clean_pdf_pages(texts: list[str]) -> list[str]:
     dropped, then a sentence that a page break cut is carried back whole onto the page where it starts. Across a
     page break only the sentence's own signs count (the next page goes on in lower case, after a comma…): whether
     the page's last line was full is no longer known once the running foot is gone."""
-    pages = [page.split("\n") for page in drop_repeated_lines([normalize_text(text, wrapped=True) for text in texts])]
+    full_width = _full_width("\n".join(normalize_unicode(text) for text in texts))
+    pages = [page.split("\n") for page in
+             drop_repeated_lines([normalize_text(text, full_width=full_width) for text in texts])]
     for page, following in zip(pages, pages[1:]):
         if page and page[-1] and following and following[0] and _continues(page[-1], following[0], runs_on=False):
             page[-1] = f"{page[-1]} {following.pop(0)}"
@@ -121,6 +123,6 @@ def drop_web_debris(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not _WEB_DEBRIS.match(line))
 
 
-def normalize_text(text: str, *, wrapped: bool = False) -> str:
-    """The full clean-up for one page or file of text (`wrapped`: a page's physical lines, as a PDF gives them)."""
-    return join_broken_lines(drop_web_debris(normalize_unicode(text)), wrapped=wrapped)
+def normalize_text(text: str, *, full_width: float = math.inf) -> str:
+    """The full clean-up for one page or file of text (`full_width`: see `join_broken_lines`)."""
+    return join_broken_lines(drop_web_debris(normalize_unicode(text)), full_width=full_width)
