@@ -13,11 +13,12 @@ BLOCK_START = re.compile(
     r"^\s*(?:#{1,6}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|MỤC\s+\d|"
     r"Phụ lục|PHỤ LỤC|Nơi nhận|Căn cứ|Số:|KẾ HOẠCH|TM\.|KT\.|Q\.|CHỦ TỊCH|\d{1,2}:\d{2}\W+\d{1,2}/\d{1,2}/\d{4})"
 )
-# A line whose length plus the next line's first word reaches this share of the document's long lines had no room for
-# that word: the page wrapped it. Chosen on PDFs that LibreOffice made of the sample library's texts, left-aligned and
-# in Nghị định 30's justified layout (0.9 and 1.0 each did worse on one of them): paragraphs read back whole
-# 0.77 -> 0.89 and 0.76 -> 0.87; the paragraph boundaries glued 90 -> 110 and 88 -> 114 of 2,751, in tables and forms.
-# On the validation documents' PDFs, not used to choose: 0.89 -> 0.98 and 0.84 -> 0.94, glued 2 -> 2 of 879.
+# A line whose length plus the next line's first word reaches this share of the document's long lines had no room
+# for that word: the page wrapped it. Chosen on the sample library's texts printed to PDF by LibreOffice, left-aligned
+# and in Nghị định 30's justified layout (`scripts/pdf_paragraphs.py`): paragraphs read back whole 0.754 -> 0.886 and
+# 0.745 -> 0.860, boundaries glued 100 -> 125 and 104 -> 117 of 2,881 (in tables and forms); 0.9 read 0.883 and
+# 0.865 but glued 139 and 133, 1.0 read only 0.874 and 0.829. On the validation documents, not used to choose:
+# 0.881 -> 0.955 and 0.836 -> 0.930, glued 2 -> 2 of 879.
 FULL_LINE_SHARE = 0.95
 _SENTENCE_END = re.compile(r"[.:;!?…”\"')\]]\s*$")
 _WEB_DEBRIS = re.compile(
