@@ -7,19 +7,19 @@ import re
 import unicodedata
 from collections import Counter
 
-# Lines that open a new block in Vietnamese administrative documents (and a news article's dateline, "22:19 |
-# 22/11/2021"): never glue them to the previous line.
+# Lines that open a new block in Vietnamese administrative documents (and a table row, a news article's dateline,
+# "22:19 | 22/11/2021"): never glue them to the previous line.
 BLOCK_START = re.compile(
-    r"^\s*(?:#{1,6}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|MỤC\s+\d|"
+    r"^\s*(?:\||#{1,6}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|[a-zđ]\)\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|MỤC\s+\d|"
     r"Phụ lục|PHỤ LỤC|Nơi nhận|Căn cứ|Số:|KẾ HOẠCH|TM\.|KT\.|Q\.|CHỦ TỊCH|\d{1,2}:\d{2}\W+\d{1,2}/\d{1,2}/\d{4})"
 )
 # A line whose length plus the next line's first word reaches this share of the document's long lines had no room
 # for that word: the page wrapped it. Chosen on the sample library's texts printed to PDF by LibreOffice, left-aligned
-# and in Nghị định 30's justified layout (`scripts/pdf_paragraphs.py`): paragraphs read back whole 0.754 -> 0.886 and
-# 0.745 -> 0.860, boundaries glued 100 -> 125 and 104 -> 117 of 2,881 (in tables and forms); 0.9 read 0.883 and
-# 0.865 but glued 139 and 133, 1.0 read only 0.874 and 0.829. On the validation documents, not used to choose:
-# 0.881 -> 0.955 and 0.836 -> 0.930, glued 2 -> 2 of 879.
-FULL_LINE_SHARE = 0.95
+# and in Nghị định 30's justified layout (`scripts/pdf_paragraphs.py`): paragraphs read back whole 0.754 -> 0.893 and
+# 0.745 -> 0.877, boundaries glued 100 -> 113 and 104 -> 113 of 2,881 (in forms); 0.95 read 0.890 and 0.862 (glued
+# 111, 110), 1.0 read 0.873 and 0.830. On the validation documents, not used to choose: 0.881 -> 0.954 and 0.836 ->
+# 0.939, glued 2 -> 3 and 2 -> 2 of 879.
+FULL_LINE_SHARE = 0.9
 _SENTENCE_END = re.compile(r"[.:;!?…”\"')\]]\s*$")
 _WEB_DEBRIS = re.compile(
     r"^\s*(?:DetailController|Đường dây nóng:.*|Chia sẻ|In bài viết|Bản in|Share|Tweet|Facebook|Zalo|"

@@ -282,7 +282,9 @@ def test_normalize_text_nfc_and_broken_lines():
     assert normalize_text(decomposed) == "Thi đua khen thưởng"
     assert normalize_text("phong trào thi đua được\ntriển khai sâu rộng.\n- Gạch đầu dòng") == (
         "phong trào thi đua được triển khai sâu rộng.\n- Gạch đầu dòng")
-    # a news article's dateline under its headline is no continuation of it
+    # nor is a table row under a line ending in a comma, or a news article's dateline under its headline
+    assert normalize_text("Chữ viết tắt tên loại văn bản,\n| Mẫu 1.5 | Công văn |") == (
+        "Chữ viết tắt tên loại văn bản,\n| Mẫu 1.5 | Công văn |")
     assert normalize_text("Quyết tâm thực hiện thắng lợi nhiệm vụ giai đoạn 2021- 2025\n22:19 | 22/11/2021") == (
         "Quyết tâm thực hiện thắng lợi nhiệm vụ giai đoạn 2021- 2025\n22:19 | 22/11/2021")
 
