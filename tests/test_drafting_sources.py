@@ -19,7 +19,7 @@ from assistant.drafting import DraftRequest, PlanDrafter, summary_line
 from assistant.drafting.checks import accept_rewrite, line_facts
 from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
 from assistant.drafting.compose import earlier
-from assistant.drafting.levels import issuer_level, make_adapter
+from assistant.drafting.levels import award_forms, issuer_level, make_adapter
 from assistant.drafting.sources import extract_sheet, resolve_sources
 
 BAU_CU = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
@@ -140,6 +140,26 @@ def test_user_roles_file_extends_the_table(tmp_path):
     adapter = make_adapter("trung-uong", "tinh", province="Huế", source_province="", issuer="UBND thành phố Huế",
                            extra_files=(extra,))
     assert adapter.adapt("gửi Ban Thi đua - Khen thưởng Trung ương")[0] == "gửi Sở Nội vụ"
+
+
+def test_award_forms_follow_the_issuers_authority_and_the_users_table(tmp_path):
+    # Who may award what is the law's (a Sở gives Giấy khen and proposes Bằng khen; a ward's chairman gives Giấy
+    # khen), stated from the table when the sources name no award.
+    assert award_forms("tinh", province="Lâm Đồng", issuer="Ủy ban nhân dân tỉnh Lâm Đồng").startswith(
+        "Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh;")
+    assert award_forms("tinh", province="Cần Thơ", issuer="UBND thành phố Cần Thơ").startswith(
+        "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố;")
+    department = award_forms("so", province="Nghệ An", issuer="Sở Y tế tỉnh Nghệ An")
+    assert department.startswith("Giấy khen của Giám đốc Sở;")
+    assert "đề nghị Chủ tịch Ủy ban nhân dân tỉnh tặng Bằng khen" in department
+    assert award_forms("xa", province="Cần Thơ", issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ") \
+        .startswith("Giấy khen của Chủ tịch Ủy ban nhân dân phường Ninh Kiều;")
+    extra = tmp_path / "roles.toml"
+    extra.write_text('[awards]\nso = "Giấy khen của Giám đốc Sở"\n', encoding="utf-8")
+    assert award_forms("so", province="Nghệ An", issuer="Sở Y tế tỉnh Nghệ An", extra_files=(extra,)) == \
+        "Giấy khen của Giám đốc Sở"
+    assert award_forms("tinh", province="Huế", issuer="UBND thành phố Huế", extra_files=(extra,)).startswith(
+        "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố;")
 
 
 def test_deadline_before_the_superior():

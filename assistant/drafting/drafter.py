@@ -38,7 +38,7 @@ from assistant.drafting.legal import (
     opening_lines,
     record_line,
 )
-from assistant.drafting.levels import issuer_level, make_adapter, unit_phrase
+from assistant.drafting.levels import award_forms, issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
@@ -77,8 +77,6 @@ _PARTS = {
     "noi_dung_trong_tam": _Part("draft_noi_dung_trong_tam", (r"^[IVX]+\.[^>]*NỘI DUNG",), "thi đua"),
     "trach_nhiem": _Part("draft_trach_nhiem", (r"^[IVX]+\.[^>]*(?:TỔ CHỨC THỰC HIỆN|TRÁCH NHIỆM)",),
                          "tổ chức thực hiện trách nhiệm sở ban ngành ủy ban nhân dân xã phường"),
-    "khen_thuong": _Part("draft_khen_thuong", (r"^[IVX]+\.[^>]*KHEN THƯỞNG", r"(?i)khen thưởng"),
-                         "hình thức khen thưởng tiêu chuẩn"),
 }
 _SECTION_OF_KIND = {"basis": "opening", "content": "II", "target": "II", "time": "II", "subject": "II",
                     "duty": "III", "reward": "III", "report": "III", "funding": "III"}
@@ -503,10 +501,10 @@ class PlanDrafter:
         lines.append(f"{number}. Khen thưởng")
         if rewards:
             lines += [p.text for p in self._keep(pieces(rewards, context.adapter, labels=True))]
-        else:
-            items, used, more = self._generate("khen_thuong", request, instruction, context)
-            lines += [f"- {item}" for item in punctuate(items)]
-            sources, warnings = sources + used, warnings + more
+        else:  # who rewards is the law's, not the model's to write
+            awards = award_forms(context.level, province=request.province, issuer=request.issuer,
+                                 extra_files=(self.settings.home / "roles.toml",))
+            lines += self._fixed("draft_fixed_khen_thuong", {**values, "awards": awards})
         if sheet and sheet.of("funding"):
             number += 1
             lines += [f"{number}. Kinh phí thực hiện",

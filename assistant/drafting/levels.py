@@ -86,13 +86,25 @@ def _styled(new: str, old: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str]]:
-    rules, keep = [], []
+def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str], dict[str, str]]:
+    """Rules, kept patterns and award forms of the role tables, the first file's award form of a level winning."""
+    rules, keep, awards = [], [], {}
     for path in paths:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         rules += data.get("rule", [])
         keep += data.get("keep", {}).get("patterns", [])
-    return rules, keep
+        awards = {**data.get("awards", {}), **awards}
+    return rules, keep, awards
+
+
+def _tables(extra_files: tuple[Path, ...]) -> tuple[list[dict], list[str], dict[str, str]]:
+    return _load(tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(ROLES_FILE),))
+
+
+def _values(province: str, issuer: str, level: str, source_province: str = "") -> dict[str, str]:
+    return {"tinh": "tỉnh" if province not in CITY_PROVINCES else "thành phố",
+            "src": "thành phố" if source_province in CITY_PROVINCES else "tỉnh",
+            "unit": unit_phrase(issuer, level)}
 
 
 def make_adapter(source_level: str, target_level: str, *, province: str, source_province: str, issuer: str,
@@ -101,17 +113,21 @@ def make_adapter(source_level: str, target_level: str, *, province: str, source_
     or more). Files in `extra_files` (the user's own table) come first, so their rules win."""
     if not source_level or not target_level or LEVEL_RANK[target_level] <= LEVEL_RANK[source_level]:
         return Adapter((), ())
-    files = tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(ROLES_FILE),)
-    rules, keep = _load(files)
-    values = {"tinh": "tỉnh" if province not in CITY_PROVINCES else "thành phố",
-              "src": "thành phố" if source_province in CITY_PROVINCES else "tỉnh",
-              "unit": unit_phrase(issuer, target_level)}
+    rules, keep, _ = _tables(extra_files)
+    values = _values(province, issuer, target_level, source_province)
     compiled = []
     for rule in rules:
         if source_level in rule.get("from", []) and target_level in rule.get("to", []):
             for find, replace in rule.get("pairs", []):
                 compiled.append((re.compile(_fill(find, values)), _fill(replace, values).replace("\\", "\\\\")))
     return Adapter(tuple(compiled), tuple(re.compile(p) for p in keep))
+
+
+def award_forms(level: str, *, province: str, issuer: str, extra_files: tuple[Path, ...] = ()) -> str:
+    """The award forms an issuer at `level` gives or proposes (the `awards` table of `roles.toml`): a plan whose
+    sources name none still states who rewards, by law, instead of the model inventing it."""
+    awards = _tables(extra_files)[2]
+    return _fill(awards.get(level) or awards["tinh"], _values(province, issuer, level))
 
 
 def _fill(template: str, values: dict) -> str:
