@@ -91,6 +91,28 @@ def test_a_source_uploaded_without_a_catalogue_is_cited_in_full(settings, tmp_pa
     assert contents and all(re.match(r"\d+\. \S", line) for line in contents)
 
 
+def test_a_directives_closing_request_is_not_carried_as_a_duty(settings, tmp_path):
+    """A directive ends by asking everyone to carry it out ("… nghiêm túc thực hiện Chỉ thị này"); that is its own
+    closing, not a duty of the plan implementing it (which ends with its own), whatever the spelling of "Ủy"."""
+    from index.store import Library
+
+    upload = tmp_path / "chi-thi-quan.txt"
+    upload.write_text(
+        "ỦY BAN NHÂN DÂN\nQUẬN 5\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 07/CT-UBND\n"
+        "Quận 5, ngày 10 tháng 3 năm 2025\nCHỈ THỊ\nVỀ VIỆC TĂNG CƯỜNG PHÒNG, CHỐNG TÁC HẠI CỦA THUỐC LÁ\n"
+        "Để tăng cường phòng, chống tác hại của thuốc lá, Chủ tịch Ủy ban nhân dân quận chỉ thị:\n"
+        "1. Phòng Y tế chủ trì xây dựng kế hoạch truyền thông phòng, chống tác hại của thuốc lá.\n"
+        "2. Ủy ban nhân dân các phường xây dựng khu phố không khói thuốc.\n"
+        "Uỷ ban nhân dân quận đề nghị Thủ trưởng các đơn vị và các đoàn thể quận triển khai thực hiện nghiêm túc "
+        "Chỉ thị này.\n", encoding="utf-8")
+    library = Library.open(settings)
+    library.ingest_paths([upload])
+    sheet = _sheet(library, "07/CT-UBND")
+    texts = [item.text for item in sheet.items]
+    assert any("Phòng Y tế chủ trì xây dựng kế hoạch truyền thông" in text for text in texts)
+    assert not any("Chỉ thị này" in text for text in texts)
+
+
 def test_a_source_title_read_with_its_full_stop_is_cited_without_it():
     from types import SimpleNamespace
 

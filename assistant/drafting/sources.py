@@ -41,8 +41,10 @@ _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+\s*(?:phần trăm)|(?:ít nhấ
 _TIME_WORDS = re.compile(r"(?i)^thời gian|^đợt\s+\d|^giai đoạn\s+\d|từ (?:ngày|tháng) .{0,40}đến|^từ nay đến|^thời hạn")
 
 
-_CLOSING = re.compile(r"(?i)^(?:trên đây là\b|(?:ủy ban nhân dân|ubnd)\s+(?:tỉnh|thành phố|xã|phường|quận|huyện)?\s*"
-                      r"(?:đề nghị|yêu cầu) các\b)")
+# The source's own closing ("Trên đây là …", "Ủy ban nhân dân quận đề nghị Thủ trưởng các đơn vị … nghiêm túc thực
+# hiện Chỉ thị này"): the draft ends with its own.
+_CLOSING = re.compile(r"(?i)^(?:trên đây là\b|(?:chủ tịch\s+)?(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\b[^,;:]{0,40}?"
+                      r"\s(?:đề nghị|yêu cầu)\s+(?:các|thủ trưởng|giám đốc)\b)")
 
 
 @dataclass
