@@ -184,6 +184,39 @@ def test_award_forms_follow_the_issuers_authority_and_the_users_table(tmp_path):
         "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố;")
 
 
+def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
+    from assistant.drafting.compose import own_duties
+    from assistant.drafting.models import SheetItem
+
+    def duty(agency):
+        return SheetItem(agency or "x", "duty", f"nhiệm vụ của {agency or 'mọi đơn vị'}", "kh.txt", agency=agency)
+
+    city_plan = [duty(a) for a in ("Sở Y tế", "Ủy ban nhân dân xã, phường", "", "Các Sở, ngành, đơn vị liên quan",
+                                   "Ngân hàng Nhà nước chi nhánh khu vực 14", "Sở Văn hóa, Thể thao và Du lịch",
+                                   "Ủy ban nhân dân cấp xã", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
+                                   "Hội đồng Thi đua - Khen thưởng các cấp")]
+    own, shared = own_duties(city_plan, "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", "xa")
+    assert [d.agency for d in own] == ["Ủy ban nhân dân xã, phường", "Ủy ban nhân dân cấp xã"]
+    assert [d.agency for d in shared] == ["", "Các Sở, ngành, đơn vị liên quan",
+                                          "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
+                                          "Hội đồng Thi đua - Khen thưởng các cấp"]
+    own, shared = own_duties(city_plan, "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "so")
+    assert [d.agency for d in own] == ["Sở Văn hóa, Thể thao và Du lịch"]
+    assert [d.agency for d in shared] == ["", "Các Sở, ngành, đơn vị liên quan",
+                                          "Hội đồng Thi đua - Khen thưởng các cấp"]
+
+
+def test_a_ward_plan_from_the_city_plan_gives_no_orders_to_the_citys_departments(sample_library, settings):
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Cần Thơ", period="năm 2025", theme="chi trả trợ cấp không dùng tiền mặt",
+        issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", sources=["157/KH-UBND"]))
+    duties = draft.section("III").text
+    assert "\nCác ban, ngành, đoàn thể, đơn vị thuộc phường Ninh Kiều:\n- Xây dựng và ban hành Kế hoạch" in duties
+    assert not re.search(r"(?m)^- (?:Sở Y tế|Ngân hàng Nhà nước chi nhánh khu vực 14|Sở Khoa học và Công nghệ):",
+                         duties)
+    assert any(row.item.agency == "Sở Y tế" for row in draft.missing())  # listed as not placed
+
+
 def test_deadline_before_the_superior():
     assert earlier("31/3/2026", 5) == "26/3/2026"
     assert earlier("15 tháng 12 hàng năm", 5) == "10 tháng 12 hằng năm"

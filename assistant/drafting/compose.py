@@ -124,6 +124,28 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
     return False
 
 
+_ONE_BODY = re.compile(r"(?i)^(?:đề nghị\s+)?(?:sở|bộ|ban|phòng|ngân hàng|công an|cục|chi cục|kho bạc|bảo hiểm|thanh tra|"
+                       r"trung tâm|văn phòng|báo|đài|liên đoàn|tỉnh đoàn|thành đoàn|đội|hội(?! đồng thi đua)|ủy ban|uỷ ban|ubnd)\b")
+_OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huyen": r"(?:quận|huyện|thị xã|cấp huyện)"}
+
+
+def own_duties(duties: list[SheetItem], issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
+    """(own, shared): the superior's assignments a Sở's or a commune's plan can make. Its own are those to the
+    issuer by name or to its kind ("Ủy ban nhân dân xã, phường"); shared, those to no one body ("Các cơ quan, đơn
+    vị") and the commune's Mặt trận. Another body's ("Sở Y tế", "Ngân hàng Nhà nước") are not the issuer's to
+    assign: left out, and the coverage table lists them."""
+    kind = _OWN_KIND.get(level)
+    own, shared = [], []
+    for item in duties:
+        agency = item.agency
+        if kind and re.match(rf"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:các\s+|\d+\s+)?{kind}", agency) \
+                or level == "so" and _same_body(agency, issuer):
+            own.append(item)
+        elif not _ONE_BODY.match(agency) or kind and re.search(r"(?i)mặt trận", agency):
+            shared.append(item)
+    return own, shared
+
+
 def _same_body(a: str, b: str) -> bool:
     norm = [re.sub(r"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+", "ubnd ", re.sub(r"\s+", " ", x).strip()).casefold()
             for x in (a, b)]

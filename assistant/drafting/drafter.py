@@ -26,7 +26,7 @@ from assistant.drafting.cleaning import (
     trim,
     words,
 )
-from assistant.drafting.compose import Piece, earlier, pieces, superior
+from assistant.drafting.compose import Piece, earlier, own_duties, pieces, superior
 from assistant.drafting.legal import (
     Basis,
     chunk_source,
@@ -38,7 +38,7 @@ from assistant.drafting.legal import (
     opening_lines,
     record_line,
 )
-from assistant.drafting.levels import award_forms, issuer_level, make_adapter, unit_phrase
+from assistant.drafting.levels import LEVEL_RANK, award_forms, issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
@@ -404,17 +404,20 @@ class PlanDrafter:
             warnings += notes
         return lines, sources, warnings
 
-    def _intro_ii(self, request: DraftRequest, context: _Context) -> str:
+    @staticmethod
+    def _units(request: DraftRequest, context: _Context) -> str:
+        """The bodies the issuer's plan is addressed to: its sở and communes, a Sở's units, a cluster's members."""
         if context.level in ("tinh", ""):
-            who = f"Các sở, ban, ngành, đoàn thể {request.level}, Ủy ban nhân dân các xã, phường"
-        elif context.level == "so":
-            who = "Các phòng, đơn vị thuộc Sở"
-        elif context.level == "khoi":
-            who = f"Các đơn vị thành viên {context.unit}"
-        else:
-            who = f"Các ban, ngành, đoàn thể, đơn vị thuộc {context.unit}"
-        return (f"{who} (sau đây gọi chung là cơ quan, đơn vị, địa phương) tập trung thi đua thực hiện tốt các "
-                f"nội dung chủ yếu sau:")
+            return f"Các sở, ban, ngành, đoàn thể {request.level}, Ủy ban nhân dân các xã, phường"
+        if context.level == "so":
+            return "Các phòng, đơn vị thuộc Sở"
+        if context.level == "khoi":
+            return f"Các đơn vị thành viên {context.unit}"
+        return f"Các ban, ngành, đoàn thể, đơn vị thuộc {context.unit}"
+
+    def _intro_ii(self, request: DraftRequest, context: _Context) -> str:
+        return (f"{self._units(request, context)} (sau đây gọi chung là cơ quan, đơn vị, địa phương) tập trung thi "
+                f"đua thực hiện tốt các nội dung chủ yếu sau:")
 
     def _section_ii(self, request: DraftRequest, instruction: str, context: _Context):
         """The source's subjects, contents, targets and time; a source that gives none of them (a short plan, a
@@ -471,18 +474,28 @@ class PlanDrafter:
     def _section_iii(self, request: DraftRequest, instruction: str, context: _Context):
         sheet, warnings, sources = context.sheet, [], []
         duties = sheet.of("duty") if sheet else []
+        own: list[SheetItem] = []
+        above = {doc.level for doc in sheet.sources if doc.role == "directive"} if sheet else set()
+        if context.level in ("so", "huyen", "xa") and above and all(
+                level in ("tinh", "huyen") and LEVEL_RANK[level] < LEVEL_RANK[context.level] for level in above):
+            # a province's or district's plan above the issuer, whose other addressees are the issuer's peers (a
+            # ministry's document speaks to "Sở Y tế các tỉnh", which the adapter, not this, makes the issuer's own)
+            own, duties = own_duties(duties, request.issuer, context.level)
         rewards = sheet.of("reward") if sheet else []
-        receiver = self._receiver(request, context, duties)
+        receiver = self._receiver(request, context, own + duties)
         deadline, notes = self._deadline(request, context)
         warnings += [f"Mục III: {note}" for note in notes]
         values = {"level": request.level, "place": request.place, "issuer": request.issuer, "receiver": receiver,
                   "summary": summary_line(request)[:1].lower() + summary_line(request)[1:], "deadline": deadline}
         lines: list[str] = []
         number = 0
-        if duties:
+        if own or duties:
             number += 1
-            lines += [f"{number}. Phân công thực hiện",
-                      *(p.text for p in self._keep(pieces(duties, context.adapter, labels=True, agency=True)))]
+            lines.append(f"{number}. Phân công thực hiện")
+            if own:  # the issuer's own share, for its units to carry out
+                lines += [f"{self._units(request, context)}:",
+                          *(p.text for p in self._keep(pieces(own, context.adapter)))]
+            lines += [p.text for p in self._keep(pieces(duties, context.adapter, labels=True, agency=True))]
         else:
             items, used, more = self._generate("trach_nhiem", request, instruction, context)
             number += 1
