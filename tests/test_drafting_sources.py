@@ -32,6 +32,16 @@ def _sheet(library, *sources):
     return extract_sheet(library, resolve_sources(library, list(sources)))
 
 
+def _library_with(settings, upload, text: str):
+    """A real library holding one uploaded text file."""
+    from index.store import Library
+
+    upload.write_text(text, encoding="utf-8")
+    library = Library.open(settings)
+    library.ingest_paths([upload])
+    return library
+
+
 def test_sheet_of_the_election_plan_has_its_criterion_submission_deadline_and_office(sample_library):
     sheet = _sheet(sample_library, BAU_CU)
     assert any(item.kind == "reward" and "98%" in item.text and "cử tri" in item.text for item in sheet.items)
@@ -67,16 +77,12 @@ def test_a_source_uploaded_without_a_catalogue_is_cited_in_full(settings, tmp_pa
     """Its metadata comes from the text (a header and a title in capitals, the number only at the title's end): the
     công văn still cites type, number, date, the council with its place and the subject as the text spells it, and
     reports to that council by its name in running text."""
-    from index.store import Library
-
-    upload = tmp_path / "kh-lam-dong.txt"
-    upload.write_text(
+    library = _library_with(
+        settings, tmp_path / "kh-lam-dong.txt",
         "ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG -------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 15/KH-UBND\n"
         "Lâm Đồng, ngày 02 tháng 12 năm 2025\nKẾ HOẠCH\nPHÁT ĐỘNG ĐỢT THI ĐUA CHÀO MỪNG ĐẠI HỘI LẦN THỨ XIV CỦA ĐẢNG\n"
         "Ủy ban nhân dân tỉnh phát động Đợt thi đua chào mừng Đại hội lần thứ XIV của Đảng.\nI. NỘI DUNG\n"
-        "Các sở, ngành gửi hồ sơ đề nghị khen thưởng về Sở Nội vụ trước ngày 15/01/2026.\n", encoding="utf-8")
-    library = Library.open(settings)
-    library.ingest_paths([upload])
+        "Các sở, ngành gửi hồ sơ đề nghị khen thưởng về Sở Nội vụ trước ngày 15/01/2026.\n")
     draft = PlanDrafter(library, PassageEchoChat(), settings).draft(DraftRequest(
         province="Lâm Đồng", period="năm 2026", theme="hưởng ứng Đợt thi đua", issuer="Sở Nội vụ tỉnh Lâm Đồng",
         sources=["15/KH-UBND"], doc_type="cong-van"))
@@ -94,19 +100,15 @@ def test_a_source_uploaded_without_a_catalogue_is_cited_in_full(settings, tmp_pa
 def test_a_directives_closing_request_is_not_carried_as_a_duty(settings, tmp_path):
     """A directive ends by asking everyone to carry it out ("… nghiêm túc thực hiện Chỉ thị này"); that is its own
     closing, not a duty of the plan implementing it (which ends with its own), whatever the spelling of "Ủy"."""
-    from index.store import Library
-
-    upload = tmp_path / "chi-thi-quan.txt"
-    upload.write_text(
+    library = _library_with(
+        settings, tmp_path / "chi-thi-quan.txt",
         "ỦY BAN NHÂN DÂN\nQUẬN 5\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 07/CT-UBND\n"
         "Quận 5, ngày 10 tháng 3 năm 2025\nCHỈ THỊ\nVỀ VIỆC TĂNG CƯỜNG PHÒNG, CHỐNG TÁC HẠI CỦA THUỐC LÁ\n"
         "Để tăng cường phòng, chống tác hại của thuốc lá, Chủ tịch Ủy ban nhân dân quận chỉ thị:\n"
         "1. Phòng Y tế chủ trì xây dựng kế hoạch truyền thông phòng, chống tác hại của thuốc lá.\n"
         "2. Ủy ban nhân dân các phường xây dựng khu phố không khói thuốc.\n"
         "Uỷ ban nhân dân quận đề nghị Thủ trưởng các đơn vị và các đoàn thể quận triển khai thực hiện nghiêm túc "
-        "Chỉ thị này.\n", encoding="utf-8")
-    library = Library.open(settings)
-    library.ingest_paths([upload])
+        "Chỉ thị này.\n")
     sheet = _sheet(library, "07/CT-UBND")
     texts = [item.text for item in sheet.items]
     assert any("Phòng Y tế chủ trì xây dựng kế hoạch truyền thông" in text for text in texts)
