@@ -126,6 +126,17 @@ def test_a_source_title_read_with_its_full_stop_is_cited_without_it():
     assert record_line(directive) == "Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá"
 
 
+def test_a_basis_amending_another_document_names_it_instead_of_ending_on_cua():
+    from assistant.drafting.legal import cited_bases
+
+    text = ("Căn cứ Thông tư số 01/2025/TT-BTTTT ngày 18 tháng 02 năm 2025 của Bộ trưởng Bộ Thông tin và Truyền "
+            "thông sửa đổi, bổ sung một số điều của Thông tư số 06/2022/TT-BTTTT ngày 30 tháng 6 năm 2022 hướng dẫn "
+            "thực hiện Dự án Truyền thông và giảm nghèo về thông tin;")
+    lines = {basis.key: basis.line for basis in cited_bases(text, "Cần Thơ", True, set())}
+    assert lines["1/2025/TT-BTTTT"].endswith("sửa đổi, bổ sung một số điều của Thông tư số 06/2022/TT-BTTTT")
+    assert lines["6/2022/TT-BTTTT"].endswith("hướng dẫn thực hiện Dự án Truyền thông và giảm nghèo về thông tin")
+
+
 def test_format_references_give_no_items(sample_library):
     sheet = _sheet(sample_library, "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt")
     assert sheet.sources[0].role == "format" and not sheet.items

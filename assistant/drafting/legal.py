@@ -28,6 +28,7 @@ _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:
 _LAW_RE = re.compile(r"Luật\s+(?P<name>[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?)\s+"
                      r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
+_DANGLING = re.compile(r"\s+(?:của|tại|theo|về)$")  # a title cut where it names another document
 LOCAL_CODE = re.compile(r"UBND|HĐND|TU\b|BCĐ|UBBC|MTTQ")
 _NATIONAL_ISSUERS = re.compile(r"Chính phủ|Thủ tướng|Quốc hội|Bộ Chính trị|Trung ương|Bộ Nội vụ")
 # "Căn cứ" for legal norms (laws, decrees, circulars, Government or National Assembly resolutions); "Thực hiện" for
@@ -125,8 +126,13 @@ def cited_bases(text: str, province: str, own_province: bool, theme_words: set[s
         number, kind = match.group("num").rstrip("-/"), match.group("kind")
         if kind == "Luật" or (LOCAL_CODE.search(number) and not own_province):
             continue
-        rest = _REST_END.split(match.group("rest"), maxsplit=1)[0].strip(" ,")
-        rest = re.sub(r"\s+(?:và|cùng)$", "", rest)
+        whole = match.group("rest")
+        rest = _REST_END.split(whole, maxsplit=1)[0]
+        following = _REF_RE.match(text, match.end()) if rest == whole else None
+        rest = re.sub(r"\s+(?:và|cùng)$", "", rest.strip(" ,"))
+        if _DANGLING.search(rest):  # "… sửa đổi, bổ sung một số điều của" + the document it amends
+            rest = f"{rest} {following.group('kind')} số {following.group('num')}" if following \
+                else _DANGLING.sub("", rest)
         rest = re.sub(r"(Tỉnh ủy|Thành ủy|HĐND tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)(?=\s+về|$)", rf"\1 {province}", rest)
         line = trim(f"{kind} số {number} {rest}".strip(), 260)
         if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
