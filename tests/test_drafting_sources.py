@@ -208,8 +208,13 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
                                    "Ngân hàng Nhà nước chi nhánh khu vực 14", "Sở Văn hóa, Thể thao và Du lịch",
                                    "Ủy ban nhân dân cấp xã", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
                                    "Hội đồng Thi đua - Khen thưởng các cấp")]
+    # items naming no one body belong to the body their heading names
+    city_plan += [SheetItem("bank", "duty", "phối hợp tuyên truyền", "kh.txt", agency="Các ngân hàng thương mại",
+                            section="III. TỔ CHỨC THỰC HIỆN > 3. Ngân hàng Nhà nước chi nhánh khu vực 14"),
+                  SheetItem("ward", "duty", "lập danh sách chi trả", "kh.txt",
+                            section="III. TỔ CHỨC THỰC HIỆN > 4. Ủy ban nhân dân xã, phường")]
     own, shared = own_duties(city_plan, "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", "xa")
-    assert [d.agency for d in own] == ["Ủy ban nhân dân xã, phường", "Ủy ban nhân dân cấp xã"]
+    assert [d.id for d in own] == ["Ủy ban nhân dân xã, phường", "Ủy ban nhân dân cấp xã", "ward"]
     assert [d.agency for d in shared] == ["", "Các Sở, ngành, đơn vị liên quan",
                                           "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
                                           "Hội đồng Thi đua - Khen thưởng các cấp"]
@@ -227,6 +232,7 @@ def test_a_ward_plan_from_the_city_plan_gives_no_orders_to_the_citys_departments
     assert "\nCác ban, ngành, đoàn thể, đơn vị thuộc phường Ninh Kiều:\n- Xây dựng và ban hành Kế hoạch" in duties
     assert not re.search(r"(?m)^- (?:Sở Y tế|Ngân hàng Nhà nước chi nhánh khu vực 14|Sở Khoa học và Công nghệ):",
                          duties)
+    assert "Ngân hàng Nhà nước chi nhánh khu vực 14:" not in duties  # nor to the banks under its heading
     assert any(row.item.agency == "Sở Y tế" for row in draft.missing())  # listed as not placed
 
 

@@ -131,13 +131,14 @@ _OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huye
 
 def own_duties(duties: list[SheetItem], issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
     """(own, shared): the superior's assignments a Sở's or a commune's plan can make. Its own are those to the
-    issuer by name or to its kind ("Ủy ban nhân dân xã, phường"); shared, those to no one body ("Các cơ quan, đơn
-    vị") and the commune's Mặt trận. Another body's ("Sở Y tế", "Ngân hàng Nhà nước") are not the issuer's to
+    issuer by name or to its kind ("Ủy ban nhân dân xã, phường"), in the item or in the heading it sits under;
+    shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another body's ("Sở Y tế", "Ngân hàng Nhà nước") are not the issuer's to
     assign: left out, and the coverage table lists them."""
     kind = _OWN_KIND.get(level)
     own, shared = [], []
-    for item in duties:
-        agency = item.agency
+    for item in duties:  # an item not naming one body belongs to the body its heading names, if any
+        heading = next((label for label in reversed(_own_labels(item)) if _ONE_BODY.match(label)), "")
+        agency = item.agency if _ONE_BODY.match(item.agency) or not heading else heading
         if kind and re.match(rf"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:các\s+|\d+\s+)?{kind}", agency) \
                 or level == "so" and _same_body(agency, issuer):
             own.append(item)
