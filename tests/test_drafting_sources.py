@@ -126,7 +126,7 @@ def test_a_source_title_read_with_its_full_stop_is_cited_without_it():
     assert record_line(directive) == "Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá"
 
 
-def test_a_basis_amending_another_document_names_it_instead_of_ending_on_cua():
+def test_a_basis_names_the_document_it_amends_and_drops_the_bracket_it_was_cited_in():
     from assistant.drafting.legal import cited_bases
 
     text = ("Căn cứ Thông tư số 01/2025/TT-BTTTT ngày 18 tháng 02 năm 2025 của Bộ trưởng Bộ Thông tin và Truyền "
@@ -135,6 +135,10 @@ def test_a_basis_amending_another_document_names_it_instead_of_ending_on_cua():
     lines = {basis.key: basis.line for basis in cited_bases(text, "Cần Thơ", True, set())}
     assert lines["1/2025/TT-BTTTT"].endswith("sửa đổi, bổ sung một số điều của Thông tư số 06/2022/TT-BTTTT")
     assert lines["6/2022/TT-BTTTT"].endswith("hướng dẫn thực hiện Dự án Truyền thông và giảm nghèo về thông tin")
+    bracketed = ("Căn cứ Quyết định số 650/QĐ-LĐTBXH ngày 21 tháng 7 năm 2022 (được điều chỉnh bởi Quyết định số "
+                 "128/QĐ-LĐTBXH ngày 17 tháng 3 năm 2023 phê duyệt Kế hoạch truyền thông giai đoạn 2021 - 2025);")
+    [amending] = [basis.line for basis in cited_bases(bracketed, "Cần Thơ", True, set()) if "128/QĐ" in basis.line]
+    assert amending.endswith("phê duyệt Kế hoạch truyền thông giai đoạn 2021 - 2025")
 
 
 def test_format_references_give_no_items(sample_library):

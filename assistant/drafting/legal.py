@@ -133,6 +133,8 @@ def cited_bases(text: str, province: str, own_province: bool, theme_words: set[s
         if _DANGLING.search(rest):  # "… sửa đổi, bổ sung một số điều của" + the document it amends
             rest = f"{rest} {following.group('kind')} số {following.group('num')}" if following \
                 else _DANGLING.sub("", rest)
+        if rest.count(")") > rest.count("("):  # cited inside a bracket: "(được điều chỉnh bởi Quyết định số …)"
+            rest = rest.rstrip(" )")
         rest = re.sub(r"(Tỉnh ủy|Thành ủy|HĐND tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)(?=\s+về|$)", rf"\1 {province}", rest)
         line = trim(f"{kind} số {number} {rest}".strip(), 260)
         if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
