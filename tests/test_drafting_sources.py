@@ -60,6 +60,16 @@ def test_sheet_of_the_election_plan_has_its_criterion_submission_deadline_and_of
                if not fact.startswith("date:"))
 
 
+def test_sheet_keeps_a_plans_requirements_apart_from_its_purposes(sample_library):
+    # Both went into one example text cut at `draft_example_chars`: the purposes filled it, so the model wrote the
+    # Yêu cầu from nothing ("… để tạo sự tự hào, tự tin, và tự cường trong người tham gia").
+    sheet = _sheet(sample_library, BAU_CU)
+    assert any("Nhằm phát huy sức mạnh đại đoàn kết toàn dân" in text for text in sheet.purposes)
+    assert any("Chú trọng công tác thông tin, tuyên truyền" in text for text in sheet.requirements)
+    assert not any("Chú trọng công tác thông tin" in text for text in sheet.purposes)
+    assert len("\n".join(sheet.purposes)) > 900  # the default example budget: the requirements never reached it
+
+
 def test_sheet_of_the_congress_plan_has_its_reward_forms(sample_library):
     sheet = _sheet(sample_library, "0124/KH-UBND")  # by số ký hiệu
     rewards = " ".join(item.text for item in sheet.of("reward"))

@@ -395,9 +395,10 @@ class PlanDrafter:
 
     def _section_i(self, request: DraftRequest, instruction: str, context: _Context):
         lines, sources, warnings = [], [], []
-        examples = trim("\n".join(context.sheet.purposes), self.settings.draft_example_chars) \
-            if context.sheet and context.sheet.purposes else None
-        for heading, part in (("1. Mục đích", "muc_dich"), ("2. Yêu cầu", "yeu_cau")):
+        purposes, requirements = (context.sheet.purposes, context.sheet.requirements) if context.sheet else ([], [])
+        for heading, part, texts in (("1. Mục đích", "muc_dich", purposes or requirements),
+                                     ("2. Yêu cầu", "yeu_cau", requirements or purposes)):
+            examples = trim("\n".join(texts), self.settings.draft_example_chars) if texts else None
             items, used, notes = self._generate(part, request, instruction, context, examples=examples)
             lines += [heading, *(f"- {item}" for item in punctuate(items))]
             sources += used

@@ -152,7 +152,8 @@ class SourceDoc:
 class TaskSheet:
     sources: list[SourceDoc] = field(default_factory=list)
     items: list[SheetItem] = field(default_factory=list)
-    purposes: list[str] = field(default_factory=list)  # the sources' Mục đích/Yêu cầu text: examples for the model
+    purposes: list[str] = field(default_factory=list)  # the sources' Mục đích text: examples for the model
+    requirements: list[str] = field(default_factory=list)  # their Yêu cầu text, apart: one would crowd out the other
 
     def of(self, *kinds: str) -> list[SheetItem]:
         return [item for item in self.items if item.kind in kinds]

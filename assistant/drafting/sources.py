@@ -244,7 +244,9 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
             continue
         body = strip_bullet(text)
         if kind == "purpose":
-            sheet.purposes.append(body)
+            below = line.section.split(" > ")[1:]  # under "I. MỤC ĐÍCH, YÊU CẦU": "1. Mục đích" or "2. Yêu cầu"
+            (sheet.requirements if any(re.search(r"(?i)yêu cầu", part) for part in below) else sheet.purposes) \
+                .append(body)
             continue
         context = " > ".join(_label(part) for part in line.section.split(" > ")[1:] if len(part) <= 90)
         agency = ""
