@@ -70,6 +70,18 @@ def test_sheet_keeps_a_plans_requirements_apart_from_its_purposes(sample_library
     assert len("\n".join(sheet.purposes)) > 900  # the default example budget: the requirements never reached it
 
 
+def test_an_agency_is_a_whole_word_naming_a_body_not_a_verb(sample_library):
+    # "Cách thức xếp hạng" was read as an agency ("Các…"), its ranking rules as duties; "Ban hành …" lines took the
+    # verb for their agency instead of the ministry heading them.
+    ranking = _sheet(sample_library, "157/KH-UBND")
+    assert not any(item.agency.startswith("Cách") for item in ranking.items)
+    assert any(item.kind == "content" and item.text.startswith("Căn cứ vào số lượng mở mới tài khoản")
+               for item in ranking.items)
+    resolution = _sheet(sample_library, NQ_394)
+    guide = next(item for item in resolution.items if item.text.startswith("Ban hành hướng dẫn cải tạo"))
+    assert guide.agency == "Bộ Nông nghiệp và Môi trường"
+
+
 def test_sheet_of_the_congress_plan_has_its_reward_forms(sample_library):
     sheet = _sheet(sample_library, "0124/KH-UBND")  # by số ký hiệu
     rewards = " ".join(item.text for item in sheet.of("reward"))

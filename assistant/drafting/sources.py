@@ -27,7 +27,8 @@ REFERENCE = re.compile(rf"(?:{_KINDS})\s+(?:số\s+)?\d{{1,5}}(?:/\d{{4}})?[/-][
 _SPLIT_BASES = re.compile(rf";\s*|\s+và\s+(?=(?:{_KINDS})\s+số\s)|,\s+(?=(?:{_KINDS})\s+số\s)")
 _AGENCY_HEAD = (r"(?:Sở|Ban|Phòng|Ủy ban|Uỷ ban|UBND|Công an|Bộ|Hội đồng|Văn phòng|Báo|Đài|Cơ quan|Mặt trận|"
                 r"Liên đoàn|Đoàn|Hội|Trung tâm|Chi cục|Kho bạc|Ngân hàng|Bảo hiểm|Thanh tra|Cục|Tổng cục|Viện|"
-                r"Thường trực|Đội|Các|Thủ trưởng|Chủ tịch|Giám đốc|Bộ Chỉ huy|Tỉnh đoàn|Thành đoàn|Đảng ủy)")
+                r"Thường trực|Đội|Các|Thủ trưởng|Chủ tịch|Giám đốc|Bộ Chỉ huy|Tỉnh đoàn|Thành đoàn|Đảng ủy)\b"
+                r"(?!\s+(?:cáo|hành|kết|nghị|ngũ|thi)\b)")  # a whole word, and not "Báo cáo", "Ban hành", "Đoàn kết"…
 _AGENCY_COLON = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{_AGENCY_HEAD}[^:;.]{{0,140}}?)\s*:\s*")
 _AGENCY = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{_AGENCY_HEAD}[^:;.]{{0,140}}?)"
                      rf"\s+(?=(?:chủ trì|phối hợp|hướng dẫn|có trách nhiệm|tham mưu|chỉ đạo|theo dõi|"
