@@ -215,7 +215,8 @@ def test_full_draft_structure_and_verification(drafter):
     assert set(payload["sections"][1]) == {"key", "title", "text", "sources"}
     assert payload["timings"]["llm_calls"] == 5  # I: 2, II: theme + focus areas, III: responsibilities
     # no source names the awards: the issuer's, by law, not the model's words
-    assert "- Hình thức khen thưởng: Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh; Giấy khen" in draft.section("III").text
+    rewards = draft.section("III").text
+    assert "- Hình thức khen thưởng: Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh; Giấy khen" in rewards
 
 
 def test_own_province_plan_becomes_a_legal_basis(tmp_path):

@@ -124,16 +124,18 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
     return False
 
 
-_ONE_BODY = re.compile(r"(?i)^(?:đề nghị\s+)?(?:sở|bộ|ban|phòng|ngân hàng|công an|cục|chi cục|kho bạc|bảo hiểm|thanh tra|"
-                       r"trung tâm|văn phòng|báo|đài|liên đoàn|tỉnh đoàn|thành đoàn|đội|hội(?! đồng thi đua)|ủy ban|uỷ ban|ubnd)\b")
+# The start of an agency naming one body ("Sở Y tế", "Ngân hàng Nhà nước …"), not everyone ("Các cơ quan, đơn vị").
+_ONE_BODY = re.compile(r"(?i)^(?:đề nghị\s+)?(?:sở|bộ|ban|phòng|ngân hàng|công an|cục|chi cục|kho bạc|bảo hiểm|"
+                       r"thanh tra|trung tâm|văn phòng|báo|đài|liên đoàn|tỉnh đoàn|thành đoàn|đội|"
+                       r"hội(?! đồng thi đua)|ủy ban|uỷ ban|ubnd)\b")
 _OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huyen": r"(?:quận|huyện|thị xã|cấp huyện)"}
 
 
 def own_duties(duties: list[SheetItem], issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
     """(own, shared): the superior's assignments a Sở's or a commune's plan can make. Its own are those to the
     issuer by name or to its kind ("Ủy ban nhân dân xã, phường"), in the item or in the heading it sits under;
-    shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another body's ("Sở Y tế", "Ngân hàng Nhà nước") are not the issuer's to
-    assign: left out, and the coverage table lists them."""
+    shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another body's ("Sở Y tế",
+    "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the coverage table lists them."""
     kind = _OWN_KIND.get(level)
     own, shared = [], []
     for item in duties:  # an item not naming one body belongs to the body its heading names, if any
