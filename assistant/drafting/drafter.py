@@ -452,7 +452,7 @@ class PlanDrafter:
         numbered = [f"{n}. {item}" for n, item in enumerate(punctuate(items), start=1)]
         return [self._intro_ii(request, context), *numbered], sources, warnings
 
-    def _receiver(self, request: DraftRequest, context: _Context, duties: list[SheetItem]) -> str:
+    def _receiver(self, request: DraftRequest, context: _Context) -> str:
         """Who collects the reports: the issuer (through its Sở Nội vụ at province level)."""
         if context.level in ("tinh", "") and request.by_ubnd:
             return f"Ủy ban nhân dân {request.level} (qua Sở Nội vụ)"
@@ -483,7 +483,7 @@ class PlanDrafter:
             # ministry's document speaks to "Sở Y tế các tỉnh", which the adapter, not this, makes the issuer's own)
             own, duties = own_duties(duties, request.issuer, context.level)
         rewards = sheet.of("reward") if sheet else []
-        receiver = self._receiver(request, context, own + duties)
+        receiver = self._receiver(request, context)
         deadline, notes = self._deadline(request, context)
         warnings += [f"Mục III: {note}" for note in notes]
         values = {"level": request.level, "place": request.place, "issuer": request.issuer, "receiver": receiver,
