@@ -225,7 +225,7 @@ def test_award_forms_follow_the_issuers_authority_and_the_users_table(tmp_path):
 
 def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
     from assistant.drafting.compose import own_duties
-    from assistant.drafting.models import SheetItem
+    from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 
     def duty(agency):
         return SheetItem(agency or "x", "duty", f"nhiệm vụ của {agency or 'mọi đơn vị'}", "kh.txt", agency=agency)
@@ -239,12 +239,15 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
                             section="III. TỔ CHỨC THỰC HIỆN > 3. Ngân hàng Nhà nước chi nhánh khu vực 14"),
                   SheetItem("ward", "duty", "lập danh sách chi trả", "kh.txt",
                             section="III. TỔ CHỨC THỰC HIỆN > 4. Ủy ban nhân dân xã, phường")]
-    own, shared = own_duties(city_plan, "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", "xa")
+    city = SourceDoc("kh.txt", "157/KH-UBND", "Kế hoạch", "UBND thành phố Cần Thơ", "18/11/2025", "ke-hoach",
+                     "Cần Thơ", "directive", level="tinh")
+    sheet = TaskSheet(sources=[city], items=city_plan)
+    own, shared = own_duties(sheet, "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", "xa")
     assert [d.id for d in own] == ["Ủy ban nhân dân xã, phường", "Ủy ban nhân dân cấp xã", "ward"]
     assert [d.agency for d in shared] == ["", "Các Sở, ngành, đơn vị liên quan",
                                           "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
                                           "Hội đồng Thi đua - Khen thưởng các cấp"]
-    own, shared = own_duties(city_plan, "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "so")
+    own, shared = own_duties(sheet, "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "so")
     assert [d.agency for d in own] == ["Sở Văn hóa, Thể thao và Du lịch"]
     assert [d.agency for d in shared] == ["", "Các Sở, ngành, đơn vị liên quan",
                                           "Hội đồng Thi đua - Khen thưởng các cấp"]

@@ -131,11 +131,18 @@ _ONE_BODY = re.compile(r"(?i)^(?:đề nghị\s+)?(?:sở|bộ|ban|phòng|ngân 
 _OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huyen": r"(?:quận|huyện|thị xã|cấp huyện)"}
 
 
-def own_duties(duties: list[SheetItem], issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
-    """(own, shared): the superior's assignments a Sở's or a commune's plan can make. Its own are those to the
-    issuer by name or to its kind ("Ủy ban nhân dân xã, phường"), in the item or in the heading it sits under;
+def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
+    """(own, shared): the sheet's duties a Sở's or a commune's plan can assign when its sources are the province's or
+    the district's plan, strictly above it (a ministry's document speaks to "Sở Y tế các tỉnh", which the role
+    adapter, not this, makes the issuer's own; any other plan assigns all of them, as shared). Its own are those to
+    the issuer by name or to its kind ("Ủy ban nhân dân xã, phường"), in the item or in the heading it sits under;
     shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another body's ("Sở Y tế",
     "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the coverage table lists them."""
+    duties = sheet.of("duty")
+    above = {doc.level for doc in sheet.sources if doc.role == "directive"}
+    if level not in ("so", "huyen", "xa") or not above or not all(
+            source in ("tinh", "huyen") and LEVEL_RANK[source] < LEVEL_RANK[level] for source in above):
+        return [], duties
     kind = _OWN_KIND.get(level)
     own, shared = [], []
     for item in duties:  # an item not naming one body belongs to the body its heading names, if any

@@ -38,14 +38,13 @@ from assistant.drafting.legal import (
     opening_lines,
     record_line,
 )
-from assistant.drafting.levels import LEVEL_RANK, award_forms, issuer_level, make_adapter, unit_phrase
+from assistant.drafting.levels import award_forms, issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
     DraftHeader,
     DraftRequest,
     DraftSection,
-    SheetItem,
     TaskSheet,
     clean_field,
 )
@@ -474,14 +473,7 @@ class PlanDrafter:
 
     def _section_iii(self, request: DraftRequest, instruction: str, context: _Context):
         sheet, warnings, sources = context.sheet, [], []
-        duties = sheet.of("duty") if sheet else []
-        own: list[SheetItem] = []
-        above = {doc.level for doc in sheet.sources if doc.role == "directive"} if sheet else set()
-        if context.level in ("so", "huyen", "xa") and above and all(
-                level in ("tinh", "huyen") and LEVEL_RANK[level] < LEVEL_RANK[context.level] for level in above):
-            # a province's or district's plan above the issuer, whose other addressees are the issuer's peers (a
-            # ministry's document speaks to "Sở Y tế các tỉnh", which the adapter, not this, makes the issuer's own)
-            own, duties = own_duties(duties, request.issuer, context.level)
+        own, duties = own_duties(sheet, request.issuer, context.level) if sheet else ([], [])
         rewards = sheet.of("reward") if sheet else []
         receiver = self._receiver(request, context)
         deadline, notes = self._deadline(request, context)
