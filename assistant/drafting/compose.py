@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assistant.drafting.cleaning import strip_bullet
-from assistant.drafting.levels import LEVEL_RANK, Adapter
+from assistant.drafting.levels import LEVEL_RANK, ONE_BODY, UBND, Adapter
 from assistant.drafting.models import SheetItem, TaskSheet
 from core.vietnamese import find_dates
 
@@ -124,10 +124,6 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
     return False
 
 
-# The start of an agency naming one body ("Sở Y tế", "Ngân hàng Nhà nước …"), not everyone ("Các cơ quan, đơn vị").
-_ONE_BODY = re.compile(r"(?i)^(?:đề nghị\s+)?(?:sở|bộ|ban|phòng|ngân hàng|công an|cục|chi cục|kho bạc|bảo hiểm|"
-                       r"thanh tra|trung tâm|văn phòng|báo|đài|liên đoàn|tỉnh đoàn|thành đoàn|đội|"
-                       r"hội(?! đồng thi đua)|ủy ban|uỷ ban|ubnd)\b")
 _OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huyen": r"(?:quận|huyện|thị xã|cấp huyện)"}
 
 
@@ -146,17 +142,17 @@ def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetIte
     kind = _OWN_KIND.get(level)
     own, shared = [], []
     for item in duties:  # an item not naming one body belongs to the body its heading names, if any
-        heading = next((label for label in reversed(_own_labels(item)) if _ONE_BODY.match(label)), "")
-        agency = item.agency if _ONE_BODY.match(item.agency) or not heading else heading
-        if kind and re.match(rf"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:các\s+|\d+\s+)?{kind}", agency) \
+        heading = next((label for label in reversed(_own_labels(item)) if ONE_BODY.match(label)), "")
+        agency = item.agency if ONE_BODY.match(item.agency) or not heading else heading
+        if kind and re.match(rf"(?i)^{UBND}\s+(?:các\s+|\d+\s+)?{kind}", agency) \
                 or level == "so" and _same_body(agency, issuer):
             own.append(item)
-        elif not _ONE_BODY.match(agency) or kind and re.search(r"(?i)mặt trận", agency):
+        elif not ONE_BODY.match(agency) or kind and re.search(r"(?i)mặt trận", agency):
             shared.append(item)
     return own, shared
 
 
 def _same_body(a: str, b: str) -> bool:
-    norm = [re.sub(r"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+", "ubnd ", re.sub(r"\s+", " ", x).strip()).casefold()
+    norm = [re.sub(rf"(?i)^{UBND}\s+", "ubnd ", re.sub(r"\s+", " ", x).strip()).casefold()
             for x in (a, b)]
     return bool(norm[0]) and (norm[0] == norm[1] or norm[0] in norm[1] or norm[1] in norm[0])

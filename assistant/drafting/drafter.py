@@ -38,7 +38,7 @@ from assistant.drafting.legal import (
     opening_lines,
     record_line,
 )
-from assistant.drafting.levels import award_forms, issuer_level, make_adapter, unit_phrase
+from assistant.drafting.levels import UBND, award_forms, issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
@@ -85,10 +85,10 @@ def summary_line(request: DraftRequest) -> str:
     """Trích yếu: the theme, led by what the plan does, with the period when the theme does not already say it; no
     phrase said twice."""
     theme = re.sub(r"(?i)^(?:kế hoạch|công văn)\s+", "", request.theme)
-    theme = re.sub(r"(?i)^(?:của\s+)?(?:UBND|Ủy ban nhân dân|Sở)\s+(?:tỉnh|thành phố|phường|xã|quận|huyện)?[^,;]*?"
+    theme = re.sub(rf"(?i)^(?:của\s+)?(?:{UBND}|Sở)\s+(?:tỉnh|thành phố|phường|xã|quận|huyện)?[^,;]*?"
                    r"\s+(?=(?:phát động|triển khai|tổng kết|tổ chức|thực hiện|tiếp tục|đề nghị|hưởng ứng|về)\b)", "",
                    theme)
-    theme = re.sub(r"\s+của\s+(?:UBND|Ủy ban nhân dân)\s+(?:tỉnh|thành phố)(?:\s+" + re.escape(request.province)
+    theme = re.sub(rf"\s+của\s+{UBND}\s+(?:tỉnh|thành phố)(?:\s+" + re.escape(request.province)
                    + r")?", "", theme)
     theme = re.sub(r"(?i)^về\s+", "", theme)
     if request.doc_type == "ke-hoach" and not re.match(
@@ -136,7 +136,7 @@ def _unique(items: list[dict]) -> list[dict]:
 
 def org_code(issuer: str) -> str:
     """Abbreviation of the issuing body in a số ký hiệu: "UBND", "SNV" (Sở Nội vụ), "SVHTTDL"; "…" otherwise."""
-    if re.match(r"(?i)(ủy ban nhân dân|uỷ ban nhân dân|ubnd)\b", issuer):
+    if re.match(rf"(?i){UBND}\b", issuer):
         return "UBND"
     match = re.match(r"(?i)sở\s+(.+?)(?:\s+(?:tỉnh|thành phố)\s+.*)?$", issuer)
     if match:
@@ -711,7 +711,7 @@ class PlanDrafter:
         issuer = re.sub(r"\s*\([^)]*\)", "", request.issuer).strip()
         level = issuer_level(issuer)
         if request.by_ubnd:
-            rest = re.sub(r"(?i)^(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\s+(?:một\s+)?", "", issuer).split(",")[0]
+            rest = re.sub(rf"(?i)^{UBND}\s+(?:một\s+)?", "", issuer).split(",")[0]
             lines = ["ỦY BAN NHÂN DÂN", rest.strip().upper()]
         elif level == "so":
             match = re.match(r"(?i)(sở\s+.+?)\s+((?:tỉnh|thành phố)\s+.+)$", issuer)

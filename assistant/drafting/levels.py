@@ -12,7 +12,26 @@ from core.vietnamese import CITY_PROVINCES, doc_kind_pattern, province_phrase, r
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 LEVEL_RANK = {"trung-uong": 0, "tinh": 1, "so": 2, "khoi": 2, "huyen": 2, "xa": 3}
-_UBND = r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)"
+UBND = r"(?:Ủy ban nhân dân|Uỷ ban nhân dân|UBND)"
+# The words that open one body's name ("Sở Y tế", "Ngân hàng Nhà nước …"), and those that open any other addressee
+# of a duty ("Các cơ quan, đơn vị", "Thủ trưởng …", "Mặt trận …"). Each is a whole word and, in either case, not the
+# start of a verb or a plain noun ("Báo cáo", "Ban hành", "Đoàn kết", "Hội nghị", "Đội ngũ", "Hội thi").
+_ONE_BODY_WORDS = ("Sở", "Bộ", "Ban", "Phòng", "Ngân hàng", "Công an", "Cục", "Chi cục", "Kho bạc", "Bảo hiểm",
+                   "Thanh tra", "Trung tâm", "Văn phòng", "Báo", "Đài", "Liên đoàn", "Tỉnh đoàn", "Thành đoàn", "Đội",
+                   "Hội", "Ủy ban", "Uỷ ban", "UBND")
+_OTHER_ADDRESSEE_WORDS = ("Cơ quan", "Mặt trận", "Đoàn", "Tổng cục", "Viện", "Thường trực", "Các", "Thủ trưởng",
+                          "Chủ tịch", "Giám đốc", "Đảng ủy")
+_NOT_A_BODY = r"(?-i:(?!\s+(?:cáo|hành|kết|nghị|ngũ|thi)\b))"
+
+
+def _opening(words: tuple[str, ...]) -> str:
+    return rf"(?:{'|'.join(words)})\b{_NOT_A_BODY}"
+
+
+# Where a duty's addressee starts (case as written: "các" inside a sentence opens none).
+AGENCY_HEAD = _opening(_ONE_BODY_WORDS + _OTHER_ADDRESSEE_WORDS)
+# An agency naming one body, in any case; the province's emulation council speaks for everyone.
+ONE_BODY = re.compile(rf"(?i)^(?:đề nghị\s+)?(?!hội đồng thi đua){_opening(_ONE_BODY_WORDS)}")
 # A cited document with its issuer ("Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ"): kept.
 _REFERENCE = re.compile(rf"(?:{doc_kind_pattern()})\s+(?:số\s+)?\d[\w/.-]*(?:\s+ngày\s+(?:\d{{1,2}}/\d{{1,2}}/\d{{4}}|"
                         rf"\d{{1,2}}\s+tháng\s+\d{{1,2}}\s+năm\s+\d{{4}}))?(?:\s+của\s+[^;,.()]+?(?=\s+về\b|[;,.()]|$))?")
@@ -28,7 +47,7 @@ def issuer_level(issuer: str) -> str:
         return "khoi"
     if re.match(r"(?i)sở\b", name):
         return "so"
-    unit = re.match(rf"(?i){_UBND}\s+(?:một\s+)?(tỉnh|thành phố|tp\.?|quận|huyện|thị xã|xã|phường|thị trấn|đặc khu)"
+    unit = re.match(rf"(?i){UBND}\s+(?:một\s+)?(tỉnh|thành phố|tp\.?|quận|huyện|thị xã|xã|phường|thị trấn|đặc khu)"
                     rf"\s*(.*)", name)
     if not unit:
         return ""
@@ -43,7 +62,7 @@ def issuer_level(issuer: str) -> str:
 def unit_phrase(issuer: str, level: str) -> str:
     """How the issuer's own area or body is named in adapted lines: "phường Ninh Kiều", "quận", "Sở"."""
     if level in ("xa", "huyen"):
-        match = re.match(rf"(?i){_UBND}\s+(?:một\s+)?((?:quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)"
+        match = re.match(rf"(?i){UBND}\s+(?:một\s+)?((?:quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)"
                          r"(?:\s+[^,(;]+)?)", issuer)
         return match.group(1).strip() if match else "xã"
     if level == "so":

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.drafting.cleaning import strip_bullet
-from assistant.drafting.levels import issuer_level
+from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
 from core.vietnamese import doc_kind_pattern, nfc, number_key, short_doc_refs
@@ -25,12 +25,8 @@ _FORMAT_TITLE = re.compile(r"(?i)công tác văn thư|thể thức|kỹ thuật 
 _KINDS = doc_kind_pattern()
 REFERENCE = re.compile(rf"(?:{_KINDS})\s+(?:số\s+)?\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ]")
 _SPLIT_BASES = re.compile(rf";\s*|\s+và\s+(?=(?:{_KINDS})\s+số\s)|,\s+(?=(?:{_KINDS})\s+số\s)")
-_AGENCY_HEAD = (r"(?:Sở|Ban|Phòng|Ủy ban|Uỷ ban|UBND|Công an|Bộ|Hội đồng|Văn phòng|Báo|Đài|Cơ quan|Mặt trận|"
-                r"Liên đoàn|Đoàn|Hội|Trung tâm|Chi cục|Kho bạc|Ngân hàng|Bảo hiểm|Thanh tra|Cục|Tổng cục|Viện|"
-                r"Thường trực|Đội|Các|Thủ trưởng|Chủ tịch|Giám đốc|Bộ Chỉ huy|Tỉnh đoàn|Thành đoàn|Đảng ủy)\b"
-                r"(?!\s+(?:cáo|hành|kết|nghị|ngũ|thi)\b)")  # a whole word, and not "Báo cáo", "Ban hành", "Đoàn kết"…
-_AGENCY_COLON = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{_AGENCY_HEAD}[^:;.]{{0,140}}?)\s*:\s*")
-_AGENCY = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{_AGENCY_HEAD}[^:;.]{{0,140}}?)"
+_AGENCY_COLON = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{AGENCY_HEAD}[^:;.]{{0,140}}?)\s*:\s*")
+_AGENCY = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{AGENCY_HEAD}[^:;.]{{0,140}}?)"
                      rf"\s+(?=(?:chủ trì|phối hợp|hướng dẫn|có trách nhiệm|tham mưu|chỉ đạo|theo dõi|"
                      rf"tổ chức|thực hiện|xây dựng|triển khai|bố trí|đảm bảo|bảo đảm|kiểm tra|tuyên truyền|"
                      rf"căn cứ|chủ động|tiếp tục|định hướng|phân công|cân đối|vận động|là cơ quan)\b)")
@@ -44,7 +40,7 @@ _TIME_WORDS = re.compile(r"(?i)^thời gian|^đợt\s+\d|^giai đoạn\s+\d|từ
 
 # The source's own closing ("Trên đây là …", "Ủy ban nhân dân quận đề nghị Thủ trưởng các đơn vị … nghiêm túc thực
 # hiện Chỉ thị này"): the draft ends with its own.
-_CLOSING = re.compile(r"(?i)^(?:trên đây là\b|(?:chủ tịch\s+)?(?:ủy ban nhân dân|uỷ ban nhân dân|ubnd)\b[^,;:]{0,40}?"
+_CLOSING = re.compile(rf"(?i)^(?:trên đây là\b|(?:chủ tịch\s+)?{UBND}\b[^,;:]{{0,40}}?"
                       r"\s(?:đề nghị|yêu cầu)\s+(?:các|thủ trưởng|giám đốc)\b)")
 
 
@@ -225,7 +221,7 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
         if _is_label(line):
             label = _label(text)
             if line.is_heading:
-                agency_label = label if re.match(_AGENCY_HEAD, label) else ""
+                agency_label = label if re.match(AGENCY_HEAD, label) else ""
                 lead, lead_section = "", line.section
             else:
                 lead, lead_section = label, line.section
@@ -235,7 +231,7 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
         if not re.search(r"[^\W\d_]", text) or _CLOSING.match(text):
             continue
         bare = strip_bullet(text)
-        if not line.is_heading and len(bare) <= 90 and not re.search(r"[.;:,]$", bare) and re.match(_AGENCY_HEAD, bare):
+        if not line.is_heading and len(bare) <= 90 and not re.search(r"[.;:,]$", bare) and re.match(AGENCY_HEAD, bare):
             agency_label, lead = bare, ""  # a paragraph naming an agency, its duties below
             continue
         kind = _classify(line.section, text)
