@@ -386,22 +386,30 @@ _BARE_PATTERNS = [(name, re.compile(rf"(?<![\wÀ-ỹ]){name_pattern_body(name)}(
                   for name in sorted(_GIVEN_NAME_PLACES)]
 
 
+# A province's name right after a lower unit's word names that unit, not the province: "phường Sóc Trăng" is in
+# Cần Thơ since 2025, "xã Hòa Bình" in many provinces.
+_LOWER_UNIT_BEFORE = re.compile(r"(?i)(?<![\wÀ-ỹ])(?:xã|phường|thị trấn|quận|huyện|đặc khu)\s+$")
+
+
 def find_provinces(text: str) -> list[str]:
     """Province names mentioned in `text`, most mentioned first ("Thừa Thiên Huế" is not also counted as "Huế")."""
     text = canonical_spelling(text)
     counts: Counter[str] = Counter()
+
+    def names_the_province(match: re.Match) -> bool:
+        return not _LOWER_UNIT_BEFORE.search(text, max(0, match.start() - 12), match.start())
+
     for name, pattern in _PATTERNS:
-        hits = pattern.findall(text)
-        if hits:
-            counts[name] += len(hits)
-            text = pattern.sub(" ", text)
+        hits = [match for match in pattern.finditer(text) if names_the_province(match)]
+        counts[name] += len(hits)
+        text = pattern.sub(" ", text)
     for name, pattern in _BARE_PATTERNS:
         for match in pattern.finditer(text):
             before = text[: match.start()].split()[-1:]
-            if not before or not (before[0][:1].isupper() and before[0][-1:].isalpha() or
-                                  before[0].casefold() in _PERSON_TITLES):
+            if names_the_province(match) and (not before or not (
+                    before[0][:1].isupper() and before[0][-1:].isalpha() or before[0].casefold() in _PERSON_TITLES)):
                 counts[name] += 1
-    return [name for name, _ in counts.most_common()]
+    return [name for name, count in counts.most_common() if count]
 
 
 def province_key(name: str) -> str:

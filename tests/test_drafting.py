@@ -181,6 +181,15 @@ def test_foreign_province_replaced_with_target_prefix_and_case():
     assert person == "Phó Thủ tướng Nguyễn Hòa Bình ký; các xã của Cần Thơ thi đua."  # a person keeps his name
 
 
+def test_a_commune_or_district_named_like_a_province_keeps_its_name():
+    # since 2025 "phường Sóc Trăng" is a ward of Cần Thơ; Quảng Bình had a "huyện Quảng Ninh"
+    assert find_provinces("Ủy ban nhân dân phường Sóc Trăng, thành phố Cần Thơ") == ["Cần Thơ"]
+    assert find_provinces("huyện Bố Trạch, huyện Quảng Ninh, thị xã Quảng Trị, xã Hòa Bình") == []
+    assert find_provinces("tỉnh Hòa Bình; các xã của Hòa Bình") == ["Hòa Bình"]
+    text, warnings = fix_provinces("Ủy ban nhân dân Phường Sóc Trăng thay tỉnh Sóc Trăng.", "Cần Thơ", "x")
+    assert text == "Ủy ban nhân dân Phường Sóc Trăng thay thành phố Cần Thơ." and len(warnings) == 1
+
+
 def test_full_draft_structure_and_verification(drafter):
     calls = []
     draft = drafter.draft(request(), progress=lambda *args: calls.append(args))

@@ -265,6 +265,30 @@ def test_a_ward_plan_from_the_city_plan_gives_no_orders_to_the_citys_departments
     assert any(row.item.agency == "Sở Y tế" for row in draft.missing())  # listed as not placed
 
 
+def test_a_heading_over_duties_is_adapted_like_the_duties():
+    from assistant.drafting.compose import pieces
+    from assistant.drafting.models import SheetItem
+
+    heading = "III. TỔ CHỨC THỰC HIỆN > 4. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam thành phố và các Đoàn thể"
+    items = [SheetItem(str(n), "duty", text, "kh.txt", section=heading) for n, text in enumerate((
+        "Đẩy mạnh công tác tuyên truyền, vận động các tầng lớp Nhân dân tích cực tham gia thực hiện Chương trình.",
+        "Tiếp tục tổ chức hiệu quả các cuộc vận động xã hội, phong trào thi đua yêu nước trên địa bàn thành phố."))]
+    adapter = make_adapter("tinh", "xa", province="Cần Thơ", source_province="Cần Thơ",
+                           issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ")
+    lines = [piece.text for piece in pieces(items, adapter, labels=True, agency=True)]
+    assert lines[0] == "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam phường Ninh Kiều và các Đoàn thể:"
+    assert lines[2].endswith("trên địa bàn phường Ninh Kiều.") and len(lines) == 3
+
+
+def test_a_ward_named_like_a_former_province_keeps_its_name_in_the_draft(sample_library, settings):
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Cần Thơ", period="năm 2025", theme="chi trả trợ cấp không dùng tiền mặt",
+        issuer="Ủy ban nhân dân phường Sóc Trăng, thành phố Cần Thơ", sources=["157/KH-UBND"]))
+    markdown = draft.markdown()
+    assert "**PHƯỜNG SÓC TRĂNG**" in markdown and "Các ban, ngành, đoàn thể, đơn vị thuộc phường Sóc Trăng" in markdown
+    assert "phường Cần Thơ" not in markdown and not any("Sóc Trăng" in w for w in draft.warnings)
+
+
 def test_deadline_before_the_superior():
     assert earlier("31/3/2026", 5) == "26/3/2026"
     assert earlier("15 tháng 12 hàng năm", 5) == "10 tháng 12 hằng năm"

@@ -50,7 +50,7 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
             own = _own_labels(item)
             new = [label for n, label in enumerate(own) if n >= len(last_labels) or last_labels[n] != label]
             if new and own and new[-1] != item.agency:
-                out.append(Piece(_end(new[-1], ":")))
+                out.append(_lead_in(new[-1], adapter))
             last_labels = own
         short = _short_run(items, i)
         if item.lead or len(short) > 1:
@@ -60,11 +60,11 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
                 i += 1
                 group.append(items[i])
             lead = item.lead or (_own_labels(item) or [""])[-1] or KIND_TITLES.get(item.kind, "")
-            if labels and not item.lead and out and out[-1].text == _end(lead, ":"):
+            if labels and not item.lead and out and out[-1].text == _lead_in(lead, adapter).text:
                 out.pop()  # the label now leads the paragraph itself
             body = "; ".join(g.text.rstrip(" .;,") for g in group)
             if len(lead) + len(body) > _PARAGRAPH_CHARS:  # a long list: its lead-in once, then one line per item
-                out.append(Piece(_end(adapter.adapt(lead.rstrip(" :"))[0], ":")))
+                out.append(_lead_in(lead, adapter))
                 for member in group:
                     adapted, changed = adapter.adapt(_end(member.text))
                     out.append(Piece(f"- {adapted}", [member], changed))
@@ -82,6 +82,12 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
         out.append(Piece(f"- {adapted}", members, changed))
         i += 1
     return out
+
+
+def _lead_in(text: str, adapter: Adapter) -> Piece:
+    """A heading or lead-in line over items, adapted like them ("Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam thành
+    phố …" in a ward's plan names the ward's)."""
+    return Piece(_end(adapter.adapt(text.rstrip(" :"))[0], ":"))
 
 
 _PARAGRAPH_CHARS = 700  # a lead-in and its list in one paragraph up to this length
