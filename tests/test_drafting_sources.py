@@ -163,6 +163,26 @@ def test_a_basis_names_the_document_it_amends_and_drops_the_bracket_it_was_cited
     assert amending.endswith("phê duyệt Kế hoạch truyền thông giai đoạn 2021 - 2025")
 
 
+def test_a_constitutions_amendment_is_no_basis_and_a_lone_conjunction_is_dropped():
+    from assistant.drafting.legal import cited_bases
+
+    text = ("Căn cứ vào Hiến pháp nước Cộng hoà xã hội chủ nghĩa Việt Nam năm 1992 đã được sửa đổi, bổ sung theo Nghị "
+            "quyết số 51/2001/QH10 ngày 25 tháng 12 năm 2001 của Quốc hội khoá X, kỳ họp thứ 10;\nCăn cứ Nghị quyết số "
+            "01/NQ-CP và Nghị quyết số 02/NQ-CP ngày 05/01/2024 của Chính phủ về nhiệm vụ, giải pháp chủ yếu;")
+    lines = [basis.line for basis in cited_bases(text, "Cần Thơ", True, set())]
+    assert lines == ["Nghị quyết số 01/NQ-CP",
+                     "Nghị quyết số 02/NQ-CP ngày 05/01/2024 của Chính phủ về nhiệm vụ, giải pháp chủ yếu"]
+
+
+def test_a_plan_without_sources_cites_only_bases_about_thi_dua_or_its_theme(sample_library, settings):
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Bắc Ninh", period="năm 2026", theme="Kế hoạch tổ chức phong trào thi đua yêu nước năm 2026"))
+    opening = draft.section("opening").text
+    assert "Căn cứ Luật Thi đua, khen thưởng" in opening and "152/2025/NĐ-CP" in opening
+    # cited by the library's plans, but about an election and the Government's economic tasks
+    assert "46-CT/TW" not in opening and "02/NQ-CP" not in opening
+
+
 def test_format_references_give_no_items(sample_library):
     sheet = _sheet(sample_library, "013_chinhphu-nd-30-2020-nd-cp-cong-tac-van-thu.txt")
     assert sheet.sources[0].role == "format" and not sheet.items

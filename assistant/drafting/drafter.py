@@ -28,6 +28,7 @@ from assistant.drafting.cleaning import (
 )
 from assistant.drafting.compose import Piece, earlier, own_duties, pieces, superior
 from assistant.drafting.legal import (
+    RELEVANT_SCORE,
     Basis,
     chunk_source,
     cited_bases,
@@ -350,7 +351,7 @@ class PlanDrafter:
                     found.setdefault(basis.key, basis)
             for chunk in self.library.iter_chunks(doc.source):
                 for basis in cited_bases(chunk.text, request.province, own, theme_words):
-                    if basis.key in found or basis.score < 2 + own:
+                    if basis.key in found or basis.score < RELEVANT_SCORE + own:
                         continue  # cited in the body: only references about thi đua or the theme
                     basis.source = chunk_source(chunk)
                     found[basis.key] = basis

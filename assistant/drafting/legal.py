@@ -28,6 +28,8 @@ _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:
 _LAW_RE = re.compile(r"Luật\s+(?P<name>[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?)\s+"
                      r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
+# "Hiến pháp … đã được sửa đổi, bổ sung theo Nghị quyết số 51/2001/QH10": a law's basis, never a plan's.
+_AMENDS_CONSTITUTION = re.compile(r"(?i)Hiến pháp\b.*\b(?:theo|bởi|tại)\s*$")
 _DANGLING = re.compile(r"\s+(?:của|tại|theo|về)$")  # a title cut where it names another document
 LOCAL_CODE = re.compile(r"UBND|HĐND|TU\b|BCĐ|UBBC|MTTQ")
 _NATIONAL_ISSUERS = re.compile(r"Chính phủ|Thủ tướng|Quốc hội|Bộ Chính trị|Trung ương|Bộ Nội vụ")
@@ -111,6 +113,9 @@ def display_name(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+RELEVANT_SCORE = 2  # cited_bases' score of a reference about thi đua or the theme, outside the target province
+
+
 def cited_bases(text: str, province: str, own_province: bool, theme_words: set[str]) -> list[Basis]:
     """References a passage cites, rendered as "Chỉ thị số … ngày … của … về …", scored by how often and by whom
     they are cited and whether they concern thi đua or the theme; other provinces' local documents are dropped."""
@@ -124,12 +129,13 @@ def cited_bases(text: str, province: str, own_province: bool, theme_words: set[s
                              year=int(year.group(0)) if year else None))
     for match in _REF_RE.finditer(text):
         number, kind = match.group("num").rstrip("-/"), match.group("kind")
-        if kind == "Luật" or (LOCAL_CODE.search(number) and not own_province):
+        if kind == "Luật" or (LOCAL_CODE.search(number) and not own_province) or _AMENDS_CONSTITUTION.search(
+                text[max(0, match.start() - 200):match.start()].rsplit(";", 1)[-1].rsplit("\n", 1)[-1]):
             continue
         whole = match.group("rest")
         rest = _REST_END.split(whole, maxsplit=1)[0]
         following = _REF_RE.match(text, match.end()) if rest == whole else None
-        rest = re.sub(r"\s+(?:và|cùng)$", "", rest.strip(" ,"))
+        rest = re.sub(r"(?:^|\s+)(?:và|cùng)$", "", rest.strip(" ,"))
         if _DANGLING.search(rest):  # "… sửa đổi, bổ sung một số điều của" + the document it amends
             rest = f"{rest} {following.group('kind')} số {following.group('num')}" if following \
                 else _DANGLING.sub("", rest)
@@ -200,6 +206,8 @@ def library_bases(library, request, settings, chunks) -> list[Basis]:
     for chunk in chunks:
         own = same_place(chunk.metadata.province or "-", request.province)
         for basis in cited_bases(chunk.text, request.province, own, theme_words):
+            if basis.tier and basis.score < RELEVANT_SCORE + own:
+                continue  # only references about thi đua or the theme (a law is cited only when it is)
             basis.source, basis.docs, basis.own = chunk_source(chunk), {chunk.source}, own
             basis.pref = (0, own, len(basis.line))
             if basis.key in found:
