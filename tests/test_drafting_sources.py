@@ -253,7 +253,8 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
     city_plan = [duty(a) for a in ("Sở Y tế", "Ủy ban nhân dân xã, phường", "", "Các Sở, ngành, đơn vị liên quan",
                                    "Ngân hàng Nhà nước chi nhánh khu vực 14", "Sở Văn hóa, Thể thao và Du lịch",
                                    "Ủy ban nhân dân cấp xã", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
-                                   "Hội đồng Thi đua - Khen thưởng các cấp")]
+                                   "Hội đồng Thi đua - Khen thưởng các cấp",
+                                   "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường")]
     # items naming no one body belong to the body their heading names
     city_plan += [SheetItem("bank", "duty", "phối hợp tuyên truyền", "kh.txt", agency="Các ngân hàng thương mại",
                             section="III. TỔ CHỨC THỰC HIỆN > 3. Ngân hàng Nhà nước chi nhánh khu vực 14"),
@@ -264,13 +265,14 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
     sheet = TaskSheet(sources=[city], items=city_plan)
     own, shared = own_duties(sheet, "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", "xa")
     assert [d.id for d in own] == ["Ủy ban nhân dân xã, phường", "Ủy ban nhân dân cấp xã", "ward"]
-    assert [d.agency for d in shared] == ["", "Các Sở, ngành, đơn vị liên quan",
-                                          "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
-                                          "Hội đồng Thi đua - Khen thưởng các cấp"]
+    assert [d.agency for d in shared] == ["", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
+                                          "Hội đồng Thi đua - Khen thưởng các cấp",
+                                          "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"]
     own, shared = own_duties(sheet, "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "so")
-    assert [d.agency for d in own] == ["Sở Văn hóa, Thể thao và Du lịch"]
-    assert [d.agency for d in shared] == ["", "Các Sở, ngành, đơn vị liên quan",
-                                          "Hội đồng Thi đua - Khen thưởng các cấp"]
+    # the city's departments as a group include the Sở, not the ward
+    assert [d.agency for d in own] == ["Các Sở, ngành, đơn vị liên quan", "Sở Văn hóa, Thể thao và Du lịch"]
+    assert [d.agency for d in shared] == ["", "Hội đồng Thi đua - Khen thưởng các cấp",
+                                          "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"]
 
 
 def test_a_ward_plan_from_the_city_plan_gives_no_orders_to_the_citys_departments(sample_library, settings):

@@ -131,6 +131,10 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
 
 
 _OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huyen": r"(?:quận|huyện|thị xã|cấp huyện)"}
+# The province's departments as a group, with no local body among them ("Các Sở, ngành, đơn vị liên quan"; not
+# "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"): a Sở is one of them, a district or a commune is not.
+_DEPARTMENTS = re.compile(r"(?i)^(?:đề nghị\s+)?(?:(?:thủ trưởng|giám đốc)\s+)?các\s+sở\b"
+                          r"(?!.*\b(?:xã|phường|thị trấn|quận|huyện|địa phương|cơ sở)\b)")
 
 
 def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
@@ -139,7 +143,8 @@ def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetIte
     adapter, not this, makes the issuer's own; any other plan assigns all of them, as shared). Its own are those to
     the issuer by name or to its kind ("Ủy ban nhân dân xã, phường"), in the item or in the heading it sits under;
     shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another body's ("Sở Y tế",
-    "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the coverage table lists them."""
+    "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the coverage table lists them. Those to the
+    province's departments as a group are a Sở's own and not a district's or a commune's."""
     duties = sheet.of("duty")
     above = {doc.level for doc in sheet.sources if doc.role == "directive"}
     if level not in ("so", "huyen", "xa") or not above or not all(
@@ -150,10 +155,11 @@ def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetIte
     for item in duties:  # an item not naming one body belongs to the body its heading names, if any
         heading = next((label for label in reversed(_own_labels(item)) if ONE_BODY.match(label)), "")
         agency = item.agency if ONE_BODY.match(item.agency) or not heading else heading
+        departments = bool(_DEPARTMENTS.match(agency))
         if kind and re.match(rf"(?i)^{UBND}\s+(?:các\s+|\d+\s+)?{kind}", agency) \
-                or level == "so" and _same_body(agency, issuer):
+                or level == "so" and (departments or _same_body(agency, issuer)):
             own.append(item)
-        elif not ONE_BODY.match(agency) or kind and re.search(r"(?i)mặt trận", agency):
+        elif not (departments or ONE_BODY.match(agency)) or kind and re.search(r"(?i)mặt trận", agency):
             shared.append(item)
     return own, shared
 
