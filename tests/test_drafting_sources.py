@@ -204,6 +204,20 @@ def test_level_adaptation_one_level_down():
     assert same.adapt("Bộ Nội vụ")[0] == "Bộ Nội vụ"
 
 
+def test_a_wards_plan_from_its_districts_directive_names_the_ward():
+    adapter = make_adapter("huyen", "xa", province="Hồ Chí Minh", source_province="Hồ Chí Minh",
+                           issuer="Ủy ban nhân dân phường 5, quận 3, thành phố Hồ Chí Minh",
+                           source_issuer="Ủy ban nhân dân một quận thuộc TP. Hồ Chí Minh")
+    assert adapter.adapt("Uỷ ban nhân dân 11 phường tuyên truyền trên địa bàn quận.")[0] == \
+        "Ủy ban nhân dân phường 5 tuyên truyền trên địa bàn phường 5."
+    assert adapter.adapt("Đề nghị Uỷ ban Mặt trận Tổ quốc Việt Nam và các đoàn thể quận phối hợp với ngành y tế quận.")[0] \
+        == "Đề nghị Uỷ ban Mặt trận Tổ quốc Việt Nam và các đoàn thể phường 5 phối hợp với ngành y tế quận."
+    county = make_adapter("huyen", "xa", province="Đồng Nai", source_province="Đồng Nai", issuer="UBND xã Phú Lập",
+                          source_issuer="Ủy ban nhân dân huyện Tân Phú")
+    assert county.adapt("Ủy ban Mặt trận Tổ quốc Việt Nam huyện; toàn huyện")[0] == \
+        "Ủy ban Mặt trận Tổ quốc Việt Nam xã Phú Lập; toàn xã Phú Lập"
+
+
 def test_issuer_levels():
     assert issuer_level("Ủy ban nhân dân tỉnh Đắk Lắk") == "tinh"
     assert issuer_level("UBND thành phố Cần Thơ") == "tinh"
@@ -254,7 +268,7 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
                                    "Ngân hàng Nhà nước chi nhánh khu vực 14", "Sở Văn hóa, Thể thao và Du lịch",
                                    "Ủy ban nhân dân cấp xã", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
                                    "Hội đồng Thi đua - Khen thưởng các cấp",
-                                   "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường")]
+                                   "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường", "Các phòng, ban, ngành quận")]
     # items naming no one body belong to the body their heading names
     city_plan += [SheetItem("bank", "duty", "phối hợp tuyên truyền", "kh.txt", agency="Các ngân hàng thương mại",
                             section="III. TỔ CHỨC THỰC HIỆN > 3. Ngân hàng Nhà nước chi nhánh khu vực 14"),
@@ -270,7 +284,8 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
                                           "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"]
     own, shared = own_duties(sheet, "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "so")
     # the city's departments as a group include the Sở, not the ward
-    assert [d.agency for d in own] == ["Các Sở, ngành, đơn vị liên quan", "Sở Văn hóa, Thể thao và Du lịch"]
+    assert [d.agency for d in own] == ["Các Sở, ngành, đơn vị liên quan", "Sở Văn hóa, Thể thao và Du lịch",
+                                       "Các phòng, ban, ngành quận"]
     assert [d.agency for d in shared] == ["", "Hội đồng Thi đua - Khen thưởng các cấp",
                                           "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"]
 

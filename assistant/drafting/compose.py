@@ -131,10 +131,12 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
 
 
 _OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huyen": r"(?:quận|huyện|thị xã|cấp huyện)"}
-# The province's departments as a group, with no local body among them ("Các Sở, ngành, đơn vị liên quan"; not
-# "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"): a Sở is one of them, a district or a commune is not.
-_DEPARTMENTS = re.compile(r"(?i)^(?:đề nghị\s+)?(?:(?:thủ trưởng|giám đốc)\s+)?các\s+sở\b"
-                          r"(?!.*\b(?:xã|phường|thị trấn|quận|huyện|địa phương|cơ sở)\b)")
+# The superior's departments as a group, with no local body among them ("Các Sở, ngành, đơn vị liên quan", "Các
+# phòng, ban, ngành quận"; not "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"): a Sở is one of the
+# province's, a district or a commune is not.
+_DEPARTMENTS = re.compile(rf"(?i)^(?:đề nghị\s+)?(?:(?:thủ trưởng|giám đốc|trưởng)\s+)?các\s+(?:sở|phòng)\b"
+                          rf"(?!.*(?:{UBND}|\b(?:các|,)\s*(?:xã|phường|thị trấn|quận|huyện|thị xã)\b|địa phương|"
+                          rf"cơ sở|cấp xã|cấp huyện))")
 
 
 def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
@@ -144,7 +146,7 @@ def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetIte
     the issuer by name or to its kind ("Ủy ban nhân dân xã, phường"), in the item or in the heading it sits under;
     shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another body's ("Sở Y tế",
     "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the coverage table lists them. Those to the
-    province's departments as a group are a Sở's own and not a district's or a commune's."""
+    superior's departments as a group are a Sở's own and not a district's or a commune's."""
     duties = sheet.of("duty")
     above = {doc.level for doc in sheet.sources if doc.role == "directive"}
     if level not in ("so", "huyen", "xa") or not above or not all(

@@ -279,6 +279,7 @@ class PlanDrafter:
         directive = next((doc for doc in (sheet.sources if sheet else []) if doc.role == "directive"), None)
         adapter = make_adapter(directive.level if directive else "", level, province=request.province,
                                source_province=directive.province if directive else "", issuer=request.issuer,
+                               source_issuer=directive.issuer if directive else "",
                                extra_files=(self.settings.home / "roles.toml",))
         above = bool(sheet) and superior(sheet, level, request.issuer)
         if sheet and sheet.items:

@@ -120,20 +120,28 @@ def _tables(extra_files: tuple[Path, ...]) -> tuple[list[dict], list[str], dict[
     return _load(tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(ROLES_FILE),))
 
 
-def _values(province: str, issuer: str, level: str, source_province: str = "") -> dict[str, str]:
+def _values(province: str, issuer: str, level: str, source_province: str = "", source_issuer: str = "",
+            source_level: str = "") -> dict[str, str]:
     return {"tinh": "tỉnh" if province not in CITY_PROVINCES else "thành phố",
-            "src": "thành phố" if source_province in CITY_PROVINCES else "tỉnh",
+            "src": _district_word(source_issuer) if source_level == "huyen"
+            else "thành phố" if source_province in CITY_PROVINCES else "tỉnh",
             "unit": unit_phrase(issuer, level)}
 
 
+def _district_word(issuer: str) -> str:
+    """How a district-level body calls its area: "quận", "huyện", "thị xã" or "thành phố" (a city of a province)."""
+    match = re.match(rf"(?i){UBND}\s+(?:một\s+)?(quận|huyện|thị xã|thành phố)\b", issuer or "")
+    return match.group(1).casefold() if match else "huyện"
+
+
 def make_adapter(source_level: str, target_level: str, *, province: str, source_province: str, issuer: str,
-                 extra_files: tuple[Path, ...] = ()) -> Adapter:
+                 source_issuer: str = "", extra_files: tuple[Path, ...] = ()) -> Adapter:
     """The adapter from a source at `source_level` to an issuer at `target_level` (no rules unless one level down
     or more). Files in `extra_files` (the user's own table) come first, so their rules win."""
     if not source_level or not target_level or LEVEL_RANK[target_level] <= LEVEL_RANK[source_level]:
         return Adapter((), ())
     rules, keep, _ = _tables(extra_files)
-    values = _values(province, issuer, target_level, source_province)
+    values = _values(province, issuer, target_level, source_province, source_issuer, source_level)
     compiled = []
     for rule in rules:
         if source_level in rule.get("from", []) and target_level in rule.get("to", []):
