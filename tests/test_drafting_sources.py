@@ -82,6 +82,14 @@ def test_an_agency_is_a_whole_word_naming_a_body_not_a_verb(sample_library):
     assert guide.agency == "Bộ Nông nghiệp và Môi trường"
 
 
+def test_a_duty_opening_with_a_body_and_a_verb_is_that_bodys(sample_library):
+    # "Bộ Nội vụ rà soát, hoàn thiện Luật …" had kept the agency of the list before it (the provinces')
+    resolution = _sheet(sample_library, NQ_394)
+    agency = {item.text[:30]: item.agency for item in resolution.of("duty")}
+    assert agency["Bộ Nội vụ rà soát, hoàn thiện "] == "Bộ Nội vụ"
+    assert agency["Ngân hàng Nhà nước Việt Nam rà"] == "Ngân hàng Nhà nước Việt Nam"
+
+
 def test_sheet_of_the_congress_plan_has_its_reward_forms(sample_library):
     sheet = _sheet(sample_library, "0124/KH-UBND")  # by số ký hiệu
     rewards = " ".join(item.text for item in sheet.of("reward"))
@@ -288,6 +296,35 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
                                        "Các phòng, ban, ngành quận"]
     assert [d.agency for d in shared] == ["", "Hội đồng Thi đua - Khen thưởng các cấp",
                                           "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"]
+
+
+def test_a_commune_implementing_a_government_resolution_takes_the_local_governments_share():
+    from assistant.drafting.compose import own_duties
+    from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
+
+    agencies = ("Bộ Công Thương", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", "Các bộ, ngành",
+                "Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", "Ủy ban nhân dân các cấp",
+                "", "Chủ tịch Ủy ban nhân dân các tỉnh")
+    duties = [SheetItem(a or "x", "duty", f"nhiệm vụ của {a or 'mọi đơn vị'}", "nq.txt", agency=a) for a in agencies]
+    government = SourceDoc("nq.txt", "394/NQ-CP", "Nghị quyết", "Chính phủ", "03/12/2025", "nghi-quyet", "",
+                           "directive", level="trung-uong")
+    sheet = TaskSheet(sources=[government], items=duties)
+    own, shared = own_duties(sheet, "Ủy ban nhân dân xã Bảo Hà, tỉnh Lào Cai", "xa")
+    assert [d.agency for d in own] == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
+                                       "Ủy ban nhân dân các cấp", "Chủ tịch Ủy ban nhân dân các tỉnh"]
+    assert [d.agency for d in shared] == ["Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", ""]
+    for issuer, level in (("Ủy ban nhân dân tỉnh Lào Cai", "tinh"), ("Sở Công Thương tỉnh Lào Cai", "so")):
+        assert own_duties(sheet, issuer, level) == ([], duties)  # the role adapter makes a ministry's duties theirs
+
+
+def test_a_commune_plan_from_the_government_resolution_gives_no_orders_to_departments(sample_library, settings):
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Lào Cai", period="giai đoạn 2026 - 2030", theme="hưởng ứng phong trào bảo vệ môi trường",
+        issuer="Ủy ban nhân dân xã Bảo Hà, tỉnh Lào Cai", sources=["394/NQ-CP"]))
+    duties = draft.section("III").text.split("\n2. ")[0]  # 1. Phân công thực hiện
+    assert "\nCác ban, ngành, đoàn thể, đơn vị thuộc xã Bảo Hà:\n- Triển khai đồng bộ các đợt ra quân" in duties
+    assert not re.search(r"(?m)^- (?:Sở|Bộ) ", duties)
+    assert any(row.item.agency == "Bộ Công Thương" for row in draft.missing())
 
 
 def test_a_ward_plan_from_the_city_plan_gives_no_orders_to_the_citys_departments(sample_library, settings):

@@ -132,36 +132,42 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
 
 _OWN_KIND = {"xa": r"(?:xã|phường|thị trấn|đặc khu|cấp xã)", "huyen": r"(?:quận|huyện|thị xã|cấp huyện)"}
 # The superior's departments as a group, with no local body among them ("Các Sở, ngành, đơn vị liên quan", "Các
-# phòng, ban, ngành quận"; not "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"): a Sở is one of the
-# province's, a district or a commune is not.
-_DEPARTMENTS = re.compile(rf"(?i)^(?:đề nghị\s+)?(?:(?:thủ trưởng|giám đốc|trưởng)\s+)?các\s+(?:sở|phòng)\b"
+# phòng, ban, ngành quận", "Các bộ, ngành"; not "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"): a Sở is one
+# of the province's, a district or a commune is not.
+_DEPARTMENTS = re.compile(rf"(?i)^(?:đề nghị\s+)?(?:(?:thủ trưởng|giám đốc|trưởng)\s+)?các\s+(?:sở|phòng|bộ)\b"
                           rf"(?!.*(?:{UBND}|\b(?:các|,)\s*(?:xã|phường|thị trấn|quận|huyện|thị xã)\b|địa phương|"
                           rf"cơ sở|cấp xã|cấp huyện))")
 
 
 def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
-    """(own, shared): the sheet's duties a Sở's or a commune's plan can assign when its sources are the province's or
-    the district's plan, strictly above it (a ministry's document speaks to "Sở Y tế các tỉnh", which the role
-    adapter, not this, makes the issuer's own; any other plan assigns all of them, as shared). Its own are those to
-    the issuer by name or to its kind ("Ủy ban nhân dân xã, phường"), in the item or in the heading it sits under;
-    shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another body's ("Sở Y tế",
-    "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the coverage table lists them. Those to the
-    superior's departments as a group are a Sở's own and not a district's or a commune's."""
+    """(own, shared): the sheet's duties a Sở's, a district's or a commune's plan can assign when its sources are
+    above it: the province's or the district's plan, or, for a district or a commune, the Government's documents (a
+    ministry's document speaks to "Sở Y tế các tỉnh", which the role adapter, not this, makes a Sở's own; any other
+    plan assigns all of them, as shared). Its own are those to the issuer by name or to its kind ("Ủy ban nhân dân
+    xã, phường"; in a Government document, "Ủy ban nhân dân các tỉnh", the local government), in the item or in the
+    heading it sits under; shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another
+    body's ("Sở Y tế", "Bộ Công Thương", "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the
+    coverage table lists them. Those to the superior's departments as a group are a Sở's own and not a district's
+    or a commune's."""
     duties = sheet.of("duty")
     above = {doc.level for doc in sheet.sources if doc.role == "directive"}
+    reaches = ("tinh", "huyen", "trung-uong") if level in ("huyen", "xa") else ("tinh", "huyen")
     if level not in ("so", "huyen", "xa") or not above or not all(
-            source in ("tinh", "huyen") and LEVEL_RANK[source] < LEVEL_RANK[level] for source in above):
+            source in reaches and LEVEL_RANK[source] < LEVEL_RANK[level] for source in above):
         return [], duties
-    kind = _OWN_KIND.get(level)
+    kinds = [_OWN_KIND[level]] if level in _OWN_KIND else []
+    kinds += [r"(?:tỉnh|cấp tỉnh)"] * ("trung-uong" in above)
+    own_kind = re.compile(rf"(?i)^(?:chủ tịch\s+)?{UBND}\s+(?:(?:các\s+|\d+\s+)?(?:{'|'.join(kinds)})|các cấp)\b") \
+        if kinds else None
     own, shared = [], []
     for item in duties:  # an item not naming one body belongs to the body its heading names, if any
         heading = next((label for label in reversed(_own_labels(item)) if ONE_BODY.match(label)), "")
         agency = item.agency if ONE_BODY.match(item.agency) or not heading else heading
         departments = bool(_DEPARTMENTS.match(agency))
-        if kind and re.match(rf"(?i)^{UBND}\s+(?:các\s+|\d+\s+)?{kind}", agency) \
+        if own_kind and own_kind.match(re.sub(r"(?i)^đề nghị\s+", "", agency)) \
                 or level == "so" and (departments or _same_body(agency, issuer)):
             own.append(item)
-        elif not (departments or ONE_BODY.match(agency)) or kind and re.search(r"(?i)mặt trận", agency):
+        elif not (departments or ONE_BODY.match(agency)) or kinds and re.search(r"(?i)mặt trận", agency):
             shared.append(item)
     return own, shared
 

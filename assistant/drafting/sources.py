@@ -29,7 +29,8 @@ _AGENCY_COLON = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{AGENCY_HE
 _AGENCY = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{AGENCY_HEAD}[^:;.]{{0,140}}?)"
                      rf"\s+(?=(?:chủ trì|phối hợp|hướng dẫn|có trách nhiệm|tham mưu|chỉ đạo|theo dõi|"
                      rf"tổ chức|thực hiện|xây dựng|triển khai|bố trí|đảm bảo|bảo đảm|kiểm tra|tuyên truyền|"
-                     rf"căn cứ|chủ động|tiếp tục|định hướng|phân công|cân đối|vận động|là cơ quan)\b)")
+                     rf"căn cứ|chủ động|tiếp tục|định hướng|phân công|cân đối|vận động|là cơ quan|rà soát|"
+                     rf"nghiên cứu|lồng ghép|tăng cường|đẩy mạnh|giám sát|hỗ trợ|cung cấp|thẩm định|khẩn trương)\b)")
 _DEADLINE = re.compile(r"(?i)\b(?:trước|chậm nhất|hạn chót|không muộn hơn)\s+(?:ngày\s+)?\d|\bđịnh kỳ\b|"
                        r"\bhằng năm\b|\bhàng năm\b|\bhàng quý\b|\bhằng quý\b|6 tháng")
 _REPORTING = re.compile(r"(?i)báo cáo|gửi về|gửi\s+(?:Sở|Bộ|Ủy ban|UBND|Ban|Phòng)|hồ sơ|nộp\b|tổng hợp")
