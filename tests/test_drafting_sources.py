@@ -453,6 +453,28 @@ def test_only_bases_in_force_for_the_period():
     assert any("06/2022/QH15" in w for w in warnings)  # the law was replaced by a newer one in the library
 
 
+def test_a_communes_purposes_are_written_for_the_commune_not_the_province(sample_library, settings):
+    from fakes import TextReplyChat
+
+    class PromptRecorder(TextReplyChat):
+        prompts: list = []
+
+        @property
+        def _llm_type(self) -> str:
+            return "recorder"
+
+        def _reply(self, messages) -> str:
+            self.prompts.append(str(messages[-1].content))
+            return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân."
+
+    chat = PromptRecorder()
+    PlanDrafter(sample_library, chat, settings).draft(DraftRequest(
+        province="Cần Thơ", period="năm 2025", theme="chi trả trợ cấp không dùng tiền mặt",
+        issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", sources=["157/KH-UBND"]))
+    written = [prompt for prompt in chat.prompts if "thay tên địa phương thành" in prompt]
+    assert written and all("thay tên địa phương thành phường Ninh Kiều " in prompt for prompt in written)
+
+
 def test_smoothing_keeps_figures_or_is_rejected(sample_library, settings):
     """The model smooths adapted sentences: a rewrite that changes a figure or loops is dropped, a faithful one kept."""
     import re

@@ -616,13 +616,12 @@ class PlanDrafter:
                    f"Khẩu hiệu/chủ đề năm: {request.slogan}." if request.slogan else "",
                    f"Lưu ý: {request.extra_instructions}" if request.extra_instructions else "",
                    f"Yêu cầu sửa: {instruction}" if instruction else ""]
-        task = render_prompt(part.prompt, self.settings.prompts_dir, place=request.place,
-                             focus="; ".join(request.focus)).strip()
+        place = context.unit if context.level in ("xa", "huyen") else request.place  # "xã Thới Lai", not the province
+        task = render_prompt(part.prompt, self.settings.prompts_dir, place=place, focus="; ".join(request.focus)).strip()
         shared = render_prompt("draft_context", self.settings.prompts_dir, issuer=request.issuer,
                                period=request.period, theme=request.theme,
                                details="\n".join(d for d in details if d), examples=examples or "(không có)")
-        prompt = render_prompt("draft_section", self.settings.prompts_dir, place=request.place,
-                               period=request.period, task=task)
+        prompt = render_prompt("draft_section", self.settings.prompts_dir, place=place, period=request.period, task=task)
         system = render_prompt("draft_system", self.settings.prompts_dir).strip()
         items = clean_items(self._invoke(system, prompt, shared.strip()))
         warnings = []

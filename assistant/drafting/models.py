@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.drafting.levels import UBND
 from core.errors import DraftInputError
 from core.vietnamese import CITY_PROVINCES, province_phrase, resolve_province
 
@@ -91,7 +92,7 @@ class DraftRequest:
 
     @property
     def by_ubnd(self) -> bool:
-        return bool(re.match(r"(?i)(ủy ban nhân dân|ubnd)\b", self.issuer))
+        return bool(re.match(rf"(?i){UBND}\b", self.issuer))
 
     def all_text(self) -> str:
         """Everything the user typed: their own numbers, dates and years are never "invented"."""
