@@ -156,7 +156,8 @@ def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetIte
             source in reaches and LEVEL_RANK[source] < LEVEL_RANK[level] for source in above):
         return [], duties
     kinds = [_OWN_KIND[level]] if level in _OWN_KIND else []
-    kinds += [r"(?:tỉnh|cấp tỉnh)"] * ("trung-uong" in above)
+    if "trung-uong" in above:  # the Government speaks to the provinces' local government
+        kinds.append(r"(?:tỉnh|cấp tỉnh)")
     own_kind = re.compile(rf"(?i)^(?:chủ tịch\s+)?{UBND}\s+(?:(?:các\s+|\d+\s+)?(?:{'|'.join(kinds)})|các cấp)\b") \
         if kinds else None
     own, shared = [], []
