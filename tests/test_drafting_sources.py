@@ -333,6 +333,7 @@ def test_a_ward_plan_from_the_city_plan_gives_no_orders_to_the_citys_departments
         issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", sources=["157/KH-UBND"]))
     duties = draft.section("III").text
     assert "\nCác ban, ngành, đoàn thể, đơn vị thuộc phường Ninh Kiều:\n- Xây dựng và ban hành Kế hoạch" in duties
+    assert draft.header.place_date.startswith("Ninh Kiều, ngày")
     assert not re.search(r"(?m)^- (?:Sở Y tế|Ngân hàng Nhà nước chi nhánh khu vực 14|Sở Khoa học và Công nghệ):",
                          duties)
     assert "Ngân hàng Nhà nước chi nhánh khu vực 14:" not in duties  # nor to the banks under its heading
@@ -361,6 +362,13 @@ def test_a_ward_named_like_a_former_province_keeps_its_name_in_the_draft(sample_
     markdown = draft.markdown()
     assert "**PHƯỜNG SÓC TRĂNG**" in markdown and "Các ban, ngành, đoàn thể, đơn vị thuộc phường Sóc Trăng" in markdown
     assert "phường Cần Thơ" not in markdown and not any("Sóc Trăng" in w for w in draft.warnings)
+
+
+def test_a_unit_named_by_a_number_is_written_in_full_before_the_date(sample_library, settings):
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Hồ Chí Minh", period="năm 2026", theme="phòng, chống tác hại của thuốc lá",
+        issuer="Ủy ban nhân dân phường 5, quận 3, thành phố Hồ Chí Minh"))
+    assert draft.header.place_date == "Phường 5, ngày … tháng … năm …"  # Nghị định 30: not "5, ngày …"
 
 
 def test_deadline_before_the_superior():

@@ -724,9 +724,10 @@ class PlanDrafter:
         number = f"Số: {PLACEHOLDER}/{code}-…" if request.doc_type == "cong-van" else f"Số: {PLACEHOLDER}/KH-{code}"
         place = request.province
         if level in ("xa", "huyen"):
-            unit = re.sub(r"(?i)^(quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)\s*", "",
-                          unit_phrase(issuer, level))
-            place = unit.split(",")[0].strip() or request.province
+            unit = unit_phrase(issuer, level).split(",")[0].strip()
+            name = re.sub(r"(?i)^(quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)\s*", "", unit)
+            # a unit named by a number is written in full (Nghị định 30, Phụ lục I): "Phường 5, ngày …"
+            place = (unit[:1].upper() + unit[1:] if name[:1].isdigit() else name) or request.province
         summary = summary_line(request)
         if request.doc_type == "cong-van":
             return DraftHeader(lines, number, f"{place}, ngày … tháng … năm …", "",
