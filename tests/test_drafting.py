@@ -190,6 +190,15 @@ def test_a_commune_or_district_named_like_a_province_keeps_its_name():
     assert text == "Ủy ban nhân dân Phường Sóc Trăng thay thành phố Cần Thơ." and len(warnings) == 1
 
 
+def test_a_plan_implementing_a_law_cites_it_and_does_not_copy_its_articles(drafter):
+    draft = drafter.draft(request(theme="triển khai thi hành Luật Thi đua, khen thưởng", sources=["luat-tdkt.txt"]))
+    opening = draft.section("opening").text
+    assert opening.startswith("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;")
+    assert opening.count("06/2022/QH15") == 1
+    assert "Luật này quy định" not in draft.markdown()  # an article is no content of the plan
+    assert any("Văn bản nguồn là luật" in warning for warning in draft.warnings)
+
+
 def test_full_draft_structure_and_verification(drafter):
     calls = []
     draft = drafter.draft(request(), progress=lambda *args: calls.append(args))

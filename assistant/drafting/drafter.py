@@ -14,7 +14,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
@@ -163,6 +163,7 @@ class _Context:
     superior_name: str
     known: KnownFacts
     allowed: set
+    laws: list = field(default_factory=list)  # the laws among the sources, cited first: "Luật … số … ngày …"
 
 
 class PlanDrafter:
@@ -253,7 +254,10 @@ class PlanDrafter:
                       doc_type=request.doc_type, addressees=self._addressees(request, context), sheet=sheet)
         if sheet:
             draft.coverage = checks.coverage(draft, sheet.items)
-            if not sheet.items:
+            if not sheet.items and context.laws:
+                draft.extra_warnings.append("Văn bản nguồn là luật: bản thảo căn cứ luật, nội dung triển khai soạn "
+                                            "theo chủ đề và văn bản mẫu — cần bổ sung nội dung cụ thể.")
+            elif not sheet.items:
                 draft.extra_warnings.append("Văn bản nguồn đã chọn không có nội dung phong trào để đưa vào (chỉ là "
                                             "văn bản về thể thức) — bản thảo soạn theo văn bản mẫu.")
         return draft
@@ -294,8 +298,9 @@ class PlanDrafter:
                                            request.all_text())
         else:
             known, allowed = self._known_facts(), set()
+        laws = [self._source_line(doc, sheet) for doc in sheet.sources if doc.role == "law"] if sheet else []
         return _Context(sheet if sheet and sheet.items else None, adapter, level, unit_phrase(request.issuer, level),
-                        above, display_name(directive.issuer) if directive else "", known, allowed)
+                        above, display_name(directive.issuer) if directive else "", known, allowed, laws)
 
     def _build(self, key: str, request: DraftRequest, instruction: str, context: _Context) -> DraftSection:
         started = time.perf_counter()
@@ -326,6 +331,9 @@ class PlanDrafter:
         else:
             bases, sources, warnings = self._library_bases(request)
             lines = [f"Căn cứ {line};" for line in bases]
+        cited = {number_key(m.group(0)) for law in context.laws for m in find_doc_numbers(law)}
+        lines = [f"Căn cứ {law};" for law in context.laws] + [
+            line for line in lines if not cited & {number_key(m.group(0)) for m in find_doc_numbers(line)}]
         if not lines:
             warnings.append("Phần mở đầu: thư viện không có văn bản làm căn cứ phù hợp, cần bổ sung.")
         slogan = f" với chủ đề “{request.slogan}”" if request.slogan else ""

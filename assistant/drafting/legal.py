@@ -96,6 +96,10 @@ def record_line(record) -> str:
     if rest and not re.match(r"(?i)(về|ban hành|quy định|hướng dẫn)\b", rest):
         rest = f"về {rest[:1].lower()}{rest[1:]}"
     date = short_date(meta.date)
+    if kind == "Luật" and title.startswith("Luật "):  # cited by name: "Luật Thi đua, khen thưởng số … ngày …"
+        name = re.split(r"\s+(?:số\s|\d)|\s*\(", title, maxsplit=1)[0].strip(" ,;")
+        return " ".join(filter(None, [name, f"số {meta.doc_number}" if meta.doc_number else "",
+                                      f"ngày {date}" if date else ""]))
     head = f"{kind} số {meta.doc_number}" if meta.doc_number else kind
     issuer = display_name(meta.issuer)
     return " ".join(filter(None, [head, f"ngày {date}" if date else "", f"của {issuer}" if issuer else "", rest]))

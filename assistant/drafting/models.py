@@ -145,7 +145,7 @@ class SourceDoc:
     date: str
     doc_type: str
     province: str
-    role: str  # "directive" | "format"
+    role: str  # "directive" | "format" | "law"
     level: str = ""
 
 

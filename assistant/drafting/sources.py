@@ -83,7 +83,9 @@ def _find_record(records: list, ref: str):
 
 def source_doc(record) -> SourceDoc:
     meta = record.metadata
-    role = "format" if _FORMAT_TITLE.search(meta.title or "") else "directive"
+    # a law is a basis ("Căn cứ Luật …"): its articles are not a plan's content, a plan implementing it is written
+    # to its theme (dissemination, guidance, checks)
+    role = "format" if _FORMAT_TITLE.search(meta.title or "") else "law" if meta.doc_type == "luat" else "directive"
     return SourceDoc(record.source, meta.doc_number or "", meta.title or record.source, meta.issuer or "",
                      meta.date or "", meta.doc_type or "", meta.province or "", role, issuer_level(meta.issuer or ""))
 
