@@ -190,13 +190,23 @@ def test_a_commune_or_district_named_like_a_province_keeps_its_name():
     assert text == "Ủy ban nhân dân Phường Sóc Trăng thay thành phố Cần Thơ." and len(warnings) == 1
 
 
-def test_a_plan_implementing_a_law_cites_it_and_does_not_copy_its_articles(drafter):
+def test_a_plan_implementing_a_law_cites_it_and_does_not_copy_its_articles(tmp_path):
+    law = LAW_TEXT + ("Chương II\nTỔ CHỨC THI ĐUA, DANH HIỆU THI ĐUA\nĐiều 9. Nội dung tổ chức phong trào thi đua\n"
+                      "Xác định mục tiêu, phạm vi, đối tượng thi đua.\nChương VIII\nĐIỀU KHOẢN THI HÀNH\n"
+                      "Điều 95. Hiệu lực thi hành\nLuật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2024.\n")
+    library = FakeLibrary({**DOCS, "luat-tdkt.txt": (law, DOCS["luat-tdkt.txt"][1])})
+    drafter = PlanDrafter(library, ScriptedChat(respond=planted_reply), Settings(home=tmp_path))
     draft = drafter.draft(request(theme="triển khai thi hành Luật Thi đua, khen thưởng", sources=["luat-tdkt.txt"]))
     opening = draft.section("opening").text
     assert opening.startswith("Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;")
     assert opening.count("06/2022/QH15") == 1
-    assert "Luật này quy định" not in draft.markdown()  # an article is no content of the plan
+    markdown = draft.markdown()
+    assert "Luật này quy định" not in markdown and "Xác định mục tiêu" not in markdown  # articles are no content
+    assert ("1. Quán triệt, phổ biến, tuyên truyền nội dung Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022, "
+            "có hiệu lực thi hành từ ngày 01 tháng 01 năm 2024 đến cán bộ, công chức, viên chức và Nhân dân; trọng "
+            "tâm là các quy định về tổ chức thi đua, danh hiệu thi đua;") in draft.section("II").text
     assert any("Văn bản nguồn là luật" in warning for warning in draft.warnings)
+    assert not any("2024" in warning for warning in draft.warnings)  # the law's own year is no stray one
 
 
 def test_full_draft_structure_and_verification(drafter):

@@ -49,7 +49,7 @@ from assistant.drafting.models import (
     TaskSheet,
     clean_field,
 )
-from assistant.drafting.sources import extract_sheet, resolve_sources
+from assistant.drafting.sources import extract_sheet, law_outline, resolve_sources
 from assistant.prompts import render_prompt
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
@@ -164,6 +164,7 @@ class _Context:
     known: KnownFacts
     allowed: set
     laws: list = field(default_factory=list)  # the laws among the sources, cited first: "Luật … số … ngày …"
+    law_items: list = field(default_factory=list)  # what section II says of them: quán triệt, phổ biến, its topics
 
 
 class PlanDrafter:
@@ -255,8 +256,9 @@ class PlanDrafter:
         if sheet:
             draft.coverage = checks.coverage(draft, sheet.items)
             if not sheet.items and context.laws:
-                draft.extra_warnings.append("Văn bản nguồn là luật: bản thảo căn cứ luật, nội dung triển khai soạn "
-                                            "theo chủ đề và văn bản mẫu — cần bổ sung nội dung cụ thể.")
+                draft.extra_warnings.append("Văn bản nguồn là luật: bản thảo căn cứ luật, nêu các nhóm quy định cần "
+                                            "quán triệt; các nhiệm vụ triển khai soạn theo chủ đề và văn bản mẫu — cần "
+                                            "bổ sung nội dung cụ thể.")
             elif not sheet.items:
                 draft.extra_warnings.append("Văn bản nguồn đã chọn không có nội dung phong trào để đưa vào (chỉ là "
                                             "văn bản về thể thức) — bản thảo soạn theo văn bản mẫu.")
@@ -298,9 +300,16 @@ class PlanDrafter:
                                            request.all_text())
         else:
             known, allowed = self._known_facts(), set()
-        laws = [self._source_line(doc, sheet) for doc in sheet.sources if doc.role == "law"] if sheet else []
+        laws, law_items = [], []
+        for doc in sheet.sources if sheet else []:
+            if doc.role == "law":
+                laws.append(self._source_line(doc, sheet))
+                topics, in_force = law_outline(self.library, doc.source)
+                law_items += self._fixed("draft_fixed_luat", {
+                    "law": laws[-1], "in_force": f", có hiệu lực thi hành từ ngày {in_force}" if in_force else "",
+                    "topics": f"; trọng tâm là các quy định về {'; '.join(topics)}" if topics else ""})
         return _Context(sheet if sheet and sheet.items else None, adapter, level, unit_phrase(request.issuer, level),
-                        above, display_name(directive.issuer) if directive else "", known, allowed, laws)
+                        above, display_name(directive.issuer) if directive else "", known, allowed, laws, law_items)
 
     def _build(self, key: str, request: DraftRequest, instruction: str, context: _Context) -> DraftSection:
         started = time.perf_counter()
@@ -308,7 +317,8 @@ class PlanDrafter:
                    "body": self._body}[key]
         lines, sources, warnings = builder(request, instruction, context)
         label = "Phần mở đầu" if key == "opening" else ("Công văn" if key == "body" else f"Mục {key}")
-        years_from = None if key in ("opening", "body") or context.sheet else request.all_text()
+        years_from = None if key in ("opening", "body") or context.sheet else \
+            " ".join([request.all_text(), *context.laws, *context.law_items])  # a law's own years are not stray
         known = context.known.with_text(request.all_text(), *self._cited_texts(lines) if context.sheet else ())
         text, checked = verify_text("\n".join(lines), known, request.province, label, years_from)
         self._timings["sections"][key] = round(time.perf_counter() - started, 2)
@@ -458,7 +468,7 @@ class PlanDrafter:
             seen = {frozenset(words(item)) for item in items}
             items += [item for item in more if frozenset(words(item)) not in seen]
             sources, warnings = sources + used, warnings + notes
-        numbered = [f"{n}. {item}" for n, item in enumerate(punctuate(items), start=1)]
+        numbered = [f"{n}. {item}" for n, item in enumerate(punctuate(context.law_items + items), start=1)]
         return [self._intro_ii(request, context), *numbered], sources, warnings
 
     def _receiver(self, request: DraftRequest, context: _Context) -> str:

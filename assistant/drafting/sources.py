@@ -90,6 +90,30 @@ def source_doc(record) -> SourceDoc:
                      meta.date or "", meta.doc_type or "", meta.province or "", role, issuer_level(meta.issuer or ""))
 
 
+_CHAPTER = re.compile(r"(?i)^chương\s+[ivxlc\d]+\b[.:]?\s*(?P<title>.*)$")
+_IN_FORCE = re.compile(r"(?i)\bcó hiệu lực(?: thi hành)?(?: kể)? từ ngày (?P<date>[^.;]+)")
+_NOT_A_TOPIC = re.compile(r"(?i)^(?:những |các )?(?:quy định chung|điều khoản thi hành)$")
+
+
+def law_outline(library, source: str) -> tuple[list[str], str]:
+    """(chapter titles, "01 tháng 7 năm 2004"): what a plan implementing a law tells staff of it, instead of its
+    articles. The chapters that only open or close a law ("Những quy định chung", "Điều khoản thi hành") are left
+    out."""
+    lines = [line.text for line in source_lines(library, source)]
+    titles, in_force = [], ""
+    for n, text in enumerate(lines):
+        chapter = _CHAPTER.match(text)
+        if chapter:
+            title = chapter.group("title") or (lines[n + 1] if n + 1 < len(lines) else "")
+            title = title.strip(" .:")
+            if title and not _NOT_A_TOPIC.match(title):
+                titles.append(title.lower() if title.isupper() else title[:1].lower() + title[1:])
+        found = _IN_FORCE.search(text)
+        if found and not in_force and re.match(r"(?i)luật này\b", text):
+            in_force = found.group("date").strip()
+    return titles, in_force
+
+
 def source_lines(library, source: str) -> list[Line]:
     """The document's lines in reading order, rebuilt from its chunks: overlap and a table's header row repeated at
     a chunk's head are dropped and a sentence cut by the chunker's word budget is joined again."""
