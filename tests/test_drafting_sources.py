@@ -483,6 +483,38 @@ def test_a_communes_purposes_are_written_for_the_commune_not_the_province(sample
     assert written and all("thay tên địa phương thành phường Ninh Kiều " in prompt for prompt in written)
 
 
+def test_the_model_reads_the_superiors_text_with_the_issuers_roles(settings, tmp_path):
+    """Mục đích and Yêu cầu are written from the source's text; a ward's model call reads it adapted like sections II
+    and III, so what it copies names the ward, not the district's 10 wards."""
+    from fakes import TextReplyChat
+
+    class PromptRecorder(TextReplyChat):
+        prompts: list = []
+
+        @property
+        def _llm_type(self) -> str:
+            return "recorder"
+
+        def _reply(self, messages) -> str:
+            self.prompts.append("\n".join(str(m.content) for m in messages))
+            return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân."
+
+    library = _library_with(
+        settings, tmp_path / "chi-thi-quan.txt",
+        "ỦY BAN NHÂN DÂN\nQUẬN 5\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 07/CT-UBND\n"
+        "Quận 5, ngày 10 tháng 3 năm 2025\nCHỈ THỊ\nVỀ VIỆC TĂNG CƯỜNG PHÒNG, CHỐNG TÁC HẠI CỦA THUỐC LÁ\n"
+        "Để nâng cao nhận thức của Nhân dân trên địa bàn quận, Chủ tịch Ủy ban nhân dân quận chỉ thị:\n"
+        "1. Phòng Y tế chủ trì xây dựng kế hoạch truyền thông phòng, chống tác hại của thuốc lá.\n"
+        "2. Ủy ban nhân dân 10 phường xây dựng khu phố không khói thuốc trên địa bàn quận.\n")
+    chat = PromptRecorder()
+    PlanDrafter(library, chat, settings).draft(DraftRequest(
+        province="Hồ Chí Minh", period="năm 2026", theme="phòng, chống tác hại của thuốc lá",
+        issuer="Ủy ban nhân dân phường 5, quận 5, thành phố Hồ Chí Minh", sources=["07/CT-UBND"]))
+    [purposes] = [prompt for prompt in chat.prompts if "nêu mục đích" in prompt]
+    assert "Ủy ban nhân dân phường 5 xây dựng khu phố không khói thuốc trên địa bàn phường 5" in purposes
+    assert "10 phường" not in purposes
+
+
 def test_smoothing_keeps_figures_or_is_rejected(sample_library, settings):
     """The model smooths adapted sentences: a rewrite that changes a figure or loops is dropped, a faithful one kept."""
     import re

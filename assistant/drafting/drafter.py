@@ -628,6 +628,8 @@ class PlanDrafter:
         if not examples and context.sheet:  # with sources: their own wording, never another plan's topic
             examples = trim("\n".join(item.text for item in context.sheet.items if item.kind != "basis"),
                             self.settings.draft_example_chars)
+        if examples and context.sheet:  # the superior's roles as the issuer's, as in sections II and III
+            examples = "\n".join(context.adapter.adapt(line)[0] for line in examples.split("\n"))
         hits = [] if examples else self._examples(part, request, instruction)
         examples = examples or "\n".join(hit.chunk.text for hit in hits)
         details = [f"Lĩnh vực trọng tâm: {'; '.join(request.focus)}." if request.focus else "",
