@@ -22,3 +22,17 @@ class TextReplyChat(BaseChatModel):
         text = self._reply(messages)
         for start in range(0, len(text), self.stream_chunk_chars):
             yield ChatGenerationChunk(message=AIMessageChunk(content=text[start:start + self.stream_chunk_chars]))
+
+
+class PromptRecorder(TextReplyChat):
+    """Keeps each conversation it is sent (all messages, joined) and answers with one plan-style item."""
+
+    prompts: list = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "prompt-recorder"
+
+    def _reply(self, messages) -> str:
+        self.prompts.append("\n".join(str(m.content) for m in messages))
+        return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân."

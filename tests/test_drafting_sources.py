@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
+from fakes import PromptRecorder
 from ui_fakes import PassageEchoChat
 
 from assistant.docx_writer import write_docx
@@ -462,19 +463,6 @@ def test_only_bases_in_force_for_the_period():
 
 
 def test_a_communes_purposes_are_written_for_the_commune_not_the_province(sample_library, settings):
-    from fakes import TextReplyChat
-
-    class PromptRecorder(TextReplyChat):
-        prompts: list = []
-
-        @property
-        def _llm_type(self) -> str:
-            return "recorder"
-
-        def _reply(self, messages) -> str:
-            self.prompts.append(str(messages[-1].content))
-            return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân."
-
     chat = PromptRecorder()
     PlanDrafter(sample_library, chat, settings).draft(DraftRequest(
         province="Cần Thơ", period="năm 2025", theme="chi trả trợ cấp không dùng tiền mặt",
@@ -486,19 +474,6 @@ def test_a_communes_purposes_are_written_for_the_commune_not_the_province(sample
 def test_the_model_reads_the_superiors_text_with_the_issuers_roles(settings, tmp_path):
     """Mục đích and Yêu cầu are written from the source's text; a ward's model call reads it adapted like sections II
     and III, so what it copies names the ward, not the district's 10 wards."""
-    from fakes import TextReplyChat
-
-    class PromptRecorder(TextReplyChat):
-        prompts: list = []
-
-        @property
-        def _llm_type(self) -> str:
-            return "recorder"
-
-        def _reply(self, messages) -> str:
-            self.prompts.append("\n".join(str(m.content) for m in messages))
-            return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân."
-
     library = _library_with(
         settings, tmp_path / "chi-thi-quan.txt",
         "ỦY BAN NHÂN DÂN\nQUẬN 5\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 07/CT-UBND\n"
