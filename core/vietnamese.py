@@ -401,7 +401,8 @@ def find_provinces(text: str) -> list[str]:
 
     for name, pattern in _PATTERNS:
         hits = [match for match in pattern.finditer(text) if names_the_province(match)]
-        counts[name] += len(hits)
+        if hits:
+            counts[name] += len(hits)
         text = pattern.sub(" ", text)
     for name, pattern in _BARE_PATTERNS:
         for match in pattern.finditer(text):
@@ -409,7 +410,7 @@ def find_provinces(text: str) -> list[str]:
             if names_the_province(match) and (not before or not (
                     before[0][:1].isupper() and before[0][-1:].isalpha() or before[0].casefold() in _PERSON_TITLES)):
                 counts[name] += 1
-    return [name for name, count in counts.most_common() if count]
+    return [name for name, _ in counts.most_common()]
 
 
 def province_key(name: str) -> str:

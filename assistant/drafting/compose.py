@@ -158,14 +158,14 @@ def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetIte
     kinds = [_OWN_KIND[level]] if level in _OWN_KIND else []
     if "trung-uong" in above:  # the Government speaks to the provinces' local government
         kinds.append(r"(?:tỉnh|cấp tỉnh)")
-    own_kind = re.compile(rf"(?i)^(?:chủ tịch\s+)?{UBND}\s+(?:(?:các\s+|\d+\s+)?(?:{'|'.join(kinds)})|các cấp)\b") \
-        if kinds else None
+    own_kind = re.compile(rf"(?i)^(?:đề nghị\s+)?(?:chủ tịch\s+)?{UBND}\s+(?:(?:các\s+|\d+\s+)?(?:{'|'.join(kinds)})|"
+                          rf"các cấp)\b") if kinds else None
     own, shared = [], []
     for item in duties:  # an item not naming one body belongs to the body its heading names, if any
         heading = next((label for label in reversed(_own_labels(item)) if ONE_BODY.match(label)), "")
         agency = item.agency if ONE_BODY.match(item.agency) or not heading else heading
         departments = bool(_DEPARTMENTS.match(agency))
-        if own_kind and own_kind.match(re.sub(r"(?i)^đề nghị\s+", "", agency)) \
+        if own_kind and own_kind.match(agency) \
                 or level == "so" and (departments or _same_body(agency, issuer)):
             own.append(item)
         elif not (departments or ONE_BODY.match(agency)) or kinds and re.search(r"(?i)mặt trận", agency):
