@@ -205,6 +205,11 @@ def test_a_plan_implementing_a_law_cites_it_and_does_not_copy_its_articles(tmp_p
     assert ("1. Quán triệt, phổ biến, tuyên truyền nội dung Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022, "
             "có hiệu lực thi hành từ ngày 01 tháng 01 năm 2024 đến cán bộ, công chức, viên chức và Nhân dân; trọng "
             "tâm là các quy định về tổ chức thi đua, danh hiệu thi đua;") in draft.section("II").text
+    # what implementing a law takes: training, a review of the issuer's own texts, guidance, inspection
+    assert ("2. Tổ chức tập huấn, bồi dưỡng nội dung Luật Thi đua, khen thưởng và các văn bản quy định chi tiết, hướng "
+            "dẫn thi hành cho đội ngũ cán bộ, công chức làm công tác thi đua, khen thưởng") in draft.section("II").text
+    assert ("3. Rà soát các văn bản đã ban hành liên quan đến thi đua, khen thưởng để kịp thời sửa đổi, bổ sung, thay "
+            "thế hoặc bãi bỏ cho phù hợp với quy định của Luật Thi đua, khen thưởng;") in draft.section("II").text
     assert any("Văn bản nguồn là luật" in warning for warning in draft.warnings)
     assert not any("2024" in warning for warning in draft.warnings)  # the law's own year is no stray one
 

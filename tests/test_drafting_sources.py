@@ -91,6 +91,14 @@ def test_a_duty_opening_with_a_body_and_a_verb_is_that_bodys(sample_library):
     assert agency["Ngân hàng Nhà nước Việt Nam rà"] == "Ngân hàng Nhà nước Việt Nam"
 
 
+def test_a_duty_that_collects_funding_proposals_is_no_report(sample_library):
+    # "… chủ trì tổng hợp, trình … bố trí kinh phí … hằng năm": "tổng hợp" with a yearly rhythm is no report to send
+    resolution = _sheet(sample_library, NQ_394)
+    funding = next(item for item in resolution.items if "bố trí kinh phí" in item.text and "Bộ Tài chính" in item.text)
+    assert funding.kind == "duty"
+    assert any("15 tháng 12" in item.deadline for item in resolution.of("report"))  # the real report stays one
+
+
 def test_sheet_of_the_congress_plan_has_its_reward_forms(sample_library):
     sheet = _sheet(sample_library, "0124/KH-UBND")  # by số ký hiệu
     rewards = " ".join(item.text for item in sheet.of("reward"))
@@ -181,6 +189,26 @@ def test_a_constitutions_amendment_is_no_basis_and_a_lone_conjunction_is_dropped
     lines = [basis.line for basis in cited_bases(text, "Cần Thơ", True, set())]
     assert lines == ["Nghị quyết số 01/NQ-CP",
                      "Nghị quyết số 02/NQ-CP ngày 05/01/2024 của Chính phủ về nhiệm vụ, giải pháp chủ yếu"]
+
+
+def test_a_titles_first_word_after_its_issuer_starts_small_but_a_named_document_keeps_its_capital():
+    from assistant.drafting.legal import Basis, opening_lines
+
+    bases = [Basis("15/2025/tt-bnv", "Thông tư số 15/2025/TT-BNV của Bộ trưởng Bộ Nội vụ Quy định biện pháp thi hành "
+                   "Luật Thi đua, khen thưởng", 3, 1),
+             Basis("86/2025/qđ-ubnd", "Quyết định số 86/2025/QĐ-UBND ngày 03/12/2025 của UBND tỉnh Bắc Ninh ban hành "
+                   "Quy định về công tác thi đua, khen thưởng", 4, 1),
+             Basis("87/2025/qh15", "Luật Ban hành văn bản quy phạm pháp luật số 87/2025/QH15", 0, 1)]
+    lines = opening_lines(bases, ["Thực hiện Kế hoạch số 12/KH-UBND ngày 02/02/2025 của Ủy ban nhân dân thành phố Cần "
+                                  "Thơ Thực hiện Chương trình số 5-CTr/TU"])
+    assert lines == [
+        "Căn cứ Thông tư số 15/2025/TT-BNV của Bộ trưởng Bộ Nội vụ quy định biện pháp thi hành Luật Thi đua, khen "
+        "thưởng;",
+        "Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 87/2025/QH15;",
+        "Thực hiện Quyết định số 86/2025/QĐ-UBND ngày 03/12/2025 của UBND tỉnh Bắc Ninh ban hành Quy định về công tác "
+        "thi đua, khen thưởng;",
+        "Thực hiện Kế hoạch số 12/KH-UBND ngày 02/02/2025 của Ủy ban nhân dân thành phố Cần Thơ thực hiện Chương trình "
+        "số 5-CTr/TU;"]
 
 
 def test_a_plan_without_sources_cites_only_bases_about_thi_dua_or_its_theme(sample_library, settings):

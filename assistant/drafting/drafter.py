@@ -256,9 +256,10 @@ class PlanDrafter:
         if sheet:
             draft.coverage = checks.coverage(draft, sheet.items)
             if not sheet.items and context.laws:
-                draft.extra_warnings.append("Văn bản nguồn là luật: bản thảo căn cứ luật, nêu các nhóm quy định cần "
-                                            "quán triệt; các nhiệm vụ triển khai soạn theo chủ đề và văn bản mẫu — cần "
-                                            "bổ sung nội dung cụ thể.")
+                draft.extra_warnings.append("Văn bản nguồn là luật: bản thảo căn cứ luật, nêu các việc triển khai thi "
+                                            "hành (quán triệt các nhóm quy định, tập huấn, rà soát văn bản, hướng dẫn, "
+                                            "kiểm tra); các nội dung khác soạn theo chủ đề và văn bản mẫu — cần bổ sung "
+                                            "nội dung cụ thể.")
             elif not sheet.items:
                 draft.extra_warnings.append("Văn bản nguồn đã chọn không có nội dung phong trào để đưa vào (chỉ là "
                                             "văn bản về thể thức) — bản thảo soạn theo văn bản mẫu.")
@@ -305,9 +306,11 @@ class PlanDrafter:
             if doc.role == "law":
                 laws.append(self._source_line(doc, sheet))
                 topics, in_force = law_outline(self.library, doc.source)
+                name = re.split(r"\s+(?:số|ngày)\s", laws[-1], maxsplit=1)[0]  # "Luật Thi đua, khen thưởng"
                 law_items += self._fixed("draft_fixed_luat", {
                     "law": laws[-1], "in_force": f", có hiệu lực thi hành từ ngày {in_force}" if in_force else "",
-                    "topics": f"; trọng tâm là các quy định về {'; '.join(topics)}" if topics else ""})
+                    "topics": f"; trọng tâm là các quy định về {'; '.join(topics)}" if topics else "",
+                    "law_name": name, "field": name[5:6].lower() + name[6:] if name.startswith("Luật ") else name})
         return _Context(sheet if sheet and sheet.items else None, adapter, level, unit_phrase(request.issuer, level),
                         above, display_name(directive.issuer) if directive else "", known, allowed, laws, law_items)
 

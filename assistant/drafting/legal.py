@@ -38,6 +38,20 @@ _NATIONAL_ISSUERS = re.compile(r"Chính phủ|Thủ tướng|Quốc hội|Bộ C
 _NORM = re.compile(r"^(?:Luật|Bộ luật|Nghị định|Thông tư|Pháp lệnh)\b|^Nghị quyết\s+(?:số\s+)?\S*(?:QH\d*|NQ-CP|NQ-HĐND)\b")
 
 
+# A title's first word after its issuer, capitalised as the source's heading wrote it ("… của Bộ trưởng Bộ Nội vụ Quy
+# định biện pháp …"): running text writes it small. After "ban hành", "theo", "tại", "và" the same word names a
+# document ("ban hành Quy định về …") and keeps its capital.
+_TITLE_VERB_AFTER_ISSUER = re.compile(r"(?<!\bhành )(?<!\btheo )(?<!\btại )(?<!\bvà )(?<!\bvề )(?<!\bhiện )"
+                                      r"\b(Quy định|Hướng dẫn|Thực hiện|Về|Triển khai|Phát động|Sửa đổi|Phê duyệt|"
+                                      r"Ban hành)\b(?!\s+số\b)")
+
+
+def running_title(line: str) -> str:
+    """A basis line as running text: the words of its title after "của <issuer>" start small."""
+    head, of, rest = line.partition(" của ")
+    return head + of + _TITLE_VERB_AFTER_ISSUER.sub(lambda m: m.group(0).lower(), rest) if of else line
+
+
 def basis_verb(line: str) -> str:
     return "Căn cứ" if _NORM.search(line) else "Thực hiện"
 
@@ -226,7 +240,7 @@ def library_bases(library, request, settings, chunks) -> list[Basis]:
 def opening_lines(bases: list[Basis], implemented: list[str]) -> list[str]:
     """Căn cứ lines first (norms), then "Thực hiện" lines, the documents being implemented last; one per line ending
     ";"."""
-    norms = [b.line for b in bases if basis_verb(b.line) == "Căn cứ"]
-    others = [b.line for b in bases if basis_verb(b.line) != "Căn cứ"]
+    norms = [running_title(b.line) for b in bases if basis_verb(b.line) == "Căn cứ"]
+    others = [running_title(b.line) for b in bases if basis_verb(b.line) != "Căn cứ"]
     return [f"Căn cứ {line};" for line in norms] + [f"Thực hiện {line};" for line in others] + \
-        [f"{line};" for line in implemented]
+        [f"{running_title(line)};" for line in implemented]

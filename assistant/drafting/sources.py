@@ -33,7 +33,7 @@ _AGENCY = re.compile(rf"^(?:Đề nghị\s+|Giao\s+)?(?P<agency>{AGENCY_HEAD}[^:
                      rf"nghiên cứu|lồng ghép|tăng cường|đẩy mạnh|giám sát|hỗ trợ|cung cấp|thẩm định|khẩn trương)\b)")
 _DEADLINE = re.compile(r"(?i)\b(?:trước|chậm nhất|hạn chót|không muộn hơn)\s+(?:ngày\s+)?\d|\bđịnh kỳ\b|"
                        r"\bhằng năm\b|\bhàng năm\b|\bhàng quý\b|\bhằng quý\b|6 tháng")
-_REPORTING = re.compile(r"(?i)báo cáo|gửi về|gửi\s+(?:Sở|Bộ|Ủy ban|UBND|Ban|Phòng)|hồ sơ|nộp\b|tổng hợp")
+_REPORTING = re.compile(r"(?i)báo cáo|gửi về|gửi\s+(?:Sở|Bộ|Ủy ban|UBND|Ban|Phòng)|hồ sơ|nộp\b")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b\d+\s*(?:phần trăm)|(?:ít nhất|tối thiểu|không quá|trên|dưới|đạt|"
                      r"từ)\s+\d")
 _TIME_WORDS = re.compile(r"(?i)^thời gian|^đợt\s+\d|^giai đoạn\s+\d|từ (?:ngày|tháng) .{0,40}đến|^từ nay đến|^thời hạn")
