@@ -7,6 +7,7 @@ passages do not answer).
 
 from __future__ import annotations
 
+import datetime
 import math
 import time
 from collections.abc import Iterator, Sequence
@@ -18,6 +19,7 @@ from assistant import citations as cit
 from core.errors import InvalidQuestionError
 from assistant.prompts import load_prompt, render_prompt
 from assistant.question import QuestionScope, analyse
+from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
 from core.vietnamese import (DOC_NUMBER_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers, estimate_tokens, nfc,
@@ -599,8 +601,24 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     joiner = "\n" if any(s.lstrip().startswith(("-", "*", "+", "•")) for s in sentences) else " "
     cited = [Citation.from_hit(renumber[n], passages[n - 1].hit) for n in order]
     quotes = evidence_quotes(facts, passages, renumber, settings)
-    text = joiner.join(sentences) + (f"\n\n{quotes}" if quotes else "")
+    notes = replaced_notes(cited, settings)
+    text = joiner.join(sentences) + "".join(f"\n\n{part}" for part in (notes, quotes) if part)
     return Answer(text, False, cited, list(hits), timings, question, standalone_question, unsupported, "", raw)
+
+
+def replaced_notes(cited: list[Citation], settings: Settings) -> str:
+    """A word that a cited document has since been replaced (Luật Thi đua, khen thưởng 2003 by the 2022 law), so that
+    nobody applies an answer quoting it as the rule in force today."""
+    table = successors((settings.home / "superseded.toml",))
+    notes, seen = [], set()
+    for citation in cited:
+        number = citation.doc_number
+        successor = successor_by(number, table, datetime.date.today().year) if number and number not in seen else None
+        if successor:
+            seen.add(number)
+            notes.append(f"Lưu ý: văn bản số {number} (nguồn [{citation.n}]) đã được thay thế bởi {successor.line} "
+                         f"(hiệu lực từ {successor.since}).")
+    return "\n".join(notes)
 
 
 def evidence_quotes(claims: list[cit.Claim], passages: list[Passage], renumber: dict[int, int],

@@ -212,6 +212,18 @@ def test_a_plan_implementing_a_law_cites_it_and_does_not_copy_its_articles(tmp_p
             "thế hoặc bãi bỏ cho phù hợp với quy định của Luật Thi đua, khen thưởng;") in draft.section("II").text
     assert any("Văn bản nguồn là luật" in warning for warning in draft.warnings)
     assert not any("2024" in warning for warning in draft.warnings)  # the law's own year is no stray one
+    assert not any("thay thế bởi" in warning for warning in draft.warnings)
+
+
+def test_a_law_chosen_as_the_source_after_it_was_replaced_is_flagged(tmp_path):
+    old = DocumentMetadata(title="Luật Thi đua, khen thưởng", doc_number="15/2003/QH11", date="2003-11-26",
+                           issuer="Quốc hội", doc_type="luat")
+    library = FakeLibrary({**DOCS, "luat-tdkt.txt": (LAW_TEXT.replace("06/2022/QH15", "15/2003/QH11"), old)})
+    drafter = PlanDrafter(library, ScriptedChat(respond=planted_reply), Settings(home=tmp_path))
+    draft = drafter.draft(request(theme="triển khai thi hành Luật Thi đua, khen thưởng", sources=["luat-tdkt.txt"]))
+    assert draft.section("opening").text.startswith("Căn cứ Luật Thi đua, khen thưởng số 15/2003/QH11")  # as chosen
+    assert any("15/2003/QH11" in warning and "thay thế bởi «Luật Thi đua, khen thưởng số 06/2022/QH15" in warning
+               for warning in draft.warnings)
 
 
 def test_full_draft_structure_and_verification(drafter):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
@@ -22,6 +23,7 @@ from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
 from assistant.drafting.compose import earlier
 from assistant.drafting.levels import award_forms, issuer_level, make_adapter
 from assistant.drafting.sources import extract_sheet, resolve_sources
+from assistant.superseded import successors
 
 BAU_CU = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
 DAI_HOI = "002_daklak-kh-0124-kh-ubnd-2025-dot-thi-dua-dai-hoi-xiv.txt"
@@ -484,10 +486,40 @@ def test_only_bases_in_force_for_the_period():
     request = DraftRequest(province="Bình Thuận", period="năm 2019", theme="thi đua").validated()
     bases = [Basis("luật thi đua, khen thưởng", "Luật Thi đua, khen thưởng ngày 26/11/2003", 0, 3, year=2003),
              Basis("25/2025/ND-CP", "Nghị định số 25/2025/NĐ-CP ngày 21/02/2025 của Chính phủ", 2, 3, year=2025)]
-    kept, warnings = in_force(bases, request, {"luật thi đua, khen thưởng": ("06/2022/QH15", 2022)})
+    kept, warnings = in_force(bases, request, {"luật thi đua, khen thưởng": ("06/2022/QH15", 2022)}, successors())
     assert [b.year for b in kept] == [2003]  # a plan for 2019 cannot rest on a 2025 decree
     assert any("25/2025/NĐ-CP" in w and "sau thời gian" in w for w in warnings)
     assert any("06/2022/QH15" in w for w in warnings)  # the law was replaced by a newer one in the library
+
+
+def test_a_basis_replaced_before_the_period_gives_way_to_its_successor(tmp_path):
+    from assistant.drafting.legal import Basis, in_force
+
+    def bases():
+        return [Basis("luật thi đua, khen thưởng", "Luật Thi đua, khen thưởng số 15/2003/QH11 ngày 26/11/2003", 0, 3,
+                      year=2003),
+                Basis("91/2017/ND-CP", "Nghị định số 91/2017/NĐ-CP ngày 31/7/2017 của Chính phủ", 2, 3, year=2017)]
+
+    request = DraftRequest(province="Bình Thuận", period="năm 2026", theme="thi đua").validated()
+    kept, warnings = in_force(bases(), request, {}, successors())
+    assert [b.line for b in kept] == [  # the decree followed down its chain: 91/2017 -> 98/2023 -> 152/2025
+        "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
+        "Nghị định số 152/2025/NĐ-CP ngày 14/6/2025 của Chính phủ quy định về phân cấp, phân quyền trong lĩnh vực thi "
+        "đua, khen thưởng"]
+    assert len(warnings) == 2 and all("đã được thay thế" in w for w in warnings)
+    # a period that the replacement falls in keeps the old basis, flagged
+    kept, warnings = in_force(bases(), replace(request, period="giai đoạn 2021 - 2025"), {}, successors())
+    assert [b.year for b in kept] == [2003, 2017] and len(warnings) == 2
+    assert "trong thời gian của kế hoạch" in warnings[0]
+    # the successor cited already: the old basis goes; the user's own table comes first
+    kept, _ = in_force([*bases(), Basis("06/2022/QH15", "Luật Thi đua, khen thưởng số 06/2022/QH15", 0, 3)],
+                       request, {}, successors())
+    assert [b.line[:30] for b in kept] == ["Nghị định số 152/2025/NĐ-CP ng", "Luật Thi đua, khen thưởng số 0"]
+    own = tmp_path / "superseded.toml"
+    own.write_text('[[superseded]]\nold = ["91/2017/NĐ-CP"]\nby = "Nghị định số 1/2024/NĐ-CP"\nsince = "2024"\n',
+                   encoding="utf-8")
+    kept, _ = in_force(bases(), request, {}, successors((own,)))
+    assert kept[1].line == "Nghị định số 1/2024/NĐ-CP"
 
 
 def test_a_communes_purposes_are_written_for_the_commune_not_the_province(sample_library, settings):

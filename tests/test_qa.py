@@ -815,3 +815,18 @@ def test_a_misspelt_name_with_two_equally_close_spellings_is_repaired_the_same_w
     repaired = cit.repair_names("Nghiệp định có hiệu lực từ ngày 01 tháng 3 năm 2025.", passages, "", None,
                                 cit.SupportRules())
     assert repaired == "Nghị định có hiệu lực từ ngày 01 tháng 3 năm 2025."
+
+
+def test_an_answer_quoting_a_replaced_law_says_what_replaced_it(qa_settings):
+    law = DocumentMetadata(title="Luật Thi đua, khen thưởng", doc_number="15/2003/QH11", date="2003-11-26",
+                           issuer="Quốc hội", doc_type="luat")
+    chunk = Chunk("luat::9", "luat.txt", "Điều 24. Danh hiệu “Chiến sĩ thi đua cơ sở” được xét tặng hàng năm cho cá "
+                  "nhân đạt tiêu chuẩn lao động tiên tiến và có sáng kiến.", "Chương II > Điều 24", None, 9, law)
+    reply = "Danh hiệu “Chiến sĩ thi đua cơ sở” xét tặng cho cá nhân đạt tiêu chuẩn lao động tiên tiến và có sáng kiến [1]."
+    chain, _ = chain_with([reply], qa_settings, FakeLibrary([chunk, *CHUNKS]))
+    answer = chain.ask("Danh hiệu Chiến sĩ thi đua cơ sở có tiêu chuẩn gì theo Luật Thi đua, khen thưởng?")
+    assert not answer.refused
+    assert ("Lưu ý: văn bản số 15/2003/QH11 (nguồn [1]) đã được thay thế bởi Luật Thi đua, khen thưởng số "
+            "06/2022/QH15 ngày 15/6/2022 (hiệu lực từ 01/01/2024).") in answer.answer
+    fresh, _ = chain_with(["Kế hoạch số 0125/KH-UBND, ban hành ngày 18/11/2025 [1]."], qa_settings)
+    assert "Lưu ý" not in fresh.ask("Kế hoạch thi đua bầu cử của tỉnh Đắk Lắk có số hiệu và ngày ban hành nào?").answer

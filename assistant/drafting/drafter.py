@@ -37,8 +37,11 @@ from assistant.drafting.legal import (
     library_bases,
     library_laws,
     opening_lines,
+    plan_years,
     record_line,
+    running_title,
 )
+from assistant.superseded import successor_by, successors
 from assistant.drafting.levels import UBND, award_forms, issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
     SECTION_TITLES,
@@ -343,7 +346,12 @@ class PlanDrafter:
             lines, sources, warnings = self._source_bases(request, context)
         else:
             bases, sources, warnings = self._library_bases(request)
-            lines = [f"Căn cứ {line};" for line in bases]
+            lines = [f"Căn cứ {running_title(line)};" for line in bases]
+        first_year = plan_years(request)[0]
+        for law in context.laws:  # the user's own choice stays cited, with a word that it is no longer in force
+            if successor := successor_by(law, self._successors(), first_year):
+                warnings.append(f"Văn bản nguồn «{law}» đã được thay thế bởi «{successor.line}» (hiệu lực từ "
+                                f"{successor.since}) — cần kiểm tra trước khi triển khai.")
         cited = {number_key(m.group(0)) for law in context.laws for m in find_doc_numbers(law)}
         lines = [f"Căn cứ {law};" for law in context.laws] + [
             line for line in lines if not cited & {number_key(m.group(0)) for m in find_doc_numbers(line)}]
@@ -378,7 +386,7 @@ class PlanDrafter:
                     basis.source = chunk_source(chunk)
                     found[basis.key] = basis
         bases = [b for key, b in found.items() if key not in own_numbers]
-        bases, warnings = in_force(bases, request, library_laws(self.library))
+        bases, warnings = in_force(bases, request, library_laws(self.library), self._successors())
         bases = sorted(bases, key=lambda b: -b.score)[:self.settings.draft_max_bases]
         bases.sort(key=lambda b: (b.tier, -b.score))
         implemented = []
@@ -390,6 +398,9 @@ class PlanDrafter:
         sources = [b.source for b in bases] + [{"source": d.source, "title": d.title, "doc_number": d.doc_number,
                                                 "section": ""} for d in sheet.sources]
         return opening_lines(bases, implemented), sources, warnings
+
+    def _successors(self):
+        return successors((self.settings.home / "superseded.toml",))
 
     def _source_line(self, doc, sheet: TaskSheet) -> str:
         """The source cited in full: from its metadata, or, when its own opening cites the same số ký hiệu with a
@@ -412,7 +423,7 @@ class PlanDrafter:
                 chunks += list(self.library.iter_chunks(record.source))
         self._timings["retrieval_s"] += time.perf_counter() - started
         chosen = library_bases(self.library, request, self.settings, chunks)
-        chosen, warnings = in_force(chosen, request, library_laws(self.library))
+        chosen, warnings = in_force(chosen, request, library_laws(self.library), self._successors())
         return [b.line for b in chosen], [b.source for b in chosen], warnings
 
     def _section_i(self, request: DraftRequest, instruction: str, context: _Context):

@@ -8,10 +8,12 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.drafting.cleaning import trim, words
+from assistant.superseded import Successor, successor_by
 from core.vietnamese import (
     DOC_TYPE_BY_SLUG,
     DOC_TYPE_NAMES,
     doc_kind_pattern,
+    doc_numbers,
     find_doc_numbers,
     find_provinces,
     number_key,
@@ -170,18 +172,32 @@ def cited_bases(text: str, province: str, own_province: bool, theme_words: set[s
     return out
 
 
-def plan_last_year(request) -> int | None:
+def plan_years(request) -> tuple[int | None, int | None]:
+    """The first and last year the plan's period names ("giai đoạn 2026 - 2030" -> 2026, 2030)."""
     years = [int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", request.period)]
-    return max(years) if years else None
+    return (min(years), max(years)) if years else (None, None)
 
 
-def in_force(bases: list[Basis], request, library_laws: dict[str, tuple[str, int]]) -> tuple[list[Basis], list[str]]:
-    """Bases dated after the plan's period are dropped; a law the library holds in a newer version is flagged."""
-    last, kept, warnings = plan_last_year(request), [], []
+def in_force(bases: list[Basis], request, library_laws: dict[str, tuple[str, int]],
+             replaced: dict[str, Successor]) -> tuple[list[Basis], list[str]]:
+    """Bases dated after the plan's period are dropped; a basis replaced before the period starts gives way to its
+    successor (one replaced during the period is flagged); a law the library holds in a newer version is flagged."""
+    first, last = plan_years(request)
+    kept, warnings = [], []
     for basis in bases:
         if last and basis.year and basis.year > last:
             warnings.append(f"Phần mở đầu: bỏ căn cứ «{trim(basis.line, 90)}» (ban hành sau thời gian của kế hoạch).")
             continue
+        if successor := successor_by(basis.line, replaced, first):
+            warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» đã được thay thế bởi «{trim(successor.line, 90)}» "
+                            f"(hiệu lực từ {successor.since}) — bản thảo căn cứ văn bản mới, cần kiểm tra.")
+            if any(number_key(doc_numbers(successor.line)[0]) in map(number_key, doc_numbers(other.line))
+                   for other in [*bases, *kept] if other is not basis):
+                continue  # the successor is cited already
+            basis.line, basis.year = successor.line, successor.year
+        elif successor := successor_by(basis.line, replaced, last):
+            warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» được thay thế bởi «{trim(successor.line, 90)}» "
+                            f"từ {successor.since}, trong thời gian của kế hoạch — cần kiểm tra hiệu lực.")
         newer = library_laws.get(basis.key)
         if basis.tier == 0 and newer and basis.year and newer[1] > basis.year:
             warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» đã có văn bản mới hơn trong thư viện "

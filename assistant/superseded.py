@@ -1,0 +1,50 @@
+"""Documents replaced by newer ones (`superseded.toml`, data, user-extendable): a draft cites the successor instead of
+a basis replaced before its period, and an answer quoting a replaced document says so."""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.vietnamese import doc_numbers, number_key
+
+SUPERSEDED_FILE = Path(__file__).with_name("superseded.toml")
+
+
+@dataclass(frozen=True)
+class Successor:
+    line: str  # cited as a basis: "Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022"
+    since: str  # in force from: "01/01/2024" or "2024"
+
+    @property
+    def year(self) -> int:
+        return int(self.since[-4:])
+
+
+@functools.cache
+def _read_successors(paths: tuple[str, ...]) -> dict[str, Successor]:
+    out: dict[str, Successor] = {}
+    for path in paths:
+        for entry in tomllib.loads(Path(path).read_text(encoding="utf-8")).get("superseded", []):
+            for old in entry["old"]:
+                out.setdefault(number_key(old), Successor(entry["by"], str(entry["since"])))
+    return out
+
+
+def successors(extra_files: tuple[Path, ...] = ()) -> dict[str, Successor]:
+    """The table of replaced bases (`superseded.toml`, data): the user's own file first, so its entries win."""
+    return _read_successors(tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(SUPERSEDED_FILE),))
+
+
+def successor_by(line: str, table: dict[str, Successor], year: int | None) -> Successor | None:
+    """What replaced the document `line` cites, in force by `year`, followed down the chain (91/2017 -> 98/2023 ->
+    152/2025)."""
+    found, numbers = None, doc_numbers(line)
+    for _ in range(len(table)):  # a chain is no longer than the table (and a loop in the user's file ends)
+        step = table.get(number_key(numbers[0])) if year and numbers else None
+        if not step or step.year > year:
+            break
+        found, numbers = step, doc_numbers(step.line)
+    return found
