@@ -30,6 +30,7 @@ from core.vietnamese import (
 PLACEHOLDER = "…"
 
 _YEAR_RE = re.compile(r"\bnăm\s+(\d{4})\b")
+_LAW_WITH_YEAR_RE = re.compile(r"\bLuật\s+[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?\s+năm\s+\d{4}\b")
 
 
 @dataclass
@@ -124,6 +125,7 @@ def fix_provinces(text: str, province: str, label: str) -> tuple[str, list[str]]
 def check_years(text: str, allowed_text: str, label: str) -> list[str]:
     """Flag years ("năm 2025") that the request never mentions: usually copied from an older example plan."""
     allowed = set(re.findall(r"\d{4}", allowed_text))
+    text = _LAW_WITH_YEAR_RE.sub("", text)  # "Luật Thi đua, khen thưởng năm 2022" names a law, not a period
     stray = sorted({year for year in _YEAR_RE.findall(text) if year not in allowed})
     return [f"{label}: có nhắc «năm {year}» — kiểm tra lại thời gian cho đúng kỳ kế hoạch." for year in stray]
 

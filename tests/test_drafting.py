@@ -222,8 +222,19 @@ def test_a_law_chosen_as_the_source_after_it_was_replaced_is_flagged(tmp_path):
     drafter = PlanDrafter(library, ScriptedChat(respond=planted_reply), Settings(home=tmp_path))
     draft = drafter.draft(request(theme="triển khai thi hành Luật Thi đua, khen thưởng", sources=["luat-tdkt.txt"]))
     assert draft.section("opening").text.startswith("Căn cứ Luật Thi đua, khen thưởng số 15/2003/QH11")  # as chosen
-    assert any("15/2003/QH11" in warning and "thay thế bởi «Luật Thi đua, khen thưởng số 06/2022/QH15" in warning
-               for warning in draft.warnings)
+    replaced = [warning for warning in draft.warnings if "thay thế bởi" in warning]
+    assert len(replaced) == 1 and replaced[0].startswith("Văn bản nguồn «Luật Thi đua, khen thưởng số 15/2003/QH11")
+    assert "thay thế bởi «Luật Thi đua, khen thưởng số 06/2022/QH15" in replaced[0]
+
+
+def test_a_laws_name_with_its_year_is_no_stray_year(drafter):
+    from assistant.verification import check_years
+
+    draft = drafter.draft(request())  # the fixed award line cites "Luật Thi đua, khen thưởng năm 2022"
+    assert "Luật Thi đua, khen thưởng năm 2022" in draft.section("III").text
+    assert not any("năm 2022" in warning for warning in draft.warnings)
+    assert check_years("Theo Luật Thi đua, khen thưởng năm 2022; tổng kết năm 2021.", "năm 2026", "Mục III") == [
+        "Mục III: có nhắc «năm 2021» — kiểm tra lại thời gian cho đúng kỳ kế hoạch."]
 
 
 def test_full_draft_structure_and_verification(drafter):

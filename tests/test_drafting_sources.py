@@ -617,3 +617,23 @@ def test_cong_van_markdown_edits_are_read_back(drafter):
     assert back.section("body").text == draft.section("body").text
     assert back.addressees[0] == "Ban Thi đua - Khen thưởng" and back.recipients == draft.recipients
     assert h.file_stem(draft).startswith("cong-van-dak-lak")
+
+
+def test_a_replaced_law_chosen_as_the_source_is_flagged_once(settings, tmp_path):
+    """The library's own record of the law is a basis too: its "replaced" note would repeat the source's."""
+    library = _library_with(
+        settings, tmp_path / "luat-tdkt-2003.txt",
+        "QUỐC HỘI\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nLuật số: 15/2003/QH11\nLUẬT\nTHI ĐUA, KHEN THƯỞNG\n"
+        "Chương I\nNHỮNG QUY ĐỊNH CHUNG\nĐiều 1. Phạm vi điều chỉnh\nLuật này quy định về thi đua, khen thưởng.\n"
+        "Chương II\nTỔ CHỨC THI ĐUA\nĐiều 9. Nội dung tổ chức phong trào thi đua\nXác định mục tiêu, phạm vi thi đua.\n"
+        "Chương III\nĐIỀU KHOẢN THI HÀNH\nĐiều 99. Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2004.\n")
+    plan = tmp_path / "kh-lam-dong-2019.txt"  # a plan of the province that cites the law too
+    plan.write_text("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG\nSố: 20/KH-UBND\nLâm Đồng, ngày 02 tháng 01 năm 2019\nKẾ HOẠCH\n"
+                    "PHÁT ĐỘNG PHONG TRÀO THI ĐUA NĂM 2019\nCăn cứ Luật Thi đua, khen thưởng số 15/2003/QH11 ngày "
+                    "26/11/2003;\nI. MỤC ĐÍCH\nĐẩy mạnh phong trào thi đua yêu nước.\n", encoding="utf-8")
+    library.ingest_paths([plan])
+    draft = PlanDrafter(library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Lâm Đồng", period="năm 2026", theme="triển khai thi hành Luật Thi đua, khen thưởng",
+        sources=["15/2003/QH11"]))
+    replaced = [warning for warning in draft.warnings if "thay thế bởi" in warning]
+    assert len(replaced) == 1 and replaced[0].startswith("Văn bản nguồn «Luật") and "15/2003/QH11" in replaced[0]

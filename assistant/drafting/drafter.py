@@ -347,14 +347,18 @@ class PlanDrafter:
         else:
             bases, sources, warnings = self._library_bases(request)
             lines = [f"Căn cứ {running_title(line)};" for line in bases]
+        cited = {number_key(m.group(0)) for law in context.laws for m in find_doc_numbers(law)}
+
+        def names_a_source_law(text: str) -> bool:
+            return bool(cited & {number_key(m.group(0)) for m in find_doc_numbers(text)})
+
+        lines = [f"Căn cứ {law};" for law in context.laws] + [line for line in lines if not names_a_source_law(line)]
+        warnings = [warning for warning in warnings if not names_a_source_law(warning)]
         first_year = plan_years(request)[0]
         for law in context.laws:  # the user's own choice stays cited, with a word that it is no longer in force
             if successor := successor_by(law, self._successors(), first_year):
                 warnings.append(f"Văn bản nguồn «{law}» đã được thay thế bởi «{successor.line}» (hiệu lực từ "
                                 f"{successor.since}) — cần kiểm tra trước khi triển khai.")
-        cited = {number_key(m.group(0)) for law in context.laws for m in find_doc_numbers(law)}
-        lines = [f"Căn cứ {law};" for law in context.laws] + [
-            line for line in lines if not cited & {number_key(m.group(0)) for m in find_doc_numbers(line)}]
         if not lines:
             warnings.append("Phần mở đầu: thư viện không có văn bản làm căn cứ phù hợp, cần bổ sung.")
         slogan = f" với chủ đề “{request.slogan}”" if request.slogan else ""
