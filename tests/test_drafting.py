@@ -152,6 +152,8 @@ def test_request_validation_and_defaults():
 def test_summary_line_strips_doc_kind_and_adds_period():
     assert summary_line(request(theme="Kế hoạch chuyển đổi số của UBND tỉnh Lâm Đồng").validated()) == \
         "Phát động phong trào thi đua chuyển đổi số năm 2026"
+    assert summary_line(request(theme="thi đua chuyển đổi số", period="giai đoạn 2026 - 2030")) == \
+        "Phát động phong trào thi đua chuyển đổi số giai đoạn 2026 - 2030"
     line = summary_line(request(theme="Tổng kết phong trào thi đua bầu cử", period="tháng 4/2026 (tổng kết)"))
     assert line == "Tổng kết phong trào thi đua bầu cử (tháng 4/2026)"
 

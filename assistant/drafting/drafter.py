@@ -97,6 +97,7 @@ def summary_line(request: DraftRequest) -> str:
     theme = re.sub(r"(?i)^về\s+", "", theme)
     if request.doc_type == "ke-hoach" and not re.match(
             r"(?i)(phát động|triển khai|tổng kết|tổ chức|thực hiện|tiếp tục|hưởng ứng|đề nghị)", theme):
+        theme = re.sub(r"(?i)^(?:phong trào\s+)?thi đua\s+", "", theme)  # "thi đua chuyển đổi số": said once
         theme = f"phát động phong trào thi đua {theme[:1].lower()}{theme[1:]}"
     period = re.sub(r"\s*\([^)]*\)", "", request.period).strip()
     if period.casefold() not in theme.casefold() and request.doc_type == "ke-hoach":
