@@ -8,6 +8,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.errors import DataTableError
 from core.vietnamese import doc_numbers, number_key
 
 SUPERSEDED_FILE = Path(__file__).with_name("superseded.toml")
@@ -27,9 +28,16 @@ class Successor:
 def _read_successors(paths: tuple[str, ...]) -> dict[str, Successor]:
     out: dict[str, Successor] = {}
     for path in paths:
-        for entry in tomllib.loads(Path(path).read_text(encoding="utf-8")).get("superseded", []):
-            for old in entry["old"]:
-                out.setdefault(number_key(old), Successor(entry["by"], str(entry["since"])))
+        try:
+            for entry in tomllib.loads(Path(path).read_text(encoding="utf-8")).get("superseded", []):
+                successor = Successor(str(entry["by"]), str(entry["since"]))
+                if not successor.since[-4:].isdigit():  # fails here, not in every answer
+                    raise ValueError(f"since = {successor.since!r} has no year")
+                for old in entry["old"]:
+                    out.setdefault(number_key(old), successor)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise DataTableError(f"Không đọc được bảng văn bản đã thay thế {path}: {exc}",
+                                 f"Cannot read the table of replaced documents {path}: {exc}") from exc
     return out
 
 

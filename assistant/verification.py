@@ -15,6 +15,7 @@ from core.vietnamese import (
     ADMIN_PREFIX,
     DOC_NUMBER_RE,
     FULL_DATE_RE,
+    LAW_NAME,
     canonical_spelling,
     date_of,
     find_dates,
@@ -30,7 +31,7 @@ from core.vietnamese import (
 PLACEHOLDER = "…"
 
 _YEAR_RE = re.compile(r"\bnăm\s+(\d{4})\b")
-_LAW_WITH_YEAR_RE = re.compile(r"\bLuật\s+[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?\s+năm\s+\d{4}\b")
+_LAW_WITH_YEAR_RE = re.compile(rf"\bLuật\s+{LAW_NAME}\s+năm\s+\d{{4}}\b")
 
 
 @dataclass

@@ -108,6 +108,13 @@ class DraftInputError(AssistantError):
     message_en = "The drafting request is incomplete."
 
 
+class DataTableError(AssistantError):
+    """A data table the user extends (`roles.toml`, `superseded.toml` in the data directory) cannot be read."""
+
+    message_vi = "Không đọc được bảng dữ liệu trong thư mục dữ liệu (roles.toml, superseded.toml)."
+    message_en = "A data table in the data directory (roles.toml, superseded.toml) cannot be read."
+
+
 class HistoryError(AssistantError):
     """Conversation, draft or feedback history could not be read or written (`assistant.history`)."""
 

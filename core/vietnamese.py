@@ -256,6 +256,9 @@ def date_of(match: re.Match) -> tuple[int, int, int]:
 
 
 # Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
+# A law's name after "Luật": "Thi đua, khen thưởng", "Ban hành văn bản quy phạm pháp luật" (up to nine words, lazily)
+LAW_NAME = r"[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?"
+
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)
 
 

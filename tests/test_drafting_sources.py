@@ -637,3 +637,19 @@ def test_a_replaced_law_chosen_as_the_source_is_flagged_once(settings, tmp_path)
         sources=["15/2003/QH11"]))
     replaced = [warning for warning in draft.warnings if "thay thế bởi" in warning]
     assert len(replaced) == 1 and replaced[0].startswith("Văn bản nguồn «Luật") and "15/2003/QH11" in replaced[0]
+
+
+def test_a_broken_table_in_the_data_directory_is_a_clear_error(tmp_path):
+    from core.errors import DataTableError
+
+    broken = tmp_path / "superseded.toml"
+    broken.write_text('[[superseded]]\nold = ["91/2017/NĐ-CP"]\nby = "Nghị định số 1/2024/NĐ-CP"\nsince = "sau này"\n',
+                      encoding="utf-8")
+    with pytest.raises(DataTableError) as raised:
+        successors((broken,))
+    assert "superseded.toml" in raised.value.message_vi
+    roles = tmp_path / "roles.toml"
+    roles.write_text("[[rule]\nfrom = [", encoding="utf-8")
+    with pytest.raises(DataTableError):
+        make_adapter("tinh", "xa", province="Cần Thơ", source_province="Cần Thơ", issuer="Ủy ban nhân dân phường X",
+                     extra_files=(roles,))

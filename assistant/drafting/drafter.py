@@ -41,7 +41,6 @@ from assistant.drafting.legal import (
     record_line,
     running_title,
 )
-from assistant.superseded import successor_by, successors
 from assistant.drafting.levels import UBND, award_forms, issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
     SECTION_TITLES,
@@ -54,6 +53,7 @@ from assistant.drafting.models import (
 )
 from assistant.drafting.sources import extract_sheet, law_outline, resolve_sources
 from assistant.prompts import render_prompt
+from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
 from core.vietnamese import find_doc_numbers, number_key, same_place

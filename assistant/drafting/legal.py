@@ -12,6 +12,7 @@ from assistant.superseded import Successor, successor_by
 from core.vietnamese import (
     DOC_TYPE_BY_SLUG,
     DOC_TYPE_NAMES,
+    LAW_NAME,
     doc_kind_pattern,
     doc_numbers,
     find_doc_numbers,
@@ -27,7 +28,7 @@ _BASIS_TYPES = {"ke-hoach", "chi-thi", "nghi-quyet", "nghi-dinh", "quyet-dinh", 
 _KINDS = doc_kind_pattern(DOC_TYPE_BY_SLUG[slug].name for slug in _BASIS_TYPES)
 _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ][\wĐđ/-]*)"
                      rf"(?P<rest>(?:(?!(?:{_KINDS})\s+s[oố]\s)[^;\n])*)")  # up to the next reference
-_LAW_RE = re.compile(r"Luật\s+(?P<name>[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?)\s+"
+_LAW_RE = re.compile(rf"Luật\s+(?P<name>{LAW_NAME})\s+"
                      r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
 _REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
 # "Hiến pháp … đã được sửa đổi, bổ sung theo Nghị quyết số 51/2001/QH10": a law's basis, never a plan's.

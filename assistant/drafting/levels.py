@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core.errors import DataTableError
 from core.vietnamese import CITY_PROVINCES, doc_kind_pattern, province_phrase, resolve_province
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
@@ -109,7 +110,11 @@ def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str], dict[str, str]
     """Rules, kept patterns and award forms of the role tables, the first file's award form of a level winning."""
     rules, keep, awards = [], [], {}
     for path in paths:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise DataTableError(f"Không đọc được bảng vai trò {path}: {exc}",
+                                 f"Cannot read the role table {path}: {exc}") from exc
         rules += data.get("rule", [])
         keep += data.get("keep", {}).get("patterns", [])
         awards = {**data.get("awards", {}), **awards}
