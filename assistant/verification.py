@@ -23,6 +23,7 @@ from core.vietnamese import (
     find_provinces,
     name_pattern_body,
     number_key,
+    number_keys,
     parse_iso,
     province_phrase,
     same_place,
@@ -42,7 +43,7 @@ class KnownFacts:
     dates: set[tuple[int, int, int]] = field(default_factory=set)
 
     def add_text(self, text: str) -> None:
-        self.numbers.update(number_key(m.group(0)) for m in find_doc_numbers(text))
+        self.numbers.update(number_keys(text))
         self.dates.update(date for _, date in find_dates(text))
 
     def add_iso_date(self, iso: str) -> None:

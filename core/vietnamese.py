@@ -180,6 +180,11 @@ def doc_numbers(text: str) -> list[str]:
     return [m.group(0) for m in find_doc_numbers(text)]
 
 
+def number_keys(text: str) -> set[str]:
+    """The comparison keys (`number_key`) of every số ký hiệu in `text`."""
+    return {number_key(number) for number in doc_numbers(text)}
+
+
 def is_doc_number(text: str) -> bool:
     match = DOC_NUMBER_RE.fullmatch(nfc(text).strip())
     return bool(match) and _is_doc_number(match)
@@ -255,10 +260,10 @@ def date_of(match: re.Match) -> tuple[int, int, int]:
     return int(day), int(month), int(year)
 
 
-# Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 # A law's name after "Luật": "Thi đua, khen thưởng", "Ban hành văn bản quy phạm pháp luật" (up to nine words, lazily)
 LAW_NAME = r"[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?"
 
+# Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)
 
 

@@ -39,7 +39,7 @@ from index.embeddings import make_embeddings
 from index.lexical import LexicalIndex, segment
 from index.loaders import SUPPORTED_EXTENSIONS, load_file
 from index.metadata import read_sidecar
-from core.vietnamese import doc_numbers, number_key, province_key
+from core.vietnamese import number_key, number_keys, province_key
 from core.models import Chunk, DocumentMetadata, DocumentRecord, IngestResult, SearchHit
 
 log = logging.getLogger(__name__)
@@ -537,7 +537,7 @@ class Library:
     def _named_documents(self, query: str) -> list[tuple[str, float, str, dict]]:
         """Dense candidates from the documents whose số ký hiệu the question names ("Nghị quyết 394/NQ-CP ..."), a
         third list in the fusion of an unfiltered search."""
-        numbers = {number_key(number) for number in doc_numbers(query)}
+        numbers = number_keys(query)
         if not numbers:
             return []
         named = [record.metadata.doc_number for record in self.documents()

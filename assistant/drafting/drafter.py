@@ -56,7 +56,7 @@ from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
-from core.vietnamese import find_doc_numbers, number_key, same_place
+from core.vietnamese import number_key, number_keys, same_place
 
 Progress = Callable[[str, int, int], None]
 SECTION_ORDER = ("opening", "I", "II", "III")
@@ -333,8 +333,7 @@ class PlanDrafter:
 
     def _cited_texts(self, lines: list[str]) -> list[str]:
         """Texts of library documents whose số ký hiệu the lines cite: their numbers and dates are allowed too."""
-        cited = {number_key(m.group(0)) for line in lines if re.match(r"(Căn cứ|Thực hiện)\b", line)
-                 for m in find_doc_numbers(line)}
+        cited = set().union(*(number_keys(line) for line in lines if re.match(r"(Căn cứ|Thực hiện)\b", line)))
         out = []
         for record in self.library.documents():
             if record.metadata.doc_number and number_key(record.metadata.doc_number) in cited:
@@ -348,10 +347,10 @@ class PlanDrafter:
         else:
             bases, sources, warnings = self._library_bases(request)
             lines = [f"Căn cứ {running_title(line)};" for line in bases]
-        cited = {number_key(m.group(0)) for law in context.laws for m in find_doc_numbers(law)}
+        cited = set().union(*map(number_keys, context.laws))
 
         def names_a_source_law(text: str) -> bool:
-            return bool(cited & {number_key(m.group(0)) for m in find_doc_numbers(text)})
+            return bool(cited & number_keys(text))
 
         lines = [f"Căn cứ {law};" for law in context.laws] + [line for line in lines if not names_a_source_law(line)]
         warnings = [warning for warning in warnings if not names_a_source_law(warning)]

@@ -18,6 +18,7 @@ from core.vietnamese import (
     find_doc_numbers,
     find_provinces,
     number_key,
+    number_keys,
     same_place,
     short_date,
 )
@@ -192,7 +193,7 @@ def in_force(bases: list[Basis], request, library_laws: dict[str, tuple[str, int
         if successor := successor_by(basis.line, replaced, first):
             warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» đã được thay thế bởi «{trim(successor.line, 90)}» "
                             f"(hiệu lực từ {successor.since}) — bản thảo căn cứ văn bản mới, cần kiểm tra.")
-            if any(number_key(doc_numbers(successor.line)[0]) in map(number_key, doc_numbers(other.line))
+            if any(number_key(doc_numbers(successor.line)[0]) in number_keys(other.line)
                    for other in [*bases, *kept] if other is not basis):
                 continue  # the successor is cited already
             basis.line, basis.year = successor.line, successor.year
