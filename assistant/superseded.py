@@ -33,6 +33,8 @@ def _read_successors(paths: tuple[str, ...]) -> dict[str, Successor]:
                 successor = Successor(str(entry["by"]), str(entry["since"]))
                 if not successor.since[-4:].isdigit():  # fails here, not in every answer
                     raise ValueError(f"since = {successor.since!r} has no year")
+                if not doc_numbers(successor.line):  # the chain and the drafts match successors by number
+                    raise ValueError(f"by = {successor.line!r} names no số ký hiệu")
                 for old in entry["old"]:
                     out.setdefault(number_key(old), successor)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as exc:

@@ -648,6 +648,9 @@ def test_a_broken_table_in_the_data_directory_is_a_clear_error(tmp_path):
     with pytest.raises(DataTableError) as raised:
         successors((broken,))
     assert "superseded.toml" in raised.value.message_vi
+    broken.write_text('[[superseded]]\nold = ["91/2017/NĐ-CP"]\nby = "Nghị định mới"\nsince = "2024"\n', encoding="utf-8")
+    with pytest.raises(DataTableError):  # a successor without its số ký hiệu could not be matched nor chained
+        successors((broken,))
     roles = tmp_path / "roles.toml"
     roles.write_text("[[rule]\nfrom = [", encoding="utf-8")
     with pytest.raises(DataTableError):
