@@ -609,12 +609,13 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
 def replaced_notes(cited: list[Citation], settings: Settings) -> str:
     """A word that a cited document has since been replaced (Luật Thi đua, khen thưởng 2003 by the 2022 law), so that
     nobody applies an answer quoting it as the rule in force today."""
-    table = successors((settings.home / "superseded.toml",))
+    table, year = successors(settings.home), datetime.date.today().year
     notes, seen = [], set()
     for citation in cited:
         number = citation.doc_number
-        successor = successor_by(number, table, datetime.date.today().year) if number and number not in seen else None
-        if successor:
+        if not number or number in seen:
+            continue
+        if successor := successor_by(number, table, year):
             seen.add(number)
             notes.append(f"Lưu ý: văn bản số {number} (nguồn [{citation.n}]) đã được thay thế bởi {successor.line} "
                          f"(hiệu lực từ {successor.since}).")

@@ -43,9 +43,11 @@ def _read_successors(paths: tuple[str, ...]) -> dict[str, Successor]:
     return out
 
 
-def successors(extra_files: tuple[Path, ...] = ()) -> dict[str, Successor]:
-    """The table of replaced bases (`superseded.toml`, data): the user's own file first, so its entries win."""
-    return _read_successors(tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(SUPERSEDED_FILE),))
+def successors(home: Path | None = None) -> dict[str, Successor]:
+    """The table of replaced documents (`superseded.toml`, data): the user's own `<home>/superseded.toml` first, so
+    its entries win."""
+    own = home / SUPERSEDED_FILE.name if home else None
+    return _read_successors(((str(own),) if own and own.is_file() else ()) + (str(SUPERSEDED_FILE),))
 
 
 def successor_by(line: str, table: dict[str, Successor], year: int | None) -> Successor | None:

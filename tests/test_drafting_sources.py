@@ -518,7 +518,7 @@ def test_a_basis_replaced_before_the_period_gives_way_to_its_successor(tmp_path)
     own = tmp_path / "superseded.toml"
     own.write_text('[[superseded]]\nold = ["91/2017/NĐ-CP"]\nby = "Nghị định số 1/2024/NĐ-CP"\nsince = "2024"\n',
                    encoding="utf-8")
-    kept, _ = in_force(bases(), request, {}, successors((own,)))
+    kept, _ = in_force(bases(), request, {}, successors(tmp_path))
     assert kept[1].line == "Nghị định số 1/2024/NĐ-CP"
 
 
@@ -646,11 +646,11 @@ def test_a_broken_table_in_the_data_directory_is_a_clear_error(tmp_path):
     broken.write_text('[[superseded]]\nold = ["91/2017/NĐ-CP"]\nby = "Nghị định số 1/2024/NĐ-CP"\nsince = "sau này"\n',
                       encoding="utf-8")
     with pytest.raises(DataTableError) as raised:
-        successors((broken,))
+        successors(tmp_path)
     assert "superseded.toml" in raised.value.message_vi
     broken.write_text('[[superseded]]\nold = ["91/2017/NĐ-CP"]\nby = "Nghị định mới"\nsince = "2024"\n', encoding="utf-8")
     with pytest.raises(DataTableError):  # a successor without its số ký hiệu could not be matched nor chained
-        successors((broken,))
+        successors(tmp_path)
     roles = tmp_path / "roles.toml"
     roles.write_text("[[rule]\nfrom = [", encoding="utf-8")
     with pytest.raises(DataTableError):

@@ -404,7 +404,7 @@ class PlanDrafter:
         return opening_lines(bases, implemented), sources, warnings
 
     def _successors(self):
-        return successors((self.settings.home / "superseded.toml",))
+        return successors(self.settings.home)
 
     def _source_line(self, doc, sheet: TaskSheet) -> str:
         """The source cited in full: from its metadata, or, when its own opening cites the same số ký hiệu with a
