@@ -213,6 +213,63 @@ def test_a_titles_first_word_after_its_issuer_starts_small_but_a_named_document_
         "số 5-CTr/TU;"]
 
 
+def test_a_reference_ends_where_the_next_document_is_named_and_another_provinces_body_is_not_ours():
+    from assistant.drafting.legal import cited_bases
+
+    text = ("Triển khai Kế hoạch số 123-KH/TU của Ban Thường vụ Tỉnh ủy về sơ kết 03 năm thực hiện Kết luận số 01-KL/TW "
+            "của Bộ Chính trị, Công văn số 4241/UBND-NC ngày 09/12/2022 của UBND tỉnh về chỉ đạo các ngành tham mưu kế "
+            "hoạch sơ kết phong trào thi đua yêu nước.\nThực hiện Quyết định số 17/2023/QĐ-CT ngày 02/3/2023 của Chủ "
+            "tịch UBND tỉnh về tổ chức phong trào thi đua yêu nước.")
+    # read by another province: the conclusion alone; the decision of "UBND tỉnh" is the citing province's own
+    assert [b.line for b in cited_bases(text, "Quảng Bình", False, set())] == ["Kết luận số 01-KL/TW của Bộ Chính trị"]
+    own = [b.line for b in cited_bases(text, "Quảng Bình", True, set())]
+    assert "Quyết định số 17/2023/QĐ-CT ngày 02/3/2023 của Chủ tịch UBND tỉnh Quảng Bình về tổ chức phong trào thi " \
+           "đua yêu nước" in own
+
+
+def test_a_reference_shares_a_plans_theme_by_its_subject_not_by_its_years():
+    from assistant.drafting.legal import RELEVANT_SCORE, cited_bases, theme_words
+
+    text = ("Căn cứ Luật Thủ đô số 39/2024/QH15; Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15;\n"
+            "Căn cứ Thông tư số 55/2023/TT-BTC ngày 15/8/2023 của Bộ Tài chính quy định quản lý kinh phí thực hiện các "
+            "chương trình mục tiêu quốc gia giai đoạn 2021 - 2025;\nThực hiện Quyết định số 2437/QĐ-TTg ngày "
+            "04/11/2025 của Thủ tướng Chính phủ ban hành Kế hoạch triển khai Đợt thi đua lập thành tích chào mừng Đại "
+            "hội lần thứ XIV của Đảng;\nThực hiện Chỉ thị số 41-CT/TW ngày 26/12/2024 của Bộ Chính trị về tăng cường sự "
+            "lãnh đạo của Đảng đối với công tác thi đua, khen thưởng;")
+
+    def relevant(theme: str, period: str) -> set[str]:
+        about = theme_words(DraftRequest(province="Hà Nội", period=period, theme=theme))
+        return {b.line.split(" ngày")[0] for b in cited_bases(text, "Nghệ An", False, about)
+                if b.tier == 0 or b.score >= RELEVANT_SCORE}
+
+    # a plan of the same years shares "giai đoạn 2021 - 2025" with a circular on funding; a particular campaign
+    # ("Đợt thi đua … Đại hội XIV") is no basis of another; the Party's directive on thi đua work is
+    assert relevant("phong trào thi đua yêu nước giai đoạn 2021 - 2025", "giai đoạn 2021 - 2025") == {
+        "Chỉ thị số 41-CT/TW"}
+    assert "Quyết định số 2437/QĐ-TTg" in relevant("thi đua lập thành tích chào mừng Đại hội XIV của Đảng", "năm 2026")
+    # a law by the words of its name: "văn" alone does not make the law on legal documents one of "văn hiến"
+    assert relevant("thi đua xây dựng Thủ đô văn hiến, văn minh", "năm 2026") == {
+        "Luật Thủ đô số 39/2024/QH15", "Chỉ thị số 41-CT/TW"}
+
+
+def test_a_law_cited_without_its_number_gets_it_when_known_and_is_flagged_when_not(sample_library, settings):
+    from assistant.drafting.legal import Basis, in_force
+
+    request = DraftRequest(province="Nghệ An", period="năm 2026", theme="thi đua").validated()
+    kept, warnings = in_force([
+        Basis("luật thi đua, khen thưởng", "Luật Thi đua, khen thưởng ngày 15/6/2022", 0, 3, year=2022),
+        Basis("luật bảo vệ môi trường", "Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020", 0, 3, year=2020)],
+        request, {}, successors())
+    assert [b.line for b in kept] == ["Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022",
+                                      "Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020"]
+    assert warnings == ["Phần mở đầu: «Luật Bảo vệ môi trường ngày 17 tháng 11 năm 2020» chưa có số hiệu văn bản — "
+                        "cần bổ sung."]
+    # in a draft, the number from the table stands: the check of invented numbers knows the table's lines
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Nghệ An", period="năm 2026", theme="thi đua lập thành tích", sources=["982/KH-UBND"]))
+    assert "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;" in draft.section("opening").text
+
+
 def test_a_plan_without_sources_cites_only_bases_about_thi_dua_or_its_theme(sample_library, settings):
     draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
         province="Bắc Ninh", period="năm 2026", theme="Kế hoạch tổ chức phong trào thi đua yêu nước năm 2026"))

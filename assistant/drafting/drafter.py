@@ -40,6 +40,7 @@ from assistant.drafting.legal import (
     plan_years,
     record_line,
     running_title,
+    theme_words,
 )
 from assistant.drafting.levels import UBND, award_forms, issuer_level, make_adapter, unit_phrase
 from assistant.drafting.models import (
@@ -332,9 +333,10 @@ class PlanDrafter:
         return DraftSection(key, SECTION_TITLES[key], text, _unique(sources), warnings + checked)
 
     def _cited_texts(self, lines: list[str]) -> list[str]:
-        """Texts of library documents whose số ký hiệu the lines cite: their numbers and dates are allowed too."""
+        """Texts of library documents, and lines of the table of replaced documents, whose số ký hiệu the lines
+        cite: their numbers and dates are allowed too."""
         cited = set().union(*(number_keys(line) for line in lines if re.match(r"(Căn cứ|Thực hiện)\b", line)))
-        out = []
+        out = [successor.line for successor in self._successors().values() if number_keys(successor.line) & cited]
         for record in self.library.documents():
             if record.metadata.doc_number and number_key(record.metadata.doc_number) in cited:
                 out.append(f"{record.metadata.doc_number} {record.metadata.title}")
@@ -370,7 +372,7 @@ class PlanDrafter:
         """Bases cited by the sources (their own opening first), in force for the period; the sources themselves
         last: "Thực hiện ..." for a superior's document, "Căn cứ kết quả thực hiện ..." for the issuer's own."""
         sheet = context.sheet
-        theme_words = words(" ".join([request.theme, *request.focus]))
+        about = theme_words(request)
         found: dict[str, Basis] = {}
         own_numbers = {number_key(doc.doc_number) for doc in sheet.sources if doc.doc_number}
         for doc in sheet.sources:
@@ -379,12 +381,12 @@ class PlanDrafter:
             own = same_place(doc.province or "-", request.province)
             opening = [item for item in sheet.of("basis") if item.source == doc.source]
             for item in opening:
-                for basis in cited_bases(item.text, request.province, own, theme_words) or []:
+                for basis in cited_bases(item.text, request.province, own, about) or []:
                     basis.score += 10  # the source's own opening
                     basis.source = {**item.citation(), "title": doc.title}
                     found.setdefault(basis.key, basis)
             for chunk in self.library.iter_chunks(doc.source):
-                for basis in cited_bases(chunk.text, request.province, own, theme_words):
+                for basis in cited_bases(chunk.text, request.province, own, about):
                     if basis.key in found or basis.score < RELEVANT_SCORE + own:
                         continue  # cited in the body: only references about thi đua or the theme
                     basis.source = chunk_source(chunk)

@@ -27,11 +27,12 @@ from core.vietnamese import (
 _BASIS_TYPES = {"ke-hoach", "chi-thi", "nghi-quyet", "nghi-dinh", "quyet-dinh", "huong-dan", "ket-luan", "thong-tu",
                 "luat"}
 _KINDS = doc_kind_pattern(DOC_TYPE_BY_SLUG[slug].name for slug in _BASIS_TYPES)
+_ANY_KIND = doc_kind_pattern()  # a reference's title ends where any document is named next ("…, Công văn số …")
 _REF_RE = re.compile(rf"(?P<kind>{_KINDS})\s+(?:s[oố]\s+)?(?P<num>\d{{1,5}}(?:/\d{{4}})?[/-][A-ZĐ][\wĐđ/-]*)"
-                     rf"(?P<rest>(?:(?!(?:{_KINDS})\s+s[oố]\s)[^;\n])*)")  # up to the next reference
+                     rf"(?P<rest>(?:(?!(?:{_ANY_KIND})\s+s[oố]\s)[^;\n])*)")  # up to the next reference
 _LAW_RE = re.compile(rf"Luật\s+(?P<name>{LAW_NAME})\s+"
                      r"(?P<tail>số\s+\d+/\d{4}/QH\d+|ngày\s+\d{1,2}/\d{1,2}/\d{4}|ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})")
-_REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_KINDS})\s+s[oố]\s")
+_REST_END = re.compile(rf"\.\s|\.$|\s*\(|:|,\s*(?:{_KINDS})\s|\s+và\s+(?:{_KINDS})\s|\s+(?:{_ANY_KIND})\s+s[oố]\s")
 # "Hiến pháp … đã được sửa đổi, bổ sung theo Nghị quyết số 51/2001/QH10": a law's basis, never a plan's.
 _AMENDS_CONSTITUTION = re.compile(r"(?i)Hiến pháp\b.*\b(?:theo|bởi|tại)\s*$")
 _DANGLING = re.compile(r"\s+(?:của|tại|theo|về)$")  # a title cut where it names another document
@@ -136,19 +137,33 @@ def display_name(name: str) -> str:
 
 
 RELEVANT_SCORE = 2  # cited_bases' score of a reference about thi đua or the theme, outside the target province
+# A reference about thi đua work in general (the law, the Party's directives on it, patriotic emulation) concerns any
+# campaign; one about a particular campaign ("Đợt thi đua lập thành tích chào mừng Đại hội …") only the same theme.
+_ABOUT_THI_DUA = re.compile(r"(?i)thi đua,? khen thưởng|công tác thi đua|thi đua yêu nước")
+_UNNAMED_LOCAL_BODY = re.compile(r"(Tỉnh ủy|Thành ủy|(?:HĐND|UBND|Ủy ban nhân dân) (?:tỉnh|thành phố))"
+                                 r"(?=\s+(?i:về|quy định|ban hành|hướng dẫn)\b|$)")
 
 
-def cited_bases(text: str, province: str, own_province: bool, theme_words: set[str]) -> list[Basis]:
+def theme_words(request) -> set[str]:
+    """What the plan is about: its theme's and focus's words without the period ("giai đoạn 2021 - 2025"), which
+    every document of the same years shares whatever it is about."""
+    text = " ".join([request.theme, *request.focus])
+    return words(re.sub(r"(?i)\bgiai đoạn\b|\b(?:19|20)\d{2}\b", " ", text))
+
+
+def cited_bases(text: str, province: str, own_province: bool, about: set[str]) -> list[Basis]:
     """References a passage cites, rendered as "Chỉ thị số … ngày … của … về …", scored by how often and by whom
     they are cited and whether they concern thi đua or the theme; other provinces' local documents are dropped."""
     out, base = [], 2 if own_province else 1
     for match in _LAW_RE.finditer(text):
         name = f"Luật {match.group('name')}"
         about_thi_dua = "thi đua" in name.casefold()
-        if about_thi_dua or words(name) - {"luật"} & theme_words:
+        name_words = words(name) - {"luật"}
+        about_theme = bool(name_words) and len(name_words & about) >= min(2, len(name_words))
+        if about_thi_dua or about_theme:  # "Luật Ban hành văn bản …" shares "văn" with "… văn hiến": not enough
             year = re.search(r"\d{4}", match.group("tail"))
-            out.append(Basis(name.casefold(), f"{name} {match.group('tail')}", 0, base + 2 * about_thi_dua,
-                             year=int(year.group(0)) if year else None))
+            out.append(Basis(name.casefold(), f"{name} {match.group('tail')}", 0,
+                             base + 2 * about_thi_dua + about_theme, year=int(year.group(0)) if year else None))
     for match in _REF_RE.finditer(text):
         number, kind = match.group("num").rstrip("-/"), match.group("kind")
         if kind == "Luật" or (LOCAL_CODE.search(number) and not own_province) or _AMENDS_CONSTITUTION.search(
@@ -163,11 +178,14 @@ def cited_bases(text: str, province: str, own_province: bool, theme_words: set[s
                 else _DANGLING.sub("", rest)
         if rest.count(")") > rest.count("("):  # cited inside a bracket: "(được điều chỉnh bởi Quyết định số …)"
             rest = rest.rstrip(" )")
-        rest = re.sub(r"(Tỉnh ủy|Thành ủy|HĐND tỉnh|UBND tỉnh|Ủy ban nhân dân tỉnh)(?=\s+về|$)", rf"\1 {province}", rest)
+        if _UNNAMED_LOCAL_BODY.search(rest):  # "… của UBND tỉnh về …": the province whose document cites it
+            if not own_province:
+                continue
+            rest = _UNNAMED_LOCAL_BODY.sub(rf"\1 {province}", rest)
         line = trim(f"{kind} số {number} {rest}".strip(), 260)
         if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
             continue
-        score = base + ("thi đua" in rest.casefold()) + (len(words(rest) & theme_words) >= 2)
+        score = base + bool(_ABOUT_THI_DUA.search(rest)) + (len(words(rest) & about) >= 2)
         year = re.search(r"\b(?:19|20)\d{2}\b", re.sub(r"^\S+\s+số\s+\S+", "", line)) or re.search(r"/(\d{4})/", number)
         out.append(Basis(number_key(number), line, tier(kind, number), score,
                          year=int(year.group(1) if year.lastindex else year.group(0)) if year else None))
@@ -183,7 +201,8 @@ def plan_years(request) -> tuple[int | None, int | None]:
 def in_force(bases: list[Basis], request, library_laws: dict[str, tuple[str, int]],
              replaced: dict[str, Successor]) -> tuple[list[Basis], list[str]]:
     """Bases dated after the plan's period are dropped; a basis replaced before the period starts gives way to its
-    successor (one replaced during the period is flagged); a law the library holds in a newer version is flagged."""
+    successor (one replaced during the period is flagged); a law cited without its number gets it when the library or
+    the table knows it, and is flagged when not; a law the library holds in a newer version is flagged."""
     first, last = plan_years(request)
     kept, warnings = [], []
     for basis in bases:
@@ -200,12 +219,25 @@ def in_force(bases: list[Basis], request, library_laws: dict[str, tuple[str, int
         elif successor := successor_by(basis.line, replaced, last):
             warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» được thay thế bởi «{trim(successor.line, 90)}» "
                             f"từ {successor.since}, trong thời gian của kế hoạch — cần kiểm tra hiệu lực.")
+        if basis.tier == 0 and not doc_numbers(basis.line):
+            if number := _law_number(basis, library_laws, replaced):
+                basis.line = re.sub(r"\s+ngày\b", f" số {number} ngày", basis.line, count=1)
+            else:
+                warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» chưa có số hiệu văn bản — cần bổ sung.")
         newer = library_laws.get(basis.key)
         if basis.tier == 0 and newer and basis.year and newer[1] > basis.year:
             warnings.append(f"Phần mở đầu: «{trim(basis.line, 90)}» đã có văn bản mới hơn trong thư viện "
                             f"({newer[0]}) — cần kiểm tra hiệu lực.")
         kept.append(basis)
     return kept, warnings
+
+
+def _law_number(basis: Basis, library_laws: dict[str, tuple[str, int]], replaced: dict[str, Successor]) -> str:
+    """The number of a law cited by name and date alone, when the library or the table of replaced documents knows
+    the law of that name passed that year ("Luật Thi đua, khen thưởng ngày 15/6/2022" -> "06/2022/QH15")."""
+    known = [library_laws.get(basis.key, ("", 0))[0]]
+    known += [doc_numbers(s.line)[0] for s in replaced.values() if s.line.casefold().startswith(f"{basis.key} ")]
+    return next((number for number in known if basis.year and f"/{basis.year}/" in number), "")
 
 
 def library_laws(library) -> dict[str, tuple[str, int]]:
@@ -224,14 +256,14 @@ def library_laws(library) -> dict[str, tuple[str, int]]:
 
 def library_bases(library, request, settings, chunks) -> list[Basis]:
     """Bases from the library's own documents (metadata) and the references `chunks` cite."""
-    theme_words = words(" ".join([request.theme, *request.focus]))
+    about = theme_words(request)
     found: dict[str, Basis] = {}
     for record in library.documents():
         meta = record.metadata
         kind = DOC_TYPE_BY_SLUG[meta.doc_type].name if meta.doc_type in _BASIS_TYPES else ""
         own = same_place(meta.province or "-", request.province)
         national = not meta.province and _NATIONAL_ISSUERS.search(meta.issuer or "")
-        overlap = len(theme_words & words(meta.title))
+        overlap = len(about & words(meta.title))
         if not (kind and meta.doc_number and (own or national) and overlap >= 3):
             continue
         source = {"source": record.source, "title": meta.title, "doc_number": meta.doc_number, "section": ""}
@@ -241,11 +273,11 @@ def library_bases(library, request, settings, chunks) -> list[Basis]:
                                                    {record.source}, own, year)
     for chunk in chunks:
         own = same_place(chunk.metadata.province or "-", request.province)
-        for basis in cited_bases(chunk.text, request.province, own, theme_words):
+        for basis in cited_bases(chunk.text, request.province, own, about):
             if basis.tier and basis.score < RELEVANT_SCORE + own:
                 continue  # only references about thi đua or the theme (a law is cited only when it is)
             basis.source, basis.docs, basis.own = chunk_source(chunk), {chunk.source}, own
-            basis.pref = (0, own, len(basis.line))
+            basis.pref = (0, bool(doc_numbers(basis.line)), own, len(basis.line))  # a law with its number wins
             if basis.key in found:
                 found[basis.key].merge(basis)
             else:
