@@ -58,6 +58,8 @@ _MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|�
 # A line of the legal basis: the dates on it are those of the laws it cites ("Căn cứ Luật Tổ chức Chính phủ ngày 18
 # tháng 02 năm 2025").
 _BASIS_LINE = re.compile(r"^\s*căn cứ\b", re.IGNORECASE)
+# The day a text comes into force ("Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2004"): not its own date.
+_IN_FORCE_FROM = re.compile(r"hiệu lực\b[^.\n]{0,25}\btừ\s*(?:ngày\s*)?$", re.IGNORECASE)
 # The closing line of a law or a council's resolution: "Luật này đã được Quốc hội … thông qua ngày 26 tháng 11 năm 2003".
 _ADOPTED = re.compile(rf"thông qua {_SPELLED_DATE}", re.IGNORECASE)
 # An appendix's heading names the document it belongs to: "(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm
@@ -140,6 +142,8 @@ def _title_after_type_word(lines: list[str], casing: _Casing) -> tuple[str, str]
                         break
                     body = f"{body} {more.strip()}"
             body = casing.apply(body) if body.isupper() else f"{body[:1].lower()}{body[1:]}"
+            if DOC_TYPE_BY_CAPS[word].slug == "luat":  # a law is cited by its name: "Luật Thi đua, khen thưởng"
+                body = f"{body[:1].upper()}{body[1:]}"  # (Phụ lục II, Nghị định 30/2020)
             title = f"{word.capitalize()} {body}"
             return DOC_TYPE_BY_CAPS[word].slug, title.strip()
     return "", ""
@@ -157,8 +161,8 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     date_line = _DATE_LINE.search(head)
     if date_line:
         meta.date = iso_date(*date_line.group(2, 3, 4))
-    elif (own_date := next((parts for match, parts in find_dates(head[:600]) if not _cited(head, match.start())),
-                           None)):
+    elif (own_date := next((parts for match, parts in find_dates(head[:600]) if not _cited(head, match.start())
+                            and not _IN_FORCE_FROM.search(head[max(0, match.start() - 60):match.start()])), None)):
         meta.date = iso_date(*own_date)
     elif adopted := _ADOPTED.search(text[-3000:]):
         meta.date = iso_date(*adopted.groups())

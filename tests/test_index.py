@@ -154,6 +154,12 @@ def test_metadata_of_documents_uploaded_without_a_catalogue():
         "Luật này đã được Quốc hội khoá XI, kỳ họp thứ 4 thông qua ngày 26 tháng 11 năm 2003.\n", "luat.txt")
     assert (law.doc_number, law.date, law.issuer, law.doc_type, law.province) == (
         "15/2003/QH11", "2003-11-26", "QUỐC HỘI", "luat", "")
+    assert law.title == "Luật Thi đua, khen thưởng (15/2003/QH11)"  # cited by its name, capital first (Phụ lục II)
+    short_law = extract_metadata(  # no header, and the day it comes into force near the top: not its date
+        "LUẬT\nTHI ĐUA, KHEN THƯỞNG\nĐiều 1\nLuật này quy định về thi đua, khen thưởng.\nĐiều 2\nLuật này có hiệu lực "
+        "thi hành từ ngày 01 tháng 7 năm 2004.\nLuật này đã được Quốc hội thông qua ngày 26 tháng 11 năm 2003.\n",
+        "luat-ngan.txt")
+    assert (short_law.date, short_law.title) == ("2003-11-26", "Luật Thi đua, khen thưởng")
     circular = extract_metadata(
         "Thông tư về xét tặng giải thưởng bông lúa vàng việt nam\n\nBộ trưởng bộ nông nghiệp và phát triển nông thôn\n"
         "Căn cứ Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008 của Chính phủ;\nHội đồng họp tại Hà Nội.\n", "tt.txt")
