@@ -270,6 +270,17 @@ def test_a_law_cited_without_its_number_gets_it_when_known_and_is_flagged_when_n
     assert "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;" in draft.section("opening").text
 
 
+def test_a_news_article_among_the_sources_informs_the_plan_but_is_not_cited_in_its_opening(sample_library, settings):
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Bình Thuận", period="05 tháng cuối năm 2023", theme="thi đua nước rút 05 tháng cuối năm 2023",
+        issuer="Ủy ban nhân dân thành phố Phan Thiết",
+        sources=["001_177314a337b754a2.txt", "000_46ebe113dd57082e.txt"]))
+    opening = draft.section("opening").text
+    assert "Thực hiện Kế hoạch về phát động phong trào thi đua nước rút 05 tháng cuối năm 2023;" in opening
+    assert "20/7/2023" not in opening and "chúng ta" not in opening  # the article's date and first words
+    assert any("là tin bài, không dẫn làm căn cứ" in warning for warning in draft.warnings)
+
+
 def test_a_plan_without_sources_cites_only_bases_about_thi_dua_or_its_theme(sample_library, settings):
     draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
         province="Bắc Ninh", period="năm 2026", theme="Kế hoạch tổ chức phong trào thi đua yêu nước năm 2026"))

@@ -399,6 +399,10 @@ class PlanDrafter:
         for doc in sheet.sources:
             if doc.role != "directive":
                 continue
+            if doc.doc_type == "tin-bai":  # its content informs the plan; a plan neither implements nor rests on news
+                warnings.append(f"Phần mở đầu: «{trim(doc.title, 90)}» là tin bài, không dẫn làm căn cứ — nếu có "
+                                f"văn bản gốc, cần bổ sung số, ngày của văn bản đó.")
+                continue
             verb = "Thực hiện" if context.superior else "Căn cứ kết quả thực hiện"
             implemented.append(f"{verb} {self._source_line(doc, sheet)}")
         sources = [b.source for b in bases] + [{"source": d.source, "title": d.title, "doc_number": d.doc_number,
