@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -250,15 +250,15 @@ def passage_header(hit: SearchHit, first_of_document: bool) -> str:
     return f"{source}; mục: {_shorten(section, 50)}" if section else source
 
 
-def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int) -> list[Passage]:
-    """Number the hits [1]..[n] and trim each to its share of the budget. The shares are filled like water: a
+def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int, first: int = 1) -> list[Passage]:
+    """Number the hits [first]..[first + n - 1] and trim each to its share of the budget. The shares are filled like water: a
     passage shorter than an equal share keeps its length and the rest goes to the longer ones, wherever they stand
     (handing the rest only to the passages after it left a quarter of the budget unused while the best passage,
     first and long, was cut)."""
     headers, bodies = [], []
     seen: set[str] = set()
     for index, hit in enumerate(hits):
-        headers.append(f"[{index + 1}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n")
+        headers.append(f"[{first + index}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n")
         bodies.append(_data(_card_excerpt(hit.chunk.text, math.inf) if hit.chunk.card else hit.chunk.text))
         seen.add(hit.chunk.source)
     needs = [estimate_tokens(header) + math.ceil(len(body) / LLM_CHARS_PER_TOKEN)
@@ -274,7 +274,7 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int)
     for index, (hit, header, room) in enumerate(zip(hits, headers, rooms)):
         limit = int(room * LLM_CHARS_PER_TOKEN)
         body = _card_excerpt(hit.chunk.text, limit) if hit.chunk.card else excerpt(hit.chunk.text, question, limit)
-        passages.append(Passage(index + 1, hit, header + _data(body)))
+        passages.append(Passage(first + index, hit, header + _data(body)))
     return passages
 
 
@@ -335,10 +335,24 @@ class QAChain:
             yield QAEvent("answer", answer=_refusal(hits, timings, self.settings, reason=evidence.reason, **base))
             return
 
-        passages = self.passages(standalone, scope, hits)
-        messages = self._messages(passages, standalone, scope)
+        parts = self.prompt_parts(standalone, scope, hits)
         yield QAEvent("status", "Đang soạn câu trả lời…")
         t1 = time.perf_counter()
+        outputs = []
+        for _, messages in parts:
+            if outputs:
+                yield QAEvent("token", "\n")
+            outputs.append((yield from self._generate(messages, timings, start)))
+        timings["generation_s"] = _since(t1)
+        passages = [passage for part, _ in parts for passage in part]
+        answer = finalize("\n".join(outputs), passages, hits, timings, self.settings, scope=scope, stats=self.stats(),
+                          **base)
+        timings["total_s"] = _since(start)
+        yield QAEvent("answer", answer=answer)
+
+    def _generate(self, messages: list, timings: dict, start: float) -> Generator[QAEvent, None, str]:
+        """Streams one model reply as token events and returns its text; a reply that is not Vietnamese is asked
+        for once more with the strict instruction."""
         raw = ""
         for chunk in self.chat_model.stream(messages, max_tokens=self.settings.llm_max_answer_tokens,
                                              stop=["</tai_lieu>", "\nCâu hỏi:"]):
@@ -354,7 +368,6 @@ class QAChain:
             if cit.is_looping(raw):
                 break
         timings.setdefault("ttft_s", _since(start))
-
         if cit.foreign_share(raw) > self.settings.qa_foreign_retry_share or not cit.is_vietnamese(cit.clean_output(raw)):
             yield QAEvent("status", "Đang viết lại câu trả lời bằng tiếng Việt…")
             strict = [SystemMessage(messages[0].content + "\n" + load_prompt("qa_strict", self.settings.prompts_dir)),
@@ -362,10 +375,7 @@ class QAChain:
             retry = self.chat_model.invoke(strict, max_tokens=self.settings.llm_max_answer_tokens)
             if cit.is_vietnamese(cit.clean_output(str(retry.content))):
                 raw = str(retry.content)
-        timings["generation_s"] = _since(t1)
-        answer = finalize(raw, passages, hits, timings, self.settings, scope=scope, stats=self.stats(), **base)
-        timings["total_s"] = _since(start)
-        yield QAEvent("answer", answer=answer)
+        return raw
 
     def retrieve(self, question: str) -> tuple[QuestionScope, list[SearchHit]]:
         """Passages for the question. Each document or province the question names contributes passages in turn
@@ -374,6 +384,8 @@ class QAChain:
         incidental."""
         scope = analyse(question, self.library.documents())
         k = self.settings.qa_multi_passages if scope.multi else self.settings.retrieval_k
+        if self._answers_each(scope):  # each target's own passages, as many as a question about it alone gets
+            k = self.settings.retrieval_k
         if not scope.targets and not scope.comparison:
             hits = self._search(question, scope, k)
         else:
@@ -382,7 +394,7 @@ class QAChain:
             if len(scope.targets) < 2:
                 overall = self._search(question, scope, max(k, self.settings.retrieval_candidates))
                 pools.append(_one_per_document(overall) if scope.comparison else overall)
-            hits = _round_robin(pools, k)
+            hits = _round_robin(pools, k * len(pools) if self._answers_each(scope) else k)
         return scope, self._cover_names(question, scope, self._with_cards(scope, hits))
 
     def _search(self, question: str, scope: QuestionScope, k: int, filters: dict | None = None) -> list[SearchHit]:
@@ -458,22 +470,47 @@ class QAChain:
         return f"{user_turns[-1]} {question}"
 
     def passages(self, question: str, scope: QuestionScope, hits: Sequence[SearchHit]) -> list[Passage]:
-        """The numbered excerpts the model reads, within what the prompt budget leaves after the fixed text."""
-        return build_passages(hits, question, self._passage_budget(question, scope))
+        """The numbered excerpts the model reads, over all its calls."""
+        return [passage for part, _ in self.prompt_parts(question, scope, hits) for passage in part]
 
-    def _passage_budget(self, question: str, scope: QuestionScope) -> int:
+    def _answers_each(self, scope: QuestionScope) -> bool:
+        return self.settings.qa_answer_each_target and len(scope.targets) >= 2
+
+    def prompt_parts(self, question: str, scope: QuestionScope,
+                     hits: Sequence[SearchHit]) -> list[tuple[list[Passage], list]]:
+        """(passages, messages) of each model call: one for the question; or, for a question naming two or more
+        documents or provinces (`qa_answer_each_target`), one per target in the order the question names them,
+        reading only that target's passages (numbered on from the previous part's) and answering the part of the
+        question about it."""
+        asked = question.casefold()
+        in_order = sorted(scope.targets, key=lambda t: (asked.find(t.label.casefold()) % (len(asked) + 1)))
+        groups = [(target.label, [hit for hit in hits if hit.chunk.source in target.sources])
+                  for target in in_order] if self._answers_each(scope) else []
+        groups = [(label, group) for label, group in groups if group]
+        if len(groups) < 2:
+            passages = build_passages(hits, question, self._passage_budget(question, scope))
+            return [(passages, self._messages(passages, question, scope))]
+        parts, first = [], 1
+        for label, group in groups:
+            passages = build_passages(group, question, self._passage_budget(question, scope, label), first)
+            parts.append((passages, self._messages(passages, question, scope, label)))
+            first += len(passages)
+        return parts
+
+    def _passage_budget(self, question: str, scope: QuestionScope, part: str = "") -> int:
+        """What the prompt budget leaves after the fixed text."""
         fixed = load_prompt("qa_answer", self.settings.prompts_dir) + render_prompt(
-            _passages_prompt(scope), self.settings.prompts_dir, passages="", question=question)
+            _passages_prompt(scope, part), self.settings.prompts_dir, passages="", question=question, part=part)
         return self.settings.prompt_token_budget - estimate_tokens(fixed)
 
-    def _messages(self, passages: list[Passage], question: str, scope: QuestionScope) -> list:
+    def _messages(self, passages: list[Passage], question: str, scope: QuestionScope, part: str = "") -> list:
         # The constant system prompt first (its KV cache is reused across questions); best passage last, right
         # before the question: the small model leans on what it read most recently.
         body = "\n\n".join(p.excerpt for p in reversed(passages))
         return [
             SystemMessage(load_prompt("qa_answer", self.settings.prompts_dir)),
-            HumanMessage(render_prompt(_passages_prompt(scope), self.settings.prompts_dir, passages=body,
-                                       question=question)),
+            HumanMessage(render_prompt(_passages_prompt(scope, part), self.settings.prompts_dir, passages=body,
+                                       question=question, part=part)),
         ]
 
 
@@ -487,9 +524,10 @@ def _since(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-def _passages_prompt(scope: QuestionScope) -> str:
-    """A question about several documents asks for each one's facts; any other keeps the one-sentence answer."""
-    return "qa_passages_multi" if scope.multi else "qa_passages"
+def _passages_prompt(scope: QuestionScope, part: str = "") -> str:
+    """A question about several documents asks for each one's facts, or, answered one target at a time, for the
+    part about `part`; any other keeps the one-sentence answer."""
+    return "qa_passages_part" if part else "qa_passages_multi" if scope.multi else "qa_passages"
 
 
 def _round_robin(pools: list[list[SearchHit]], k: int) -> list[SearchHit]:

@@ -165,6 +165,10 @@ class Settings(BaseSettings):
         default=0.6, description="Share of an answer sentence's new terms a cited passage must hold to support it.")
     qa_multi_passages: int = Field(
         default=4, description="Passages per answer when a question names or compares two or more documents.")
+    qa_answer_each_target: bool = Field(
+        default=True, description="A question naming two or more documents or provinces is answered one at a time: "
+                                  "one model call per target, reading only its passages (retrieval_k of them) and "
+                                  "answering the part about it; the parts are joined and checked as one answer.")
     qa_card_documents: int = Field(
         default=2, description="Documents whose identity card (opening and signature lines) joins the passages when "
                                "a question asks who signed a document, when, or under which number.")

@@ -397,14 +397,26 @@ TWO_PLANS = CHUNKS + [
 ]
 
 
-def test_two_document_question_reads_both_documents_and_cites_both(qa_settings):
-    reply = ("Đắk Lắk triển khai từ tháng 10 năm 2025 đến tháng 3 năm 2026 [1]; "
-             "Nghệ An triển khai từ ngày 19/11/2025 đến hết tháng 02 năm 2026 [2].")
-    chain, _ = chain_with([reply], qa_settings, FakeLibrary(TWO_PLANS))
-    scope, hits = chain.retrieve("Thời gian đợt thi đua của tỉnh Đắk Lắk và tỉnh Nghệ An khác nhau thế nào?")
+def test_two_document_question_is_answered_one_document_at_a_time_and_cites_both(qa_settings):
+    """Each province named gets a model call of its own, reading only its passages (numbered on from the first
+    call's) and answering the part about it; the two replies are checked as one answer citing both plans."""
+    question = "Thời gian đợt thi đua của tỉnh Đắk Lắk và tỉnh Nghệ An khác nhau thế nào?"
+    probe, _ = chain_with([], qa_settings, FakeLibrary(TWO_PLANS))
+    scope, hits = probe.retrieve(question)
     assert scope.multi and {h.chunk.source for h in hits} == {"daklak.txt", "nghean.txt"}
-    answer = chain.ask("Thời gian đợt thi đua của tỉnh Đắk Lắk và tỉnh Nghệ An khác nhau thế nào?")
-    assert not answer.refused
+    parts = probe.prompt_parts(question, scope, hits)
+    assert [{p.hit.chunk.source for p in passages} for passages, _ in parts] == [{"daklak.txt"}, {"nghean.txt"}]
+    numbers = [[p.n for p in passages] for passages, _ in parts]
+    assert numbers[1][0] == numbers[0][-1] + 1
+    timing = {p.hit.chunk.chunk_id: p.n for passages, _ in parts for p in passages}
+    replies = [f"Đắk Lắk triển khai từ tháng 10 năm 2025 đến tháng 3 năm 2026 [{timing['daklak::9']}].",
+               f"Nghệ An triển khai từ ngày 19/11/2025 đến hết tháng 02 năm 2026 [{timing['nghean::4']}]."]
+    chain, model = chain_with(replies, qa_settings, FakeLibrary(TWO_PLANS))
+    answer = chain.ask(question)
+    assert [("về Đắk Lắk" in str(m[1].content), "về Nghệ An" in str(m[1].content)) for m in model.prompts] == [
+        (True, False), (False, True)]
+    assert "19/11/2025" not in str(model.prompts[0][1].content)  # the first call reads Đắk Lắk's plan alone
+    assert not answer.refused and "19/11/2025" in answer.answer and "tháng 10 năm 2025" in answer.answer
     assert {c.source for c in answer.citations} == {"daklak.txt", "nghean.txt"}
 
 
