@@ -107,6 +107,16 @@ def strip_citation_markers(text: str) -> str:
     return _MARKERS.sub(" ", text or "")
 
 
+# The evidence quotes the assistant prints under an answer ("[1] «…»", one passage sentence a line).
+_EVIDENCE_QUOTE = re.compile(r"(?m)^\[\d+\]\s*«.*$\n?")
+
+
+def without_evidence_quotes(text: str) -> str:
+    """The answer's own statements: the passage sentences quoted under it are the documents' words, not its claims
+    (a second score shows how many answers are right only through them)."""
+    return _EVIDENCE_QUOTE.sub("", text or "")
+
+
 _OPENERS, _CLOSERS = "“([", "”)]"
 
 
@@ -142,23 +152,32 @@ def content_recall(gold: str, prediction: str, question: str = "") -> float:
     return sum(1 for t in ref if t in have) / len(ref)
 
 
+# Where a prediction's statements end: a sentence, a line, or a clause that turns to another subject (", còn Hà Nội
+# …", ", trong khi Bắc Ninh …"), so that a figure is attributed to the subject of its own clause.
+_CLAUSE_BREAK = re.compile(r"(?<=[.;!?])\s+|\n+|,\s+(?=(?:còn|trong khi)\s)")
+
+
 def misattributed_parts(prediction: str, gold: str, question: str = "") -> list[str]:
     """Parts of a several-part gold whose figures the prediction states only beside another part's subject.
 
-    A part's subject is what the question names that this part of the gold repeats and no other part does (a province,
-    a document, a body). A part is misattributed when every sentence of the prediction holding all its figures names
-    another part's subject and not its own: "Đắk Lắk ... trước ngày 10/12; Bắc Ninh ... trước ngày 31/3/2026" with the
+    A part's subject is what the question names that this part of the gold repeats and no other part does: its
+    province when each part names its own, else its words (a document, a body). A part is misattributed when every statement (sentence, or clause after ", còn" / ", trong
+    khi") of the prediction holding all its figures names another part's subject and not its own: "Đắk Lắk ... trước ngày 10/12; Bắc Ninh ... trước ngày 31/3/2026" with the
     two dates swapped. Parts without figures or without a subject of their own are not checked.
     """
     parts = gold_parts(gold)
     if len(parts) < 2:
         return []
     asked = set(content_syllables(question))
-    words = [set(content_syllables(part)) for part in parts]
+    places = [{word for place in vn.find_provinces(part) for word in syllables(place)} for part in parts]
+    if all(places) and all(places[i] != places[j] for i in range(len(parts)) for j in range(i)):
+        words = places  # each part names its own province: that is its subject, not shared words like "Hội đồng"
+    else:
+        words = [set(content_syllables(part)) for part in parts]
     subjects = [(own & asked) - set().union(*(other for j, other in enumerate(words) if j != i))
                 for i, own in enumerate(words)]
     sentences = [(set(syllables(s)), vn.implied_facts(key_facts(s)))
-                 for s in re.split(r"(?<=[.;!?])\s+|\n+", strip_citation_markers(prediction)) if s.strip()]
+                 for s in _CLAUSE_BREAK.split(strip_citation_markers(prediction)) if s.strip()]
     wrong = []
     for i, part in enumerate(parts):
         figures = key_facts(part)

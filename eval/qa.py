@@ -70,6 +70,8 @@ def _item_row(item: QAItem, pred: dict) -> dict:
            "ttft_s": (pred.get("timings") or {}).get("ttft_s"), "total_s": (pred.get("timings") or {}).get("total_s")}
     if item.answerable:
         row.update(metrics.answer_correctness(answer, item.answer, refused=refused, question=item.question))
+        row["correct_without_quotes"] = metrics.answer_correctness(
+            metrics.without_evidence_quotes(answer), item.answer, refused=refused, question=item.question)["correct"]
         if not refused:
             row.update({f"citation_{k}": v for k, v in metrics.citation_scores(cited, item.source_files).items()})
         row["ok"] = row["correct"]
@@ -87,6 +89,7 @@ def score(items: list[QAItem], predictions: dict[str, dict], *, worst: int = 8) 
         "n": len(rows), "missing": len(items) - len(rows), "answerable": len(answerable),
         "unanswerable": len(unanswerable), "errors": sum(1 for r in rows if r["error"]),
         "correctness": metrics.mean(r["correct"] for r in answerable),
+        "correctness_without_quotes": metrics.mean(r["correct_without_quotes"] for r in answerable),
         "token_f1": metrics.mean(r["token_f1"] for r in answerable),
         "containment": metrics.mean(r["containment"] for r in answerable),
         "fact_recall": metrics.mean(r["fact_recall"] for r in answerable),

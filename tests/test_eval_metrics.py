@@ -304,3 +304,29 @@ def test_figures_swapped_between_the_parts_subjects_are_wrong():
     assert metrics.answer_correctness(right, gold, question=question)["correct"]
     scored = metrics.answer_correctness(swapped, gold, question=question)
     assert not scored["correct"] and scored["misattributed"]
+    # in one sentence, each clause is a statement about its own subject
+    one_sentence = ("Đắk Lắk gửi qua Phòng Xây dựng chính quyền trước ngày 31/3/2026, còn Bắc Ninh gửi qua Phòng Thi "
+                    "đua, khen thưởng trước ngày 10/12 hằng năm [1].")
+    assert metrics.answer_correctness(one_sentence, gold, question=question)["correct"]
+    swapped_in_one = ("Đắk Lắk gửi qua Phòng Xây dựng chính quyền trước ngày 10/12 hằng năm, còn Bắc Ninh gửi qua "
+                      "Phòng Thi đua, khen thưởng trước ngày 31/3/2026 [1].")
+    assert metrics.answer_correctness(swapped_in_one, gold, question=question)["misattributed"]
+    # a province's part is about the province, whatever words of the question it shares with the other clause
+    gold = ("Bắc Ninh: ít nhất 80% tổng số Ủy viên Hội đồng tham dự; Hà Nội: từ 90% phiếu đồng ý trở lên trên tổng số "
+            "thành viên Hội đồng Thi đua - Khen thưởng thành phố.")
+    question = ("Bắc Ninh yêu cầu tối thiểu bao nhiêu phần trăm ủy viên Hội đồng Thi đua - Khen thưởng tỉnh dự phiên "
+                "họp, còn Hà Nội yêu cầu tỷ lệ phiếu đồng ý bao nhiêu?")
+    mixed = ("Bắc Ninh yêu cầu 80% tổng số ủy viên tham dự, còn Hà Nội yêu cầu tỷ lệ phiếu đồng ý 80% [1]. Bắc Ninh "
+             "yêu cầu 90% ủy viên Hội đồng Thi đua - Khen thưởng tỉnh dự phiên họp, còn Hà Nội chưa rõ [2].")
+    assert metrics.answer_correctness(mixed, gold, question=question)["misattributed"]
+
+
+def test_the_evidence_quotes_under_an_answer_are_scored_apart():
+    """The passage sentences quoted under an answer are the documents' words: the second score leaves them out, so an
+    answer right only through its quotes shows."""
+    answer = ("Hồ sơ nộp lưu trong thời hạn 02 năm [1].\n\n[1] «Hồ sơ, tài liệu nộp lưu vào Lưu trữ cơ quan trong "
+              "thời hạn 01 năm kể từ ngày công việc kết thúc.»")
+    gold = "Trong thời hạn 01 năm kể từ ngày công việc kết thúc."
+    assert metrics.without_evidence_quotes(answer).strip() == "Hồ sơ nộp lưu trong thời hạn 02 năm [1]."
+    assert metrics.answer_correctness(answer, gold)["correct"]
+    assert not metrics.answer_correctness(metrics.without_evidence_quotes(answer), gold)["correct"]
