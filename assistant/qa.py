@@ -18,7 +18,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
 from assistant.prompts import load_prompt, render_prompt
-from assistant.question import QuestionScope, analyse
+from assistant.question import QuestionScope, analyse, part_question
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
@@ -480,8 +480,8 @@ class QAChain:
                      hits: Sequence[SearchHit]) -> list[tuple[list[Passage], list]]:
         """(passages, messages) of each model call: one for the question; or, for a question naming two or more
         documents or provinces (`qa_answer_each_target`), one per target in the order the question names them,
-        reading only that target's passages (numbered on from the previous part's) and answering the part of the
-        question about it."""
+        reading only that target's passages (numbered on from the previous part's) and asked the question as it
+        concerns that target alone (`part_question`)."""
         asked = question.casefold()
         in_order = sorted(scope.targets, key=lambda t: (asked.find(t.label.casefold()) % (len(asked) + 1)))
         groups = [(target.label, [hit for hit in hits if hit.chunk.source in target.sources])
@@ -490,27 +490,28 @@ class QAChain:
         if len(groups) < 2:
             passages = build_passages(hits, question, self._passage_budget(question, scope))
             return [(passages, self._messages(passages, question, scope))]
-        parts, first = [], 1
+        parts, first, labels = [], 1, [label for label, _ in groups]
         for label, group in groups:
-            passages = build_passages(group, question, self._passage_budget(question, scope, label), first)
-            parts.append((passages, self._messages(passages, question, scope, label)))
+            asked, alone = part_question(question, labels, label), QuestionScope()
+            passages = build_passages(group, asked, self._passage_budget(asked, alone), first)
+            parts.append((passages, self._messages(passages, asked, alone)))
             first += len(passages)
         return parts
 
-    def _passage_budget(self, question: str, scope: QuestionScope, part: str = "") -> int:
+    def _passage_budget(self, question: str, scope: QuestionScope) -> int:
         """What the prompt budget leaves after the fixed text."""
         fixed = load_prompt("qa_answer", self.settings.prompts_dir) + render_prompt(
-            _passages_prompt(scope, part), self.settings.prompts_dir, passages="", question=question, part=part)
+            _passages_prompt(scope), self.settings.prompts_dir, passages="", question=question)
         return self.settings.prompt_token_budget - estimate_tokens(fixed)
 
-    def _messages(self, passages: list[Passage], question: str, scope: QuestionScope, part: str = "") -> list:
+    def _messages(self, passages: list[Passage], question: str, scope: QuestionScope) -> list:
         # The constant system prompt first (its KV cache is reused across questions); best passage last, right
         # before the question: the small model leans on what it read most recently.
         body = "\n\n".join(p.excerpt for p in reversed(passages))
         return [
             SystemMessage(load_prompt("qa_answer", self.settings.prompts_dir)),
-            HumanMessage(render_prompt(_passages_prompt(scope, part), self.settings.prompts_dir, passages=body,
-                                       question=question, part=part)),
+            HumanMessage(render_prompt(_passages_prompt(scope), self.settings.prompts_dir, passages=body,
+                                       question=question)),
         ]
 
 
@@ -524,10 +525,9 @@ def _since(start: float) -> float:
     return round(time.perf_counter() - start, 3)
 
 
-def _passages_prompt(scope: QuestionScope, part: str = "") -> str:
-    """A question about several documents asks for each one's facts, or, answered one target at a time, for the
-    part about `part`; any other keeps the one-sentence answer."""
-    return "qa_passages_part" if part else "qa_passages_multi" if scope.multi else "qa_passages"
+def _passages_prompt(scope: QuestionScope) -> str:
+    """A question about several documents asks for each one's facts; any other keeps the one-sentence answer."""
+    return "qa_passages_multi" if scope.multi else "qa_passages"
 
 
 def _round_robin(pools: list[list[SearchHit]], k: int) -> list[SearchHit]:

@@ -83,3 +83,59 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
             targets.append(Target(province, sources))
     return QuestionScope(targets, bool(_COMPARISON.search(text)), expected_facts(text),
                          bool(_ASKS_IDENTITY.search(text)))
+
+
+# Where a question turns from one thing it asks about to the next: "…, còn …", "… và …", "…; …".
+_PART_BREAK = re.compile(r"(\s*,\s*(?:còn|trong khi|nhưng)\s+|\s*[,;]\s+|\s+(?:và|còn|hay|với)\s+)")
+# How a target is brought in: "của tỉnh Đắk Lắk", "ở Bắc Ninh", "tại thành phố Hà Nội".
+_BEFORE_TARGET = re.compile(r"(?:\b(của|ở|tại|cho)\s+)?(?:(?:tỉnh|thành phố|TP\.)\s+)?$", re.IGNORECASE)
+_PREPOSITION = re.compile(r"(?i)^(?:của|ở|tại|cho)\s")
+_SHARED_ENDING_WORDS = 5  # words after the last target that every part asks ("… khác nhau thế nào?")
+
+
+def _named_at(piece: str, label: str) -> re.Match | None:
+    return re.search(re.escape(label), piece, re.IGNORECASE)
+
+
+def part_question(question: str, labels: list[str], label: str) -> str:
+    """The question as it asks about `label` alone, to answer a question about several targets one at a time: the
+    pieces naming another target are left out ("Chủ đề năm 2023 của Tây Ninh và chủ đề năm 2024 của Hòa Bình là gì?"
+    -> "Chủ đề năm 2023 của Tây Ninh là gì?"); a part that lost the words before the first target borrows them
+    ("… của tỉnh Đắk Lắk và tỉnh Nghệ An khác nhau thế nào?" -> "Thời gian … của tỉnh Nghệ An khác nhau thế nào?");
+    the words after the last target named close every part. The whole question when `label` is not found in it."""
+    text = nfc(question).strip()
+    others = [other for other in labels if other.casefold() != label.casefold()]
+    for other in others:  # "Đắk Lắk và Nghệ An đều …": the two subjects of one predicate, the other one left out
+        place = r"(?:(?:tỉnh|thành phố|TP\.)\s+)?"
+        text = re.sub(rf"(?i)({place}{re.escape(label)})\s+(?:và|với|hay)\s+{place}{re.escape(other)}\b", r"\1", text)
+        text = re.sub(rf"(?i){place}{re.escape(other)}\s+(?:và|với|hay)\s+(?={place}{re.escape(label)}\b)", "", text)
+    if text != nfc(question).strip():
+        return text[:1].upper() + text[1:]
+    tokens = _PART_BREAK.split(text)
+    pieces, breaks = tokens[0::2], [""] + tokens[1::2]
+    keep = [i for i, piece in enumerate(pieces)
+            if _named_at(piece, label) or not any(_named_at(piece, other) for other in others)]
+    if not any(_named_at(pieces[i], label) for i in keep):
+        return question
+    text = "".join((breaks[i] if n else "") + pieces[i] for n, i in enumerate(keep))
+    own = _named_at(text, label)
+    if keep[0] != 0 and (first := next((m for o in others if (m := _named_at(pieces[0], o))), None)):
+        # a part that opens without its subject ("của Chủ tịch UBND tỉnh Bình Thuận", "tỉnh Nghệ An khác nhau …")
+        # takes the words the first piece has before its own target
+        opening = _PREPOSITION.match(text)
+        if opening:
+            at = pieces[0].find(f" {opening.group(0).strip()} ")
+            head = pieces[0][:at].strip() if at > 0 else ""
+            text = f"{head} {text}" if head else text
+        elif _BEFORE_TARGET.fullmatch(text[:own.start()]):
+            before = _BEFORE_TARGET.search(pieces[0][:first.start()])
+            head, preposition = pieces[0][:before.start()].strip(), before.group(1)
+            text = f"{head} {preposition + ' ' if preposition else ''}{text}" if head else text
+    last = len(pieces) - 1
+    if last not in keep and (closing := next((m for o in others if (m := _named_at(pieces[last], o))), None)):
+        ending = pieces[last][closing.end():]
+        if len(ending.split()) <= _SHARED_ENDING_WORDS:  # " là gì?", " khác nhau thế nào?": asked of every part
+            text = text.rstrip(" ?") + ending
+    if question.rstrip().endswith("?") and not text.endswith("?"):
+        text += "?"
+    return text[:1].upper() + text[1:]

@@ -168,7 +168,8 @@ class Settings(BaseSettings):
     qa_answer_each_target: bool = Field(
         default=True, description="A question naming two or more documents or provinces is answered one at a time: "
                                   "one model call per target, reading only its passages (retrieval_k of them) and "
-                                  "answering the part about it; the parts are joined and checked as one answer.")
+                                  "asked the question as it concerns that target; the replies are joined and "
+                                  "checked as one answer.")
     qa_card_documents: int = Field(
         default=2, description="Documents whose identity card (opening and signature lines) joins the passages when "
                                "a question asks who signed a document, when, or under which number.")
