@@ -90,19 +90,42 @@ _PART_BREAK = re.compile(r"(\s*,\s*(?:còn|trong khi|nhưng)\s+|\s*[,;]\s+|\s+(?
 # How a target is brought in: "của tỉnh Đắk Lắk", "ở Bắc Ninh", "tại thành phố Hà Nội".
 _BEFORE_TARGET = re.compile(r"(?:\b(của|ở|tại|cho)\s+)?(?:(?:tỉnh|thành phố|TP\.)\s+)?$", re.IGNORECASE)
 _PREPOSITION = re.compile(r"(?i)^(?:của|ở|tại|cho)\s")
-_SHARED_ENDING_WORDS = 5  # words after the last target that every part asks ("… khác nhau thế nào?")
+# A question word: a part that has none asks what the words after the last target ask ("… là gì?").
+_ASKS = re.compile(r"(?i)\b(?:bao nhiêu|bao giờ|bao lâu|nào|gì|ai|mấy|sao|không)\b")
 
 
 def _named_at(piece: str, label: str) -> re.Match | None:
     return re.search(re.escape(label), piece, re.IGNORECASE)
 
 
+def _whole_pieces(pieces: list[str], breaks: list[str], labels: list[str]) -> tuple[list[str], list[str]]:
+    """Pieces cut where no part ends put back together: a piece naming no target joined by "và/với/hay" to the next
+    ("ngành Giáo dục" + "và" + "Đào tạo ở Bắc Ninh …"), and one after a plain comma that is not the last, which goes on
+    about the target before it ("… ở Đắk Lắk" + ", " + "tỷ lệ cử tri đi bầu phải đạt bao nhiêu")."""
+    def names_none(piece: str) -> bool:
+        return not any(_named_at(piece, label) for label in labels)
+
+    i = 0
+    while i < len(pieces) - 1:
+        if names_none(pieces[i]) and re.fullmatch(r"\s+(?:và|với|hay)\s+", breaks[i + 1]):
+            pieces[i:i + 2] = [pieces[i] + breaks[i + 1] + pieces[i + 1]]
+            del breaks[i + 1]
+        elif i and names_none(pieces[i]) and re.fullmatch(r"\s*,\s+", breaks[i]):
+            pieces[i - 1:i + 1] = [pieces[i - 1] + breaks[i] + pieces[i]]
+            del breaks[i]
+            i -= 1
+        else:
+            i += 1
+    return pieces, breaks
+
+
 def part_question(question: str, labels: list[str], label: str) -> str:
     """The question as it asks about `label` alone, to answer a question about several targets one at a time: the
     pieces naming another target are left out ("Chủ đề năm 2023 của Tây Ninh và chủ đề năm 2024 của Hòa Bình là gì?"
     -> "Chủ đề năm 2023 của Tây Ninh là gì?"); a part that lost the words before the first target borrows them
-    ("… của tỉnh Đắk Lắk và tỉnh Nghệ An khác nhau thế nào?" -> "Thời gian … của tỉnh Nghệ An khác nhau thế nào?");
-    the words after the last target named close every part. The whole question when `label` is not found in it."""
+    ("… của Chủ tịch UBND tỉnh Tây Ninh và của Chủ tịch UBND tỉnh Bình Thuận" -> "Chỉ thị … của Chủ tịch UBND tỉnh
+    Bình Thuận"); a part without a question word ends as the question does after its last target. Two targets of one
+    predicate ("Đắk Lắk và Nghệ An đều …") leave the other out. The whole question when `label` is not found in it."""
     text = nfc(question).strip()
     others = [other for other in labels if other.casefold() != label.casefold()]
     for other in others:  # "Đắk Lắk và Nghệ An đều …": the two subjects of one predicate, the other one left out
@@ -112,7 +135,7 @@ def part_question(question: str, labels: list[str], label: str) -> str:
     if text != nfc(question).strip():
         return text[:1].upper() + text[1:]
     tokens = _PART_BREAK.split(text)
-    pieces, breaks = tokens[0::2], [""] + tokens[1::2]
+    pieces, breaks = _whole_pieces(tokens[0::2], [""] + tokens[1::2], labels)
     keep = [i for i, piece in enumerate(pieces)
             if _named_at(piece, label) or not any(_named_at(piece, other) for other in others)]
     if not any(_named_at(pieces[i], label) for i in keep):
@@ -127,15 +150,14 @@ def part_question(question: str, labels: list[str], label: str) -> str:
             at = pieces[0].find(f" {opening.group(0).strip()} ")
             head = pieces[0][:at].strip() if at > 0 else ""
             text = f"{head} {text}" if head else text
-        elif _BEFORE_TARGET.fullmatch(text[:own.start()]):
+        elif text[:own.start()].strip() and _BEFORE_TARGET.fullmatch(text[:own.start()]):
             before = _BEFORE_TARGET.search(pieces[0][:first.start()])
             head, preposition = pieces[0][:before.start()].strip(), before.group(1)
             text = f"{head} {preposition + ' ' if preposition else ''}{text}" if head else text
     last = len(pieces) - 1
-    if last not in keep and (closing := next((m for o in others if (m := _named_at(pieces[last], o))), None)):
-        ending = pieces[last][closing.end():]
-        if len(ending.split()) <= _SHARED_ENDING_WORDS:  # " là gì?", " khác nhau thế nào?": asked of every part
-            text = text.rstrip(" ?") + ending
+    if last not in keep and not _ASKS.search(text) and (
+            closing := next((m for o in others if (m := _named_at(pieces[last], o))), None)):
+        text = text.rstrip(" ?") + pieces[last][closing.end():]  # " là gì?", asked of every part
     if question.rstrip().endswith("?") and not text.endswith("?"):
         text += "?"
     return text[:1].upper() + text[1:]

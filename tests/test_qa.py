@@ -862,6 +862,14 @@ def test_a_question_about_two_targets_is_asked_of_each_alone():
                  "nhiêu để đề nghị danh hiệu?", ["Bắc Ninh", "Hà Nội"]) == [
         "Bắc Ninh yêu cầu bao nhiêu phần trăm ủy viên dự họp?",
         "Hà Nội yêu cầu tỷ lệ phiếu đồng ý bao nhiêu để đề nghị danh hiệu?"]
+    # "và" inside a name and a comma inside a part cut nothing
+    assert parts("Báo cáo của Bình Thuận gửi trước ngày nào, còn hồ sơ ngành Giáo dục và Đào tạo ở Bắc Ninh gửi trước "
+                 "ngày nào?", ["Bình Thuận", "Bắc Ninh"]) == [
+        "Báo cáo của Bình Thuận gửi trước ngày nào?", "Hồ sơ ngành Giáo dục và Đào tạo ở Bắc Ninh gửi trước ngày nào?"]
+    assert parts("Để được tặng Bằng khen ở Đắk Lắk, tỷ lệ cử tri đi bầu phải đạt bao nhiêu, còn Hà Nội yêu cầu tỷ lệ "
+                 "phiếu đồng ý bao nhiêu?", ["Đắk Lắk", "Hà Nội"]) == [
+        "Để được tặng Bằng khen ở Đắk Lắk, tỷ lệ cử tri đi bầu phải đạt bao nhiêu?",
+        "Hà Nội yêu cầu tỷ lệ phiếu đồng ý bao nhiêu?"]
     assert parts("Đắk Lắk và Nghệ An đều phát động đợt thi đua nào?", ["Đắk Lắk", "Nghệ An"]) == [
         "Đắk Lắk đều phát động đợt thi đua nào?", "Nghệ An đều phát động đợt thi đua nào?"]
     assert part_question("Hà Nội quy định gì?", ["Đắk Lắk", "Nghệ An"], "Đắk Lắk") == "Hà Nội quy định gì?"
