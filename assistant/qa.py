@@ -251,9 +251,9 @@ def passage_header(hit: SearchHit, first_of_document: bool) -> str:
 
 
 def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int, first: int = 1) -> list[Passage]:
-    """Number the hits [first]..[first + n - 1] and trim each to its share of the budget. The shares are filled like water: a
-    passage shorter than an equal share keeps its length and the rest goes to the longer ones, wherever they stand
-    (handing the rest only to the passages after it left a quarter of the budget unused while the best passage,
+    """Number the hits [first]..[first + n - 1] and trim each to its share of the budget. The shares are filled like
+    water: a passage shorter than an equal share keeps its length and the rest goes to the longer ones, wherever they
+    stand (handing the rest only to the passages after it left a quarter of the budget unused while the best passage,
     first and long, was cut)."""
     headers, bodies = [], []
     seen: set[str] = set()
@@ -482,8 +482,8 @@ class QAChain:
         documents or provinces (`qa_answer_each_target`), one per target in the order the question names them,
         reading only that target's passages (numbered on from the previous part's) and asked the question as it
         concerns that target alone (`part_question`)."""
-        asked = question.casefold()
-        in_order = sorted(scope.targets, key=lambda t: (asked.find(t.label.casefold()) % (len(asked) + 1)))
+        lowered = question.casefold()
+        in_order = sorted(scope.targets, key=lambda t: lowered.find(t.label.casefold()) % (len(lowered) + 1))
         groups = [(target.label, [hit for hit in hits if hit.chunk.source in target.sources])
                   for target in in_order] if self._answers_each(scope) else []
         groups = [(label, group) for label, group in groups if group]

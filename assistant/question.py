@@ -88,7 +88,8 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
 # Where a question turns from one thing it asks about to the next: "…, còn …", "… và …", "…; …".
 _PART_BREAK = re.compile(r"(\s*,\s*(?:còn|trong khi|nhưng)\s+|\s*[,;]\s+|\s+(?:và|còn|hay|với)\s+)")
 # How a target is brought in: "của tỉnh Đắk Lắk", "ở Bắc Ninh", "tại thành phố Hà Nội".
-_BEFORE_TARGET = re.compile(r"(?:\b(của|ở|tại|cho)\s+)?(?:(?:tỉnh|thành phố|TP\.)\s+)?$", re.IGNORECASE)
+_PLACE_WORD = r"(?:(?:tỉnh|thành phố|TP\.)\s+)?"
+_BEFORE_TARGET = re.compile(rf"(?:\b(của|ở|tại|cho)\s+)?{_PLACE_WORD}$", re.IGNORECASE)
 _PREPOSITION = re.compile(r"(?i)^(?:của|ở|tại|cho)\s")
 # A question word: a part that has none asks what the words after the last target ask ("… là gì?").
 _ASKS = re.compile(r"(?i)\b(?:bao nhiêu|bao giờ|bao lâu|nào|gì|ai|mấy|sao|không)\b")
@@ -129,9 +130,9 @@ def part_question(question: str, labels: list[str], label: str) -> str:
     text = nfc(question).strip()
     others = [other for other in labels if other.casefold() != label.casefold()]
     for other in others:  # "Đắk Lắk và Nghệ An đều …": the two subjects of one predicate, the other one left out
-        place = r"(?:(?:tỉnh|thành phố|TP\.)\s+)?"
-        text = re.sub(rf"(?i)({place}{re.escape(label)})\s+(?:và|với|hay)\s+{place}{re.escape(other)}\b", r"\1", text)
-        text = re.sub(rf"(?i){place}{re.escape(other)}\s+(?:và|với|hay)\s+(?={place}{re.escape(label)}\b)", "", text)
+        this, that = re.escape(label), re.escape(other)
+        text = re.sub(rf"(?i)({_PLACE_WORD}{this})\s+(?:và|với|hay)\s+{_PLACE_WORD}{that}\b", r"\1", text)
+        text = re.sub(rf"(?i){_PLACE_WORD}{that}\s+(?:và|với|hay)\s+(?={_PLACE_WORD}{this}\b)", "", text)
     if text != nfc(question).strip():
         return text[:1].upper() + text[1:]
     tokens = _PART_BREAK.split(text)
