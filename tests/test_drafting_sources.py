@@ -281,6 +281,15 @@ def test_a_news_article_among_the_sources_informs_the_plan_but_is_not_cited_in_i
     assert any("là tin bài, không dẫn làm căn cứ" in warning for warning in draft.warnings)
 
 
+def test_a_sentence_the_source_breaks_across_lines_is_one_item(sample_library):
+    """A web page's copy breaks "… Chỉ thị số 16/CT-UBND" + "ngày 13/9/2021 của UBND tỉnh …" inside a chunk: the
+    line that opens in lower case without a list marker goes on from the one before."""
+    sheet = _sheet(sample_library, "001_177314a337b754a2.txt")
+    [item] = [item for item in sheet.items if "16/CT-UBND" in item.text]
+    assert "Chỉ thị số 16/CT-UBND ngày 13/9/2021 của UBND tỉnh" in " ".join(item.text.split())
+    assert not any(item.text.startswith("ngày 13/9/2021") for item in sheet.items)
+
+
 def test_a_plan_without_sources_cites_only_bases_about_thi_dua_or_its_theme(sample_library, settings):
     draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
         province="Bắc Ninh", period="năm 2026", theme="Kế hoạch tổ chức phong trào thi đua yêu nước năm 2026"))

@@ -131,23 +131,24 @@ def source_lines(library, source: str) -> list[Line]:
                 continue
             if n == 0 and lines and (lines[-1].text.endswith(text) or text == lines[-1].text):
                 continue
-            if lines and lines[-1].section == chunk.section and _continues(lines[-1].text, text, n):
+            if lines and lines[-1].section == chunk.section and _continues(lines[-1].text, text):
                 lines[-1].text += " " + text
                 continue
             lines.append(Line(text, chunk.section, chunk.page, text in headings))
     return lines
 
 
-def _continues(previous: str, text: str, index: int) -> bool:
-    """`text` is the rest of `previous` split by the chunker: a sentence cut at a chunk's word budget, or a piece cut
-    at ";" inside an open parenthesis."""
+def _continues(previous: str, text: str) -> bool:
+    """`text` is the rest of `previous`: a sentence cut at a chunk's word budget or by a line break in the source (a
+    web page's "… Chỉ thị số 16/CT-UBND" + "ngày 13/9/2021 của UBND tỉnh …"), or a piece cut at ";" inside an open
+    parenthesis."""
     if re.match(r"^(?:[-+•*–]|\d{1,2}(?:\.\d{1,2})*\.?\s|[a-zđ]\)|[IVX]+\.)", text):
         return False
     if previous.count("(") > previous.count(")"):
         return True
     if re.search(r"[;,]$", previous) and not previous.endswith(":") and (text[:1].isupper() or text[:1].islower()):
         return True  # a paragraph the chunker cut after ";" (its pieces carry no list marker of their own)
-    return index == 0 and not re.search(r"[.;:!?…]$", previous) and text[:1].islower()
+    return not re.search(r"[.;:!?…]$", previous) and text[:1].islower()
 
 
 def _heading_lines(library, source: str) -> set[str]:
