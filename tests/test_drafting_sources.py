@@ -227,6 +227,23 @@ def test_a_reference_ends_where_the_next_document_is_named_and_another_provinces
            "đua yêu nước" in own
 
 
+def test_a_reference_in_a_sentence_that_runs_on_keeps_its_title_alone():
+    from assistant.drafting.legal import cited_bases
+
+    text = ("Quán triệt Chỉ thị số 01/CT-UBND ngày 12/01/2023 của Chủ tịch UBND tỉnh về việc phát động phong trào thi "
+            "đua yêu nước năm 2023 và mục đích, ý nghĩa của công tác thi đua, khen thưởng đến toàn thể cán bộ, công "
+            "chức, viên chức, đảng viên, đoàn viên, hội viên và nhân dân trong tỉnh, để chủ trương của Đảng đi vào "
+            "thực tiễn cuộc sống.\nCăn cứ Thông tư số 02/2025/TT-BDTTG ngày 24/6/2025 của Bộ trưởng Bộ Dân tộc và "
+            "Tôn giáo hướng dẫn chức năng, nhiệm vụ, quyền hạn của Sở Dân tộc và Tôn giáo thuộc Ủy ban nhân dân tỉnh, "
+            "thành phố trực thuộc trung ương và công tác dân tộc, tín ngưỡng, tôn giáo của phòng chuyên môn thuộc Ủy "
+            "ban nhân dân cấp xã;")
+    assert [b.line for b in cited_bases(text, "Bình Thuận", True, set())] == [
+        "Chỉ thị số 01/CT-UBND ngày 12/01/2023 của Chủ tịch UBND tỉnh Bình Thuận về việc phát động phong trào thi đua "
+        "yêu nước năm 2023",
+        "Thông tư số 02/2025/TT-BDTTG ngày 24/6/2025 của Bộ trưởng Bộ Dân tộc và Tôn giáo hướng dẫn chức năng, nhiệm "
+        "vụ, quyền hạn của Sở Dân tộc và Tôn giáo thuộc Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương"]
+
+
 def test_a_reference_shares_a_plans_theme_by_its_subject_not_by_its_years():
     from assistant.drafting.legal import RELEVANT_SCORE, cited_bases, theme_words
 

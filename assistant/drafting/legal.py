@@ -137,6 +137,11 @@ def display_name(name: str) -> str:
 
 
 RELEVANT_SCORE = 2  # cited_bases' score of a reference about thi đua or the theme, outside the target province
+# A basis line longer than this is a citing sentence that goes on after the title ("… năm 2023 và mục đích, ý nghĩa
+# của công tác thi đua … đến toàn thể cán bộ …"): its title is cut at the first comma or "và" past its opening
+# characters (the date and issuer: "ngày 12/01/2023 của Chủ tịch UBND tỉnh về …").
+_LONGEST_BASIS = 260
+_TITLE_START = 60
 # A reference about thi đua work in general (the law, the Party's directives on it, patriotic emulation) concerns any
 # campaign; one about a particular campaign ("Đợt thi đua lập thành tích chào mừng Đại hội …") only the same theme.
 _ABOUT_THI_DUA = re.compile(r"(?i)thi đua,? khen thưởng|công tác thi đua|thi đua yêu nước")
@@ -182,7 +187,12 @@ def cited_bases(text: str, province: str, own_province: bool, about: set[str]) -
             if not own_province:
                 continue
             rest = _UNNAMED_LOCAL_BODY.sub(rf"\1 {province}", rest)
-        line = trim(f"{kind} số {number} {rest}".strip(), 260)
+        line = f"{kind} số {number} {rest}".strip()
+        if len(line) > _LONGEST_BASIS:  # a title does not run this long: the citing sentence went on after it
+            tail = rest[_TITLE_START:]
+            joint = next((m for m in re.finditer(r"\s+và\s+(\w)", tail) if m.group(1).islower()), None)
+            head = rest[:_TITLE_START] + (tail[:joint.start()] if joint else tail)
+            line = trim(f"{kind} số {number} {head}".strip(), _LONGEST_BASIS)
         if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
             continue
         score = base + bool(_ABOUT_THI_DUA.search(rest)) + (len(words(rest) & about) >= 2)
