@@ -262,6 +262,8 @@ def date_of(match: re.Match) -> tuple[int, int, int]:
 
 # A law's name after "Luật": "Thi đua, khen thưởng", "Ban hành văn bản quy phạm pháp luật" (up to nine words, lazily)
 LAW_NAME = r"[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?"
+# The words before the day a text comes into force: "có hiệu lực thi hành kể từ (ngày …)".
+IN_FORCE_FROM = r"có hiệu lực(?: thi hành)?(?: kể)? từ"
 
 # Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)

@@ -150,9 +150,9 @@ def refuse_everything(items: list[QAItem]) -> dict[str, dict]:
     return {item_key(item): {"answer": "", "refused": True, "citations": []} for item in items}
 
 
-COLUMNS = (("n", "n"), ("correctness", "correct"), ("correctness_without_quotes", "w/o quotes"), ("multi", "multi ok"), ("refusal_accuracy", "refusal acc"),
-           ("false_refusal_rate", "false ref"), ("citation_precision", "cite prec"), ("ttft_p50", "TTFT p50"),
-           ("total_p50", "total p50"))
+COLUMNS = (("n", "n"), ("correctness", "correct"), ("correctness_without_quotes", "w/o quotes"), ("multi", "multi ok"),
+           ("refusal_accuracy", "refusal acc"), ("false_refusal_rate", "false ref"), ("citation_precision", "cite prec"),
+           ("ttft_p50", "TTFT p50"), ("total_p50", "total p50"))
 
 
 def rows_for_print(result: dict) -> list[list[str]]:

@@ -17,6 +17,7 @@ from core.vietnamese import (
     DOC_TYPE_BY_CAPS,
     DOC_TYPE_BY_CODE,
     DOC_TYPE_BY_NAME,
+    IN_FORCE_FROM,
     PROVINCES,
     doc_kind_pattern,
     find_doc_numbers,
@@ -59,7 +60,7 @@ _MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|�
 # tháng 02 năm 2025").
 _BASIS_LINE = re.compile(r"^\s*căn cứ\b", re.IGNORECASE)
 # The day a text comes into force ("Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2004"): not its own date.
-_IN_FORCE_FROM = re.compile(r"hiệu lực\b[^.\n]{0,25}\btừ\s*(?:ngày\s*)?$", re.IGNORECASE)
+_IN_FORCE_FROM = re.compile(rf"{IN_FORCE_FROM}\s*(?:ngày\s*)?$", re.IGNORECASE)
 # The closing line of a law or a council's resolution: "Luật này đã được Quốc hội … thông qua ngày 26 tháng 11 năm 2003".
 _ADOPTED = re.compile(rf"thông qua {_SPELLED_DATE}", re.IGNORECASE)
 # An appendix's heading names the document it belongs to: "(Kèm theo Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm

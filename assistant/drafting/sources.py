@@ -16,7 +16,7 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import doc_kind_pattern, nfc, number_key, short_doc_refs
+from core.vietnamese import IN_FORCE_FROM, doc_kind_pattern, nfc, number_key, short_doc_refs
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -91,7 +91,7 @@ def source_doc(record) -> SourceDoc:
 
 
 _CHAPTER = re.compile(r"(?i)^chương\s+[ivxlc\d]+\b[.:]?\s*(?P<title>.*)$")
-_IN_FORCE = re.compile(r"(?i)\bcó hiệu lực(?: thi hành)?(?: kể)? từ ngày (?P<date>[^.;]+)")
+_IN_FORCE = re.compile(rf"(?i)\b{IN_FORCE_FROM} ngày (?P<date>[^.;]+)")
 _NOT_A_TOPIC = re.compile(r"(?i)^(?:những |các )?(?:quy định chung|điều khoản thi hành)$")
 
 
