@@ -383,9 +383,8 @@ class QAChain:
         documents; a question naming one document keeps one passage from the whole library in case the name is
         incidental."""
         scope = analyse(question, self.library.documents())
-        k = self.settings.qa_multi_passages if scope.multi else self.settings.retrieval_k
-        if self._answers_each(scope):  # each target's own passages, as many as a question about it alone gets
-            k = self.settings.retrieval_k
+        each = self._answers_each(scope)  # each target's own passages, as many as a question about it alone gets
+        k = self.settings.qa_multi_passages if scope.multi and not each else self.settings.retrieval_k
         if not scope.targets and not scope.comparison:
             hits = self._search(question, scope, k)
         else:
@@ -394,7 +393,7 @@ class QAChain:
             if len(scope.targets) < 2:
                 overall = self._search(question, scope, max(k, self.settings.retrieval_candidates))
                 pools.append(_one_per_document(overall) if scope.comparison else overall)
-            hits = _round_robin(pools, k * len(pools) if self._answers_each(scope) else k)
+            hits = _round_robin(pools, k * len(pools) if each else k)
         return scope, self._cover_names(question, scope, self._with_cards(scope, hits))
 
     def _search(self, question: str, scope: QuestionScope, k: int, filters: dict | None = None) -> list[SearchHit]:

@@ -161,9 +161,10 @@ def misattributed_parts(prediction: str, gold: str, question: str = "") -> list[
     """Parts of a several-part gold whose figures the prediction states only beside another part's subject.
 
     A part's subject is what the question names that this part of the gold repeats and no other part does: its
-    province when each part names its own, else its words (a document, a body). A part is misattributed when every statement (sentence, or clause after ", còn" / ", trong
-    khi") of the prediction holding all its figures names another part's subject and not its own: "Đắk Lắk ... trước ngày 10/12; Bắc Ninh ... trước ngày 31/3/2026" with the
-    two dates swapped. Parts without figures or without a subject of their own are not checked.
+    province when each part names its own, else its words (a document, a body). A part is misattributed when every
+    statement (sentence, or clause after ", còn" / ", trong khi") of the prediction holding all its figures names
+    another part's subject and not its own: "Đắk Lắk ... trước ngày 10/12; Bắc Ninh ... trước ngày 31/3/2026" with
+    the two dates swapped. Parts without figures or without a subject of their own are not checked.
     """
     parts = gold_parts(gold)
     if len(parts) < 2:

@@ -138,8 +138,9 @@ def display_name(name: str) -> str:
 
 RELEVANT_SCORE = 2  # cited_bases' score of a reference about thi đua or the theme, outside the target province
 # A basis line longer than this is a citing sentence that goes on after the title ("… năm 2023 và mục đích, ý nghĩa
-# của công tác thi đua … đến toàn thể cán bộ …"): its title is cut at the first comma or "và" past its opening
-# characters (the date and issuer: "ngày 12/01/2023 của Chủ tịch UBND tỉnh về …").
+# của công tác thi đua … đến toàn thể cán bộ …"): its title is cut at the first "và" past its opening characters (the
+# date and issuer: "ngày 12/01/2023 của Chủ tịch UBND tỉnh về …") that joins no name ("Sở Dân tộc và Tôn giáo");
+# commas stand inside titles ("chức năng, nhiệm vụ").
 _LONGEST_BASIS = 260
 _TITLE_START = 60
 # A reference about thi đua work in general (the law, the Party's directives on it, patriotic emulation) concerns any
