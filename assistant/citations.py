@@ -15,10 +15,13 @@ from difflib import SequenceMatcher
 from core.vietnamese import (
     DOC_NUMBER_RE,
     DOC_TYPE_NAMES,
+    PERSON_TITLES,
     QUESTION_WORDS,
     canonical_spelling,
+    deputy_posts,
     find_provinces,
     is_vietnamese_syllable,
+    leading_posts,
     nfc,
     number_key,
     same_place,
@@ -127,7 +130,8 @@ def named_phrases(text: str) -> list[list[str]]:
 
     A sentence-initial function word ("Theo", "Trong") is capitalised only by position, so it starts no name; a Roman
     numeral or punctuation ends a name ("Phụ lục II Nghị định" holds no name "II Nghị"), and so does a heading in
-    capitals before a name in ordinary case ("PHÓ CHỦ TỊCH Trần Chí Hùng" holds the name "Trần Chí Hùng").
+    capitals before a name in ordinary case ("PHÓ CHỦ TỊCH Trần Chí Hùng" holds the name "Trần Chí Hùng"). A form of
+    address written with a capital is no part of the name after it ("Ông Phạm Trung Kiên" names "Phạm Trung Kiên").
     """
     text = nfc(text)
     runs, current, end = [], [], 0
@@ -144,6 +148,11 @@ def named_phrases(text: str) -> list[list[str]]:
         if capital and not (sentence_start and token.lower() in QUESTION_WORDS):
             if _after_capitals_heading(current, token):  # "PHÓ CHỦ TỊCH Trần Chí Hùng": the title ends, a name starts
                 runs.append(current)
+                current = []
+            elif current and current[-1].casefold() in PERSON_TITLES and token in SURNAMES:  # "Ông", "Đồng Chí"
+                current = current[:-2] if current[-2:-1] == ["Đồng"] else current[:-1]
+                if len(current) >= 2:
+                    runs.append(current)
                 current = []
             current.append(token)
             continue
@@ -453,7 +462,18 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
             sources = [replace(source, text=_DAY_MONTH.sub(" ", source.text)) for source in chosen]
         if not any(fact_supported(fact, source, focus, rules, stats) for source in sources):
             return f"{fact.kind} «{' '.join(fact.syllables)}» not stated there about what is asked"
+        if fact.person and (deputy := _only_deputy(fact, chosen, leading_posts(question))):
+            return f"person «{' '.join(fact.syllables)}» is the deputy there (phó {deputy})"
     return ""
+
+
+def _only_deputy(fact: Fact, sources: list[SourceText], asked: set[str]) -> str:
+    """The post the question asks about ("ai là Trưởng phòng") that every passage line naming the person gives them
+    only as a deputy ("Ông A - Phó Trưởng phòng"); "" when any line names them otherwise."""
+    name = " ".join(fact.syllables)
+    lines = [line for source in sources for line in source.text.splitlines() if name in " ".join(_tokens(line))]
+    deputy = set.intersection(*(deputy_posts(line) for line in lines)) & asked if lines and asked else set()
+    return min(deputy, default="")
 
 
 def _plain_numbers(text: str) -> set[str]:

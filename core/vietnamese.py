@@ -391,7 +391,7 @@ _PATTERNS = sorted(((name, _province_pattern(name)) for name in PROVINCES), key=
 # place unless a capitalised word (a surname) or a form of address stands right before them ("của Hòa Bình", not
 # "Nguyễn Hòa Bình" or "ông Hòa Bình").
 _GIVEN_NAME_PLACES = {"Hòa Bình", "Thái Bình"}
-_PERSON_TITLES = {"ông", "bà", "anh", "chị", "em", "chí", "đ/c"}  # one word each: "chí" ends "đồng chí"
+PERSON_TITLES = {"ông", "bà", "anh", "chị", "em", "chí", "đ/c"}  # one word each: "chí" ends "đồng chí"
 _BARE_PATTERNS = [(name, re.compile(rf"(?<![\wÀ-ỹ]){name_pattern_body(name)}(?![\wÀ-ỹ])"))
                   for name in sorted(_GIVEN_NAME_PLACES)]
 
@@ -418,13 +418,31 @@ def find_provinces(text: str) -> list[str]:
         for match in pattern.finditer(text):
             before = text[: match.start()].split()[-1:]
             if names_the_province(match) and (not before or not (
-                    before[0][:1].isupper() and before[0][-1:].isalpha() or before[0].casefold() in _PERSON_TITLES)):
+                    before[0][:1].isupper() and before[0][-1:].isalpha() or before[0].casefold() in PERSON_TITLES)):
                 counts[name] += 1
     return [name for name, _ in counts.most_common()]
 
 
 def province_key(name: str) -> str:
     return canonical_spelling(name).strip().casefold()
+
+
+# Posts that lead a body. "Phó <post>" is the deputy: another person than the one "<post>" names ("Trưởng phòng" is
+# not the "Phó Trưởng phòng" listed under him).
+_LEADING_POSTS = re.compile(
+    r"(?<![\wÀ-ỹ])(phó\s+)?(chủ tịch|giám đốc|trưởng phòng|trưởng ban|bí thư|chánh văn phòng|bộ trưởng|thủ trưởng"
+    r"|cục trưởng|vụ trưởng|hiệu trưởng|viện trưởng|chánh án|chủ nhiệm)(?![\wÀ-ỹ])", re.IGNORECASE)
+
+
+def leading_posts(text: str) -> set[str]:
+    """The leading posts `text` names other than as a deputy's ("Trưởng phòng" in "ai là Trưởng phòng")."""
+    return {match.group(2).casefold() for match in _LEADING_POSTS.finditer(nfc(text)) if not match.group(1)}
+
+
+def deputy_posts(text: str) -> set[str]:
+    """The posts `text` names only as a deputy's ("Ông A - Phó Trưởng phòng": {"trưởng phòng"})."""
+    deputies = {match.group(2).casefold() for match in _LEADING_POSTS.finditer(nfc(text)) if match.group(1)}
+    return deputies - leading_posts(text)
 
 
 def same_place(a: str, b: str) -> bool:

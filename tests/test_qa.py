@@ -323,6 +323,31 @@ def test_who_question_answered_with_a_title_not_a_name_is_refused(qa_settings):
     assert not named.refused and "Nguyễn Văn Bình" in named.answer
 
 
+def test_a_name_after_a_capitalised_form_of_address_is_a_person():
+    """The model writes "là Ông Phạm Trung Kiên": the form of address is no part of the name, which is a person's."""
+    for sentence in ("Trưởng phòng là Ông Phạm Trung Kiên.", "Người ký là Đồng Chí Phạm Trung Kiên."):
+        assert cit.named_phrases(sentence) == [["Phạm", "Trung", "Kiên"]]
+        assert [fact.person for fact in cit.claim_facts(sentence, "Ai là trưởng phòng?")] == [True]
+    assert cit.named_phrases("Danh hiệu Anh Hùng Lao Động") == [["Anh", "Hùng", "Lao", "Động"]]  # no surname follows
+
+
+def test_a_deputy_does_not_answer_who_holds_the_post(qa_settings):
+    """"Ai là Trưởng phòng": the passage lists Ông Phạm Trung Kiên as Phó Trưởng phòng only, so naming him is refused
+    (he was once accepted because "Trưởng phòng" stood near his name); the head of the office is answered."""
+    roster = FakeLibrary([Chunk("bn::1", "bn.txt", "Phòng Thi đua, Khen thưởng Sở Nội vụ tỉnh Bắc Ninh:\n"
+                                "1. Ông Hồ Quyết Thắng - Trưởng phòng\n2. Ông Phạm Trung Kiên - Phó Trưởng phòng\n"
+                                "+ Điều hành hoạt động của Phòng khi Trưởng phòng đi vắng.", "", None, 1, BACNINH)])
+    question = "Ai là Trưởng phòng Thi đua, Khen thưởng của Sở Nội vụ tỉnh Bắc Ninh?"
+    chain, _ = chain_with(["Trưởng phòng là Ông Phạm Trung Kiên [1]."], qa_settings, roster)
+    deputy = chain.ask(question)
+    assert deputy.refused and "deputy" in deputy.reason
+    chain, _ = chain_with(["Trưởng phòng là Ông Hồ Quyết Thắng [1]."], qa_settings, roster)
+    head = chain.ask(question)
+    assert not head.refused and "Hồ Quyết Thắng" in head.answer
+    chain, _ = chain_with(["Phó Trưởng phòng là Ông Phạm Trung Kiên [1]."], qa_settings, roster)
+    assert not chain.ask("Ai là Phó Trưởng phòng Thi đua, Khen thưởng của Sở Nội vụ tỉnh Bắc Ninh?").refused
+
+
 @pytest.mark.llm
 def test_real_model_answers_from_the_sample_library_with_a_citation(sample_library, sample_settings):
     """One real generation: retrieval on the ingested sample library, the embedded model, verified citations."""
