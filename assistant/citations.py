@@ -186,6 +186,17 @@ def strip_markers(text: str) -> str:
     return _ECHO.sub("", _MARKER.sub("", text))
 
 
+# A question word that no answer follows ("là …", ": …") later in the sentence.
+_UNANSWERED_ASK = re.compile(r"(?i)\b(?:bao nhiêu|bao giờ|bao lâu|khi nào|là gì|là ai|thế nào)\b(?![^:]*(?:\slà\s|:))")
+
+
+def restates_question(sentence: str) -> bool:
+    """The small model's sentence repeats the question instead of answering it: it ends with "?", or it still asks
+    ("tập thể cần bao nhiêu phần trăm cá nhân đạt …."); "… bao lâu một lần là hai năm một lần" answers."""
+    body = nfc(strip_markers(sentence)).rstrip()
+    return body.endswith("?") or bool(_UNANSWERED_ASK.search(body))
+
+
 def parse_markers(text: str) -> list[int]:
     """Passage numbers cited in the text, in order of appearance, e.g. "[1]", "[1, 3]", "[Tài liệu 2]"."""
     found: list[int] = []

@@ -579,7 +579,7 @@ def repair(raw: str, passages: list[Passage], question: str, settings: Settings,
     texts = [p.haystack() for p in passages]
     out = Repaired([], [])
     for sentence in cit.split_sentences(cit.clean_output(raw), colon_ends=False):
-        if cit.strip_markers(sentence).rstrip().endswith("?"):  # the small model restates the question: no claim
+        if cit.restates_question(sentence):  # no claim
             out.dropped.append(cit.tidy(cit.strip_markers(sentence)))
             continue
         fixed = cit.repair_quotes(sentence, texts, rules)

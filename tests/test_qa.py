@@ -637,6 +637,13 @@ def test_a_restated_question_is_no_claim(qa_settings):
                           qa_settings)
     answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ mấy tháng một lần?")
     assert not answer.refused and "?" not in answer.answer and "06 tháng" in answer.answer
+    # still asking, without a question mark
+    chain, _ = chain_with(["Cơ quan thường trực của Hội đồng Thi đua - Khen thưởng tỉnh là gì [3]."], qa_settings)
+    answer = chain.ask("Cơ quan thường trực của Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh là gì?")
+    assert answer.refused and answer.unsupported
+    chain, _ = chain_with(["Hội đồng họp định kỳ bao nhiêu tháng một lần là 06 tháng một lần [3]."], qa_settings)
+    answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ bao nhiêu tháng một lần?")
+    assert not answer.refused and "06 tháng" in answer.answer
 
 
 def test_the_number_of_a_named_document_is_not_a_figure_the_cited_passage_must_hold(qa_settings):
