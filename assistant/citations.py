@@ -254,12 +254,36 @@ def without_instructions(text: str) -> str:
     return "\n".join(s for s in split_sentences(text) if not _INSTRUCTION.search(nfc(s)))
 
 
+_MAX_QUOTE = 300  # characters: a longer "quote" is a stray mark, not a title or slogan
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost quotation, marks included. Inside a quotation a straight quote opens another when
+    it follows a space or a bracket and precedes a letter, else it closes: a slogan the model quotes inside a quoted
+    sentence ("Tỉnh "Kỷ cương; chủ động" năm 2024") is one quotation, not two with the slogan between them.
+    Quotations that span lines or run over `_MAX_QUOTE` characters, and marks left unpaired, protect nothing."""
+    spans, depth, start = [], 0, 0
+    for index, mark in enumerate(text):
+        if mark not in "“”\"":
+            continue
+        opens = mark == "“" or mark == '"' and (depth == 0 or (text[index - 1] in " \t\n([{") and (
+            index + 1 < len(text) and not text[index + 1].isspace()))
+        if opens:
+            start = index if depth == 0 else start
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0 and index - start <= _MAX_QUOTE + 1 and "\n" not in text[start:index]:
+                spans.append((start, index + 1))
+    return spans
+
+
 def split_sentences(text: str, *, colon_ends: bool = True) -> list[str]:
     """Sentences or list items; never split inside quotation marks; a piece holding only citation markers joins the
     sentence before it. `colon_ends` False (an answer's claims): a colon inside a line introduces the rest of its
     sentence ("… được hưởng quyền lợi: được miễn phí …"), so the lead and what it introduces stay one claim."""
     text = text.strip()
-    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(text)]
+    quoted = quoted_spans(text)
     raw, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         if any(a < match.start() < b for a, b in quoted) or "\n" not in match.group() and (
@@ -583,8 +607,8 @@ def repair_quotes(sentence: str, passages: list[str], rules: SupportRules) -> st
     The closest run of the same number of words (±2) in any passage — the same words count as closest — replaces
     the quote, punctuation and spelling included, when it is close enough.
     """
-    def fix(match: re.Match) -> str:
-        flat = " ".join(words(match.group(1) or match.group(2)))
+    def fix(quote: str) -> str:
+        flat = " ".join(words(quote[1:-1]))
         size_wanted = len(flat.split())
         best, best_text = 0.0, ""
         for passage in passages:
@@ -601,9 +625,12 @@ def repair_quotes(sentence: str, passages: list[str], rules: SupportRules) -> st
         return f"“{best_text}”"
 
     try:
-        return _QUOTED.sub(fix, sentence)
+        for start, end in reversed(quoted_spans(sentence)):
+            if end - start >= 4:  # two characters or more between the marks
+                sentence = sentence[:start] + fix(sentence[start:end]) + sentence[end:]
     except _Unquotable:
         return None
+    return sentence
 
 
 class _Unquotable(Exception):

@@ -546,6 +546,21 @@ def test_a_quote_stays_whole_and_verbatim():
     assert cit.repair_quotes("Khẩu hiệu là “Toàn dân chung tay vì người nghèo”.", [passage], rules) is None
 
 
+def test_a_slogan_quoted_inside_a_quoted_sentence_stays_one_quotation():
+    """The model quotes a sentence with straight quotes and the slogan inside it with straight quotes too: the four
+    marks are one quotation (the slogan's "; " once split it into four claims, each with its own citation), copied
+    from the passage with the passage's own marks."""
+    passage = ("Nhân dân các dân tộc tỉnh Hòa Bình “Kỷ cương trách nhiệm; chủ động kịp thời; tăng tốc sáng tạo; hiệu "
+               "quả bền vững” thực hiện thắng lợi các chỉ tiêu năm 2024.")
+    answer = ('Chủ đề thi đua năm 2024 là "Nhân dân các dân tộc tỉnh Hòa Bình "Kỷ cương trách nhiệm; chủ động kịp '
+              'thời; tăng tốc sáng tạo; hiệu quả bền vững" thực hiện thắng lợi các chỉ tiêu năm 2024." [1]')
+    assert cit.split_sentences(answer, colon_ends=False) == [answer]
+    fixed = cit.repair_quotes(answer, [passage], cit.SupportRules())
+    assert fixed == f"Chủ đề thi đua năm 2024 là “{passage[:-1]}” [1]"
+    two = 'Khẩu hiệu là "Kỷ cương; chủ động" và "Tăng tốc; bền vững". Chủ đề là "A; B".'
+    assert [two[a:b] for a, b in cit.quoted_spans(two)] == ['"Kỷ cương; chủ động"', '"Tăng tốc; bền vững"', '"A; B"']
+
+
 def test_a_garbled_name_is_repaired_and_an_invented_word_dropped():
     passage = "Nghị quyết số 394/NQ-CP của Chính phủ phát động phong trào bảo vệ môi trường."
     rules = cit.SupportRules()
