@@ -169,24 +169,30 @@ def misattributed_parts(prediction: str, gold: str, question: str = "") -> list[
     parts = gold_parts(gold)
     if len(parts) < 2:
         return []
-    asked = set(content_syllables(question))
-    places = [{word for place in vn.find_provinces(part) for word in syllables(place)} for part in parts]
-    if all(places) and all(places[i] != places[j] for i in range(len(parts)) for j in range(i)):
-        words = places  # each part names its own province: that is its subject, not shared words like "Hội đồng"
+    statements = [s for s in _CLAUSE_BREAK.split(strip_citation_markers(prediction)) if s.strip()]
+    places = [frozenset(vn.find_provinces(part)) for part in parts]
+    if all(places) and len(set(places)) == len(places):
+        # each part names its own province: that is its subject (as a name: the "nội" of "nội dung" is no Hà Nội),
+        # not shared words like "Hội đồng"
+        asked_places = set(vn.find_provinces(question))
+        subjects = [(own & asked_places) - set().union(*(other for j, other in enumerate(places) if j != i))
+                    for i, own in enumerate(places)]
+        said = [set(vn.find_provinces(statement)) for statement in statements]
     else:
+        asked = set(content_syllables(question))
         words = [set(content_syllables(part)) for part in parts]
-    subjects = [(own & asked) - set().union(*(other for j, other in enumerate(words) if j != i))
-                for i, own in enumerate(words)]
-    sentences = [(set(syllables(s)), vn.implied_facts(key_facts(s)))
-                 for s in _CLAUSE_BREAK.split(strip_citation_markers(prediction)) if s.strip()]
+        subjects = [(own & asked) - set().union(*(other for j, other in enumerate(words) if j != i))
+                    for i, own in enumerate(words)]
+        said = [set(syllables(statement)) for statement in statements]
+    facts = [vn.implied_facts(key_facts(statement)) for statement in statements]
     wrong = []
     for i, part in enumerate(parts):
         figures = key_facts(part)
-        holding = [said for said, facts in sentences if figures <= facts]
+        holding = [named for named, stated in zip(said, facts) if figures <= stated]
         if not figures or not subjects[i] or not holding:
             continue
         others = set().union(*(subject for j, subject in enumerate(subjects) if j != i))
-        if all(not subjects[i] & said and others & said for said in holding):
+        if all(not subjects[i] & named and others & named for named in holding):
             wrong.append(part)
     return wrong
 

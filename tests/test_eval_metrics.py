@@ -319,6 +319,13 @@ def test_figures_swapped_between_the_parts_subjects_are_wrong():
     mixed = ("Bắc Ninh yêu cầu 80% tổng số ủy viên tham dự, còn Hà Nội yêu cầu tỷ lệ phiếu đồng ý 80% [1]. Bắc Ninh "
              "yêu cầu 90% ủy viên Hội đồng Thi đua - Khen thưởng tỉnh dự phiên họp, còn Hà Nội chưa rõ [2].")
     assert metrics.answer_correctness(mixed, gold, question=question)["misattributed"]
+    # a province is named by its name, not by a syllable of it: the "nội" of "nội dung" is no Hà Nội
+    gold = "Hà Nội: không quá 10 cá nhân trong 01 năm; Hòa Bình: 9 nội dung thi đua."
+    question = "Hà Nội xét tặng tối đa bao nhiêu cá nhân, còn Hòa Bình đề ra bao nhiêu nội dung thi đua năm 2024?"
+    answer = "Hà Nội xét tặng không quá 10 cá nhân trong 01 năm [1]. UBND tỉnh đề ra 9 nội dung thi đua năm 2024 [2]."
+    assert metrics.answer_correctness(answer, gold, question=question)["correct"]
+    swapped = "Hà Nội đề ra 9 nội dung thi đua [1]. Hòa Bình xét tặng không quá 10 cá nhân trong 01 năm [2]."
+    assert metrics.answer_correctness(swapped, gold, question=question)["misattributed"]
 
 
 def test_the_evidence_quotes_under_an_answer_are_scored_apart():
