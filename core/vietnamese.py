@@ -78,7 +78,7 @@ FUNCTION_WORDS = frozenset(
 QUESTION_WORDS = FUNCTION_WORDS | frozenset(
     """
     bao nhiêu đâu thế đó ấy kia ra vào lần hay hoặc bởi ở mấy gồm sẽ đang phải cần nên mà việc người cũng
-    rằng vì vậy nếu nhưng còn dưới sau trước đây nêu ghi tên hãy biết nói rõ số ngày tháng năm
+    rằng vì vậy nếu nhưng còn dưới sau trước đây nêu ghi tên hãy biết nói rõ số ngày tháng năm tất cả
     quy định văn bản tài liệu đoạn thông tin trả lời câu hỏi
     """.split()
 )

@@ -644,6 +644,16 @@ def test_a_name_no_retrieved_passage_holds_is_looked_for_among_wider_candidates(
                                hits, settings).strong
 
 
+def test_a_word_that_says_no_fact_is_no_new_term_the_passage_must_hold():
+    """"Tất cả" (all) names nothing: a sentence whose figures the passage states is not dropped for it (it was: two
+    of its four new terms, "tất" and "cả", are in no passage)."""
+    passage = "Ủy ban nhân dân thành phố Hà Nội xét, tặng danh hiệu “Công dân Thủ đô ưu tú” không quá 10 cá nhân trong 01 năm."
+    question = "Mỗi năm Hà Nội xét tặng danh hiệu “Công dân Thủ đô ưu tú” cho tối đa bao nhiêu cá nhân?"
+    answer = "Tất cả năm Hà Nội xét tặng danh hiệu “Công dân Thủ đô ưu tú” cho tối đa 10 cá nhân trong 01 năm [1]."
+    assert cit.term_share(answer, passage, question) == 1.0
+    assert cit.term_share(answer.replace("10 cá nhân", "10 tập thể"), passage, question) < 1.0
+
+
 def test_a_restated_question_is_no_claim(qa_settings):
     chain, _ = chain_with(["Hội đồng họp định kỳ mấy tháng một lần? [3]"], qa_settings)
     answer = chain.ask("Hội đồng Thi đua - Khen thưởng tỉnh Bắc Ninh họp định kỳ mấy tháng một lần?")
