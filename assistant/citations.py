@@ -505,8 +505,8 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
 def _only_deputy(fact: Fact, sources: list[SourceText], asked: set[str]) -> str:
     """The post the question asks about ("ai là Trưởng phòng") that every passage line naming the person gives them
     only as a deputy ("Ông A - Phó Trưởng phòng"); "" when any line names them otherwise."""
-    name = " ".join(fact.syllables)
-    lines = [line for source in sources for line in source.text.splitlines() if name in " ".join(_tokens(line))]
+    name = f" {' '.join(fact.syllables)} "
+    lines = [line for source in sources for line in source.text.splitlines() if name in f" {' '.join(_tokens(line))} "]
     deputy = set.intersection(*(deputy_posts(line) for line in lines)) & asked if lines and asked else set()
     return min(deputy, default="")
 
