@@ -18,7 +18,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
 from assistant.prompts import load_prompt, render_prompt
-from assistant.question import QuestionScope, analyse, part_question
+from assistant.question import QuestionScope, analyse, asked_parts, part_question
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
@@ -477,10 +477,11 @@ class QAChain:
 
     def prompt_parts(self, question: str, scope: QuestionScope,
                      hits: Sequence[SearchHit]) -> list[tuple[list[Passage], list]]:
-        """(passages, messages) of each model call: one for the question; or, for a question naming two or more
-        documents or provinces (`qa_answer_each_target`), one per target in the order the question names them,
-        reading only that target's passages (numbered on from the previous part's) and asked the question as it
-        concerns that target alone (`part_question`)."""
+        """(passages new to the call, messages) of each model call: one for the question; or, for a question naming
+        two or more documents or provinces (`qa_answer_each_target`), one per target in the order the question names
+        them, reading only that target's passages (numbered on from the previous part's) and asked the question as it
+        concerns that target alone (`part_question`); or, for a question asking two or more things of one document
+        (`qa_answer_each_thing`), one per thing, each reading the same passages (`asked_parts`)."""
         lowered = question.casefold()
         in_order = sorted(scope.targets, key=lambda t: lowered.find(t.label.casefold()) % (len(lowered) + 1))
         groups = [(target.label, [hit for hit in hits if hit.chunk.source in target.sources])
@@ -488,7 +489,11 @@ class QAChain:
         groups = [(label, group) for label, group in groups if group]
         if len(groups) < 2:
             passages = build_passages(hits, question, self._passage_budget(question, scope))
-            return [(passages, self._messages(passages, question, scope))]
+            things = asked_parts(question) if self.settings.qa_answer_each_thing and not scope.multi else []
+            if not things:
+                return [(passages, self._messages(passages, question, scope))]
+            return [(passages if n == 0 else [], self._messages(passages, thing, QuestionScope()))
+                    for n, thing in enumerate(things)]
         parts, first, labels = [], 1, [label for label, _ in groups]
         for label, group in groups:
             asked, alone = part_question(question, labels, label), QuestionScope()

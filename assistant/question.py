@@ -85,6 +85,41 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
                          bool(_ASKS_IDENTITY.search(text)))
 
 
+# What a question asks for, one match per thing asked: "gửi về đâu và trước ngày nào?" asks two.
+_ASKED_THING = re.compile(
+    r"\b(?:bao nhiêu|bao giờ|bao lâu|khi nào|ngày nào|năm nào|tháng nào|thế nào|là gì|là ai|ai ký|do ai|ở đâu|về đâu"
+    r"|nào|gì|ai|mấy|đâu)\b", re.IGNORECASE)
+# Where a question may turn to its next thing: a comma, "và", "còn", "nhưng", a semicolon.
+_ASK_BREAK = re.compile(r",\s*(?:còn|và|nhưng)\s+|\s+và\s+|;\s*|,\s+")
+
+
+def asked_parts(question: str) -> list[str]:
+    """The question as one question per thing it asks, to answer each in a model call of its own; [] when it asks one.
+
+    Pieces between commas, "và", "còn" and semicolons that hold a question word each start a part, which runs to the
+    next such piece. The words before the first (where and which document: "Theo quy định … của tỉnh Bắc Ninh") open
+    every part; without them, later parts borrow the first part's words before its question word ("Kế hoạch … yêu cầu
+    báo cáo kết quả về đâu, trước ngày nào?" -> "… yêu cầu báo cáo kết quả trước ngày nào?")."""
+    pieces = [piece.strip() for piece in _ASK_BREAK.split(nfc(question).strip().rstrip("?").strip()) if piece.strip()]
+    asks = [i for i, piece in enumerate(pieces) if _ASKED_THING.search(piece)]
+    if len(asks) < 2:
+        return []
+    head = ", ".join(pieces[:asks[0]])
+    first = pieces[asks[0]]
+    lead = first[:_ASKED_THING.search(first).start()].strip()
+    parts = []
+    for n, start in enumerate(asks):
+        body = ", ".join(pieces[start:asks[n + 1] if n + 1 < len(asks) else len(pieces)])
+        if head:
+            part = f"{head}, {body}"
+        elif n and lead:
+            part = f"{lead} {body[:1].lower()}{body[1:]}"
+        else:
+            part = body
+        parts.append(f"{part[:1].upper()}{part[1:]}?")
+    return parts
+
+
 # Where a question turns from one thing it asks about to the next: "…, còn …", "… và …", "…; …".
 _PART_BREAK = re.compile(r"(\s*,\s*(?:còn|trong khi|nhưng)\s+|\s*[,;]\s+|\s+(?:và|còn|hay|với)\s+)")
 # How a target is brought in: "của tỉnh Đắk Lắk", "ở Bắc Ninh", "tại thành phố Hà Nội".
