@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from core.vietnamese import (
+    ASKING_PHRASES,
     DOC_NUMBER_RE,
     DOC_TYPE_NAMES,
     PERSON_TITLES,
@@ -187,7 +188,7 @@ def strip_markers(text: str) -> str:
 
 
 # A question word that no answer follows ("là …", ": …") later in the sentence.
-_UNANSWERED_ASK = re.compile(r"(?i)\b(?:bao nhiêu|bao giờ|bao lâu|khi nào|là gì|là ai|thế nào)\b(?![^:]*(?:\slà\s|:))")
+_UNANSWERED_ASK = re.compile(rf"(?i)\b(?:{ASKING_PHRASES})\b(?![^:]*(?:\slà\s|:))")
 
 
 def restates_question(sentence: str) -> bool:

@@ -8,7 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from core.models import DocumentRecord
-from core.vietnamese import doc_numbers, find_provinces, nfc, number_key, same_place, short_doc_refs
+from core.vietnamese import (ASKING_PHRASES, doc_numbers, find_provinces, nfc, number_key, same_place,
+                             short_doc_refs)
 
 # Wording that asks about two or more documents, provinces or periods at once.
 _COMPARISON = re.compile(
@@ -87,8 +88,7 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
 
 # What a question asks for, one match per thing asked: "gửi về đâu và trước ngày nào?" asks two.
 _ASKED_THING = re.compile(
-    r"\b(?:bao nhiêu|bao giờ|bao lâu|khi nào|ngày nào|năm nào|tháng nào|thế nào|là gì|là ai|ai ký|do ai|ở đâu|về đâu"
-    r"|nào|gì|ai|mấy|đâu)\b", re.IGNORECASE)
+    rf"\b(?:{ASKING_PHRASES}|ngày nào|năm nào|tháng nào|ai ký|do ai|ở đâu|về đâu|nào|gì|ai|mấy|đâu)\b", re.IGNORECASE)
 # Where a question may turn to its next thing: a comma, "và", "còn", "nhưng", a semicolon.
 _ASK_BREAK = re.compile(r",\s*(?:còn|và|nhưng)\s+|\s+và\s+|;\s*|,\s+")
 

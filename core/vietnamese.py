@@ -82,6 +82,8 @@ QUESTION_WORDS = FUNCTION_WORDS | frozenset(
     quy định văn bản tài liệu đoạn thông tin trả lời câu hỏi
     """.split()
 )
+# Phrases that only a question holds ("bao nhiêu", "khi nào", "là gì"): the question words a statement never uses.
+ASKING_PHRASES = r"bao nhiêu|bao giờ|bao lâu|khi nào|là gì|là ai|thế nào"
 
 
 def content_words(text: str) -> set[str]:
