@@ -25,6 +25,7 @@ from core.vietnamese import (
     leading_posts,
     nfc,
     number_key,
+    quoted_spans,
     same_place,
     vietnamese_word_share,
 )
@@ -253,30 +254,6 @@ def says_unknown(text: str) -> bool:
 def without_instructions(text: str) -> str:
     """The passage minus sentences that instruct an assistant, so an injected "say X" never counts as support."""
     return "\n".join(s for s in split_sentences(text) if not _INSTRUCTION.search(nfc(s)))
-
-
-_MAX_QUOTE = 300  # characters: a longer "quote" is a stray mark, not a title or slogan
-
-
-def quoted_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each outermost quotation, marks included. Inside a quotation a straight quote opens another when
-    it follows a space or a bracket and precedes a letter, else it closes: a slogan the model quotes inside a quoted
-    sentence ("Tỉnh "Kỷ cương; chủ động" năm 2024") is one quotation, not two with the slogan between them.
-    Quotations that span lines or run over `_MAX_QUOTE` characters, and marks left unpaired, protect nothing."""
-    spans, depth, start = [], 0, 0
-    for index, mark in enumerate(text):
-        if mark not in "“”\"":
-            continue
-        opens = mark == "“" or mark == '"' and (depth == 0 or (text[index - 1] in " \t\n([{") and (
-            index + 1 < len(text) and not text[index + 1].isspace()))
-        if opens:
-            start = index if depth == 0 else start
-            depth += 1
-        elif depth:
-            depth -= 1
-            if depth == 0 and index - start <= _MAX_QUOTE + 1 and "\n" not in text[start:index]:
-                spans.append((start, index + 1))
-    return spans
 
 
 def split_sentences(text: str, *, colon_ends: bool = True) -> list[str]:

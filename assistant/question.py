@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from core.models import DocumentRecord
-from core.vietnamese import (ASKING_PHRASES, doc_numbers, find_provinces, nfc, number_key, same_place,
-                             short_doc_refs)
+from core.vietnamese import (ASKING_PHRASES, doc_numbers, find_doc_numbers, find_provinces, nfc, number_key,
+                             quoted_spans, same_place, short_doc_refs)
 
 # Wording that asks about two or more documents, provinces or periods at once.
 _COMPARISON = re.compile(
@@ -89,35 +89,96 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
 # What a question asks for, one match per thing asked: "gửi về đâu và trước ngày nào?" asks two.
 _ASKED_THING = re.compile(
     rf"\b(?:{ASKING_PHRASES}|ngày nào|năm nào|tháng nào|ai ký|do ai|ở đâu|về đâu|nào|gì|ai|mấy|đâu)\b", re.IGNORECASE)
-# Where a question may turn to its next thing: a comma, "và", "còn", "nhưng", a semicolon.
-_ASK_BREAK = re.compile(r",\s*(?:còn|và|nhưng)\s+|\s+và\s+|;\s*|,\s+")
+# Where a question turns to its next thing: "…, còn …", "… và …", "…; …" before a plain comma, which also lists
+# ("các bộ, ngành, địa phương").
+_STRONG_BREAK = re.compile(r",\s*(?:còn|và|nhưng)\s+|\s+(?:và|còn)\s+|;\s*")
+_COMMA = re.compile(r",\s+")
+# An opening adverbial that frames every thing asked: "Theo quy định … của tỉnh Bắc Ninh, …".
+_OPENING = re.compile(r"(?i)^(?:theo|trong|ở|tại|đối với|về|căn cứ|với)\s")
+# A clause of its own after a comma, not part of the opening: "Theo Nghị định 30, khi đóng dấu …, …".
+_SUBORDINATE = re.compile(r"(?i)^(?:khi|nếu|sau khi|trước khi|để|trường hợp)\s")
+# A part that goes on the first part's subject and verb: "… yêu cầu báo cáo kết quả về đâu và trước ngày nào?".
+_GOES_ON = re.compile(r"(?i)^(?:trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|qua|cho|với|chậm nhất)\s")
+_TRAILING_PREPOSITION = re.compile(r"(?i)(?:\s+(?:trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|qua|cho|với|theo|là"
+                                   r"|chậm nhất(?: là)?))+$")
+
+
+def _outside_quotes(matches, text: str) -> list[re.Match]:
+    spans = quoted_spans(text)
+    return [m for m in matches if not any(a <= m.start() < b for a, b in spans)]
+
+
+def _opening(text: str, first_ask: int) -> str:
+    """The opening adverbial before the first thing asked, up to its last comma that ends neither a list item (a piece
+    of one or two words: "các bộ, ngành, …") nor comes before a subordinate clause; "" without one."""
+    if not _OPENING.search(text):
+        return ""
+    commas = _outside_quotes(_COMMA.finditer(text, 0, first_ask), text)
+    end, previous = 0, 0
+    for n, comma in enumerate(commas):
+        piece = text[previous:comma.start()]
+        if _SUBORDINATE.search(text[comma.end():]):
+            break
+        if n == 0 or len(piece.split()) > 2:
+            end = comma.start()
+        previous = comma.end()
+    return text[:end]
+
+
+def _topic(lead: str) -> str:
+    """The first part's words up to its last name (a quotation, a số ký hiệu, a province): what a later part that has
+    a subject and verb of its own is about ("Bài báo “Thi đua nước rút” ở Bình Thuận, ai là tác giả?")."""
+    lead = lead.split(";")[0]
+    ends = [b for _, b in quoted_spans(lead)] + [m.end() for m in find_doc_numbers(lead)]
+    folded = lead.casefold()
+    ends += [folded.rfind(p.casefold()) + len(p) for p in find_provinces(lead) if p.casefold() in folded]
+    return lead[:max(ends)].strip() if ends else lead.strip()
+
+
+def _names(text: str) -> bool:
+    """Whether `text` names what it is about: a quotation, a số ký hiệu or a province."""
+    return bool(quoted_spans(text) or find_doc_numbers(text) or find_provinces(text))
 
 
 def asked_parts(question: str) -> list[str]:
     """The question as one question per thing it asks, to answer each in a model call of its own; [] when it asks one.
 
-    Pieces between commas, "và", "còn" and semicolons that hold a question word each start a part, which runs to the
-    next such piece. The words before the first (where and which document: "Theo quy định … của tỉnh Bắc Ninh") open
-    every part; without them, later parts borrow the first part's words before its question word ("Kế hoạch … yêu cầu
-    báo cáo kết quả về đâu, trước ngày nào?" -> "… yêu cầu báo cáo kết quả trước ngày nào?")."""
-    pieces = [piece.strip() for piece in _ASK_BREAK.split(nfc(question).strip().rstrip("?").strip()) if piece.strip()]
-    asks = [i for i, piece in enumerate(pieces) if _ASKED_THING.search(piece)]
-    if len(asks) < 2:
+    A part runs from the break after one question word ("…, còn", "và", ";", else the last comma) to the next. The
+    first part is the question's own words. A later part is framed by the question's opening adverbial ("Theo quy định
+    … của tỉnh Bắc Ninh, ai là Chủ tịch Hội đồng, Hội đồng họp bao lâu một lần?"); a part that only completes the
+    first one's verb ("trước ngày nào") borrows the first part's words before its question word; any other names what
+    the first part is about (`_topic`)."""
+    text = nfc(question).strip().rstrip("?").strip()
+    asks = _outside_quotes(_ASKED_THING.finditer(text), text)
+    cuts = []
+    for before, after in zip(asks, asks[1:]):
+        breaks = _outside_quotes(_STRONG_BREAK.finditer(text, before.end(), after.start()), text)
+        commas = _outside_quotes(_COMMA.finditer(text, before.end(), after.start()), text)
+        if breaks or commas:
+            cuts.append(breaks[0] if breaks else commas[-1])
+    if not cuts:
         return []
-    head = ", ".join(pieces[:asks[0]])
-    first = pieces[asks[0]]
-    lead = first[:_ASKED_THING.search(first).start()].strip()
-    parts = []
-    for n, start in enumerate(asks):
-        body = ", ".join(pieces[start:asks[n + 1] if n + 1 < len(asks) else len(pieces)])
-        if head:
-            part = f"{head}, {body}"
-        elif n and lead:
-            part = f"{lead} {body[:1].lower()}{body[1:]}"
+    bounds = [0] + [cut.end() for cut in cuts]
+    segments = [text[a:cut.start()] for a, cut in zip(bounds, cuts)] + [text[bounds[-1]:]]
+    opening = _opening(text, asks[0].start())
+    lead = text[len(opening):asks[0].start()].strip(" ,")
+    lead = _TRAILING_PREPOSITION.sub("", lead)
+    parts = [segments[0]]
+    for segment in segments[1:]:
+        segment = segment.strip()
+        asked = _ASKED_THING.search(segment)
+        before, after = segment[:asked.start()].split(), segment[asked.end():].split()
+        completes = _GOES_ON.search(segment) or (len(before) <= 2 and len(after) <= 2 and segment[:1].islower())
+        if completes and len(lead.split()) >= 3:
+            body = f"{lead} {segment}"
+        elif not opening and len(lead.split()) >= 3 and not _names(segment):
+            body = f"{_topic(lead)}, {segment}"
         else:
-            part = body
-        parts.append(f"{part[:1].upper()}{part[1:]}?")
-    return parts
+            body = segment
+        if opening:
+            body = f"{opening}, {body}"
+        parts.append(body)
+    return [f"{part[:1].upper()}{part[1:]}?" for part in parts]
 
 
 # Where a question turns from one thing it asks about to the next: "…, còn …", "… và …", "…; …".

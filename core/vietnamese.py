@@ -68,6 +68,31 @@ def vietnamese_word_share(text: str) -> tuple[float, int]:
     return sum(1 for word in words if VIETNAMESE_LETTERS.intersection(word)) / len(words), len(words)
 
 
+# ------------------------------------------------------------------------------------------------ quotations
+_MAX_QUOTE = 300  # characters: a longer "quote" is a stray mark, not a title or slogan
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each outermost quotation, marks included. Inside a quotation a straight quote opens another when
+    it follows a space or a bracket and precedes a letter, else it closes: a slogan the model quotes inside a quoted
+    sentence ("Tỉnh "Kỷ cương; chủ động" năm 2024") is one quotation, not two with the slogan between them.
+    Quotations that span lines or run over `_MAX_QUOTE` characters, and marks left unpaired, protect nothing."""
+    spans, depth, start = [], 0, 0
+    for index, mark in enumerate(text):
+        if mark not in "“”\"":
+            continue
+        opens = mark == "“" or mark == '"' and (depth == 0 or (text[index - 1] in " \t\n([{") and (
+            index + 1 < len(text) and not text[index + 1].isspace()))
+        if opens:
+            start = index if depth == 0 else start
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0 and index - start <= _MAX_QUOTE + 1 and "\n" not in text[start:index]:
+                spans.append((start, index + 1))
+    return spans
+
+
 # ------------------------------------------------------------------------------------------------ function words
 # Syllables that carry no fact in any context: BM25 drops them, scorers ignore them.
 FUNCTION_WORDS = frozenset(

@@ -14,6 +14,7 @@ from assistant.question import asked_parts
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
+from core.vietnamese import quoted_spans
 
 DAKLAK = DocumentMetadata(
     title="Kế hoạch phát động phong trào thi đua thực hiện thành công cuộc bầu cử đại biểu Quốc hội khóa XVI",
@@ -459,6 +460,21 @@ def test_a_question_asking_two_things_is_asked_one_thing_at_a_time():
     assert asked_parts("Luật Thi đua, khen thưởng có hiệu lực từ ngày nào?") == []
 
 
+def test_each_thing_asked_keeps_what_it_is_about():
+    """A later part with a subject and verb of its own is not glued to the first part's verb but names what the first
+    is about, unless it names its own subject; a list's commas and a quotation's words do not cut the question."""
+    assert asked_parts("Bài báo “Mùa thi đua” của tỉnh Bình Thuận được đăng ngày nào và ai là tác giả?") == [
+        "Bài báo “Mùa thi đua” của tỉnh Bình Thuận được đăng ngày nào?",
+        "Bài báo “Mùa thi đua” của tỉnh Bình Thuận, ai là tác giả?"]
+    assert asked_parts("Theo nghị quyết của Chính phủ, các bộ, ngành, địa phương báo cáo trước ngày nào, và việc tổng "
+                       "kết được thực hiện vào năm nào?") == [
+        "Theo nghị quyết của Chính phủ, các bộ, ngành, địa phương báo cáo trước ngày nào?",
+        "Theo nghị quyết của Chính phủ, việc tổng kết được thực hiện vào năm nào?"]
+    assert asked_parts("Bắc Ninh yêu cầu bao nhiêu ủy viên dự họp, còn Hà Nội yêu cầu tỷ lệ phiếu bao nhiêu?") == [
+        "Bắc Ninh yêu cầu bao nhiêu ủy viên dự họp?", "Hà Nội yêu cầu tỷ lệ phiếu bao nhiêu?"]
+    assert asked_parts("Khẩu hiệu “Ai làm, nấy hưởng” của tỉnh Hòa Bình có từ năm nào?") == []
+
+
 def test_each_thing_a_question_asks_gets_a_model_call_over_the_same_passages(qa_settings):
     """The small model answered one of two things asked; now each thing is a call of its own reading the same
     numbered passages, and the replies are checked as one answer."""
@@ -590,7 +606,7 @@ def test_a_slogan_quoted_inside_a_quoted_sentence_stays_one_quotation():
     fixed = cit.repair_quotes(answer, [passage], cit.SupportRules())
     assert fixed == f"Chủ đề thi đua năm 2024 là “{passage[:-1]}” [1]"
     two = 'Khẩu hiệu là "Kỷ cương; chủ động" và "Tăng tốc; bền vững". Chủ đề là "A; B".'
-    assert [two[a:b] for a, b in cit.quoted_spans(two)] == ['"Kỷ cương; chủ động"', '"Tăng tốc; bền vững"', '"A; B"']
+    assert [two[a:b] for a, b in quoted_spans(two)] == ['"Kỷ cương; chủ động"', '"Tăng tốc; bền vững"', '"A; B"']
 
 
 def test_a_garbled_name_is_repaired_and_an_invented_word_dropped():
