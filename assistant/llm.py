@@ -155,9 +155,14 @@ class LlamaCppChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         """xllamacpp streams through a callback on the calling thread; a worker thread turns it into an iterator.
 
+        `follows_previous=True`: this request repeats the leading text of the one just before it (another thing asked
+        of the same passages), so the cache it left is kept and only the new end is read; the same calls in the same
+        order still give the same reply.
+
         Closing the iterator early (the user stopped reading) makes the callback return True, which stops llama.cpp.
         """
         server = self.load()
+        follows_previous = kwargs.pop("follows_previous", False)
         request = self._request(messages, stop, True, **kwargs)
         chunks: queue.Queue = queue.Queue()
         cancelled = threading.Event()
@@ -169,7 +174,8 @@ class LlamaCppChatModel(BaseChatModel):
         def worker() -> None:
             try:
                 with self._generate_lock:
-                    self._keep_only_shared_prefix(server, messages)
+                    if not follows_previous:
+                        self._keep_only_shared_prefix(server, messages)
                     server.handle_chat_completions(request, on_chunk)
             except Exception as error:  # surfaced on the consuming thread
                 chunks.put(error)
@@ -232,6 +238,7 @@ def _make_openai(settings: Settings) -> BaseChatModel:
                 raise _service_error(settings, error) from error
 
         def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+            kwargs.pop("follows_previous", None)  # the server's own prefix cache reuses the shared text
             try:
                 yield from super()._stream(*args, **kwargs)
             except failures as error:

@@ -339,10 +339,11 @@ class QAChain:
         yield QAEvent("status", "Đang soạn câu trả lời…")
         t1 = time.perf_counter()
         outputs = []
-        for _, messages in parts:
+        for new_passages, messages in parts:
             if outputs:
                 yield QAEvent("token", "\n")
-            outputs.append((yield from self._generate(messages, timings, start)))
+            follows = bool(outputs) and not new_passages  # another thing asked of the passages just read
+            outputs.append((yield from self._generate(messages, timings, start, follows)))
         timings["generation_s"] = _since(t1)
         passages = [passage for part, _ in parts for passage in part]
         answer = finalize("\n".join(outputs), passages, hits, timings, self.settings, scope=scope, stats=self.stats(),
@@ -350,12 +351,14 @@ class QAChain:
         timings["total_s"] = _since(start)
         yield QAEvent("answer", answer=answer)
 
-    def _generate(self, messages: list, timings: dict, start: float) -> Generator[QAEvent, None, str]:
+    def _generate(self, messages: list, timings: dict, start: float,
+                  follows_previous: bool = False) -> Generator[QAEvent, None, str]:
         """Streams one model reply as token events and returns its text; a reply that is not Vietnamese is asked
-        for once more with the strict instruction."""
+        for once more with the strict instruction. `follows_previous`: the call before read the same passages, whose
+        prompt cache the embedded model keeps."""
         raw = ""
         for chunk in self.chat_model.stream(messages, max_tokens=self.settings.llm_max_answer_tokens,
-                                             stop=["</tai_lieu>", "\nCâu hỏi:"]):
+                                             stop=["</tai_lieu>", "\nCâu hỏi:"], follows_previous=follows_previous):
             delta = chunk.content if isinstance(chunk.content, str) else ""
             if not delta:
                 continue

@@ -170,6 +170,16 @@ def test_each_request_first_cuts_the_prompt_cache_back_to_the_system_prompt(call
     assert [m["role"] for m in asked["messages"]] == ["system", "user"]
 
 
+def test_a_request_following_the_previous_one_keeps_its_prompt_cache():
+    """Another thing asked of the same passages is not preceded by the request that cuts the cache back."""
+    model = LlamaCppChatModel(model_path="unused.gguf")
+    model._server = server = RecordingServer()
+    list(model.stream(MESSAGES))
+    list(model.stream(MESSAGES, follows_previous=True))
+    assert [r["max_tokens"] == 1 for r in server.requests] == [True, False, False]
+    assert server.requests[2] == server.requests[1]
+
+
 def test_another_system_prompt_than_the_cached_one_is_read_from_scratch():
     """After drafting (another system prompt) or a prompt without one, the Q&A system prompt is computed anew, not
     from the few template tokens the prompts share: its cache is then the same whatever was asked before."""

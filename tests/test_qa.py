@@ -494,6 +494,32 @@ def test_each_thing_a_question_asks_gets_a_model_call_over_the_same_passages(qa_
     assert len(model.prompts) == 1
 
 
+def test_the_next_thing_asked_of_the_same_passages_keeps_their_prompt_cache(qa_settings):
+    """The second thing's call repeats the first one's passages: the embedded model keeps the cache they left instead
+    of reading them again (no request cutting the cache back to the system prompt between the two calls)."""
+    from assistant.llm import LlamaCppChatModel
+
+    class OneReplyServer:
+        def __init__(self):
+            self.requests: list[dict] = []
+
+        def handle_chat_completions(self, request: dict, on_chunk=None) -> dict:
+            self.requests.append(request)
+            reply = {"choices": [{"delta": {"content": "Tháng 4 năm 2026 [1]."}, "finish_reason": "stop"}]}
+            if on_chunk:
+                on_chunk(reply)
+            return {"choices": [{"message": {"content": "x"}, "finish_reason": "stop"}]}
+
+    model = LlamaCppChatModel(model_path="unused.gguf")
+    model._server = server = OneReplyServer()
+    QAChain(FakeLibrary(), model, qa_settings).ask(
+        "Theo kế hoạch thi đua bầu cử của tỉnh Đắk Lắk, phong trào cao điểm triển khai từ khi nào và tổng kết vào tháng "
+        "nào?")
+    roles = [[m["role"] for m in r["messages"]] for r in server.requests]
+    assert roles == [["system"], ["system", "user"], ["system", "user"]]
+    assert "follows_previous" not in server.requests[2]
+
+
 def test_a_plan_named_by_type_and_number_alone_is_the_one_read(qa_settings):
     """Two plans of one province: "Kế hoạch 157" (no /KH-UBND) points to plan 157, not to whichever of the
     province's plans matches the question's words best."""
