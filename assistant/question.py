@@ -98,8 +98,10 @@ _OPENING = re.compile(r"(?i)^(?:theo|trong|ở|tại|đối với|về|căn cứ
 # A clause of its own after a comma, not part of the opening: "Theo Nghị định 30, khi đóng dấu …, …".
 _SUBORDINATE = re.compile(r"(?i)^(?:khi|nếu|sau khi|trước khi|để|trường hợp)\s")
 # A part that goes on the first part's subject and verb: "… yêu cầu báo cáo kết quả về đâu và trước ngày nào?".
+# "ai", "do ai", "ai ký": a part asking who has a subject of its own.
+_ASKS_WHO = re.compile(r"(?i)(?:do )?ai\b")
 _GOES_ON = re.compile(r"(?i)^(?:trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|qua|cho|với|chậm nhất)\s")
-_TRAILING_PREPOSITION = re.compile(r"(?i)(?:\s+(?:trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|qua|cho|với|theo|là"
+_TRAILING_PREPOSITION = re.compile(r"(?i)(?:\s+(?:trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|cho|với|theo|là"
                                    r"|chậm nhất(?: là)?))+$")
 
 
@@ -168,7 +170,8 @@ def asked_parts(question: str) -> list[str]:
         segment = segment.strip()
         asked = _ASKED_THING.search(segment)
         before, after = segment[:asked.start()].split(), segment[asked.end():].split()
-        completes = _GOES_ON.search(segment) or (len(before) <= 2 and len(after) <= 2 and segment[:1].islower())
+        completes = _GOES_ON.search(segment) or (len(before) <= 2 and len(after) <= 2 and segment[:1].islower()
+                                                  and not _ASKS_WHO.match(asked.group()))
         if completes and len(lead.split()) >= 3:
             body = f"{lead} {segment}"
         elif not opening and len(lead.split()) >= 3 and not _names(segment):

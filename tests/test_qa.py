@@ -473,6 +473,10 @@ def test_each_thing_asked_keeps_what_it_is_about():
     assert asked_parts("Bắc Ninh yêu cầu bao nhiêu ủy viên dự họp, còn Hà Nội yêu cầu tỷ lệ phiếu bao nhiêu?") == [
         "Bắc Ninh yêu cầu bao nhiêu ủy viên dự họp?", "Hà Nội yêu cầu tỷ lệ phiếu bao nhiêu?"]
     assert asked_parts("Khẩu hiệu “Ai làm, nấy hưởng” của tỉnh Hòa Bình có từ năm nào?") == []
+    assert asked_parts("Quyết định của tỉnh Hà Tĩnh có hiệu lực khi nào và do ai ký?")[1] == (
+        "Quyết định của tỉnh Hà Tĩnh, do ai ký?")  # who asks with a subject of its own
+    assert asked_parts("Luật này được Quốc hội thông qua ngày nào và có hiệu lực từ ngày nào?")[1] == (
+        "Luật này được Quốc hội thông qua, có hiệu lực từ ngày nào?")  # "thông qua" is a verb, not a preposition
 
 
 def test_each_thing_a_question_asks_gets_a_model_call_over_the_same_passages(qa_settings):
