@@ -238,13 +238,13 @@ def _make_openai(settings: Settings) -> BaseChatModel:
                 raise _service_error(settings, error) from error
 
         def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
-            kwargs.pop("follows_previous", None)  # the server's own prefix cache reuses the shared text
             try:
                 yield from super()._stream(*args, **kwargs)
             except failures as error:
                 raise _service_error(settings, error) from error
 
         def _get_request_payload(self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any) -> dict:
+            kwargs.pop("follows_previous", None)  # the server's own prefix cache reuses the shared text
             return super()._get_request_payload(_alternating(self._convert_input(input_).to_messages()), stop=stop,
                                                 **kwargs)
 

@@ -213,7 +213,9 @@ def test_the_server_backend_sends_a_drafts_shared_text_and_request_as_one_user_t
     model = make_chat_model(Settings(home=tmp_path, llm_backend="openai", openai_base_url="http://127.0.0.1:9/v1"))
     messages = [SystemMessage("Bạn là chuyên viên."), HumanMessage("Kế hoạch của UBND tỉnh Lâm Đồng …"),
                 HumanMessage("Viết mục đích."), AIMessage("- Ý một."), HumanMessage("Viết yêu cầu.")]
-    sent = model._get_request_payload(messages)["messages"]
+    payload = model._get_request_payload(messages, follows_previous=True)
+    assert "follows_previous" not in payload  # a hint to the embedded backend, no field of the API
+    sent = payload["messages"]
     assert [m["role"] for m in sent] == ["system", "user", "assistant", "user"]
     assert sent[1]["content"] == "Kế hoạch của UBND tỉnh Lâm Đồng …\n\nViết mục đích."
 
