@@ -97,15 +97,18 @@ _COMMA = re.compile(r",\s+")
 _OPENING = re.compile(r"(?i)^(?:theo|trong|ở|tại|đối với|về|căn cứ|với)\s")
 # A clause of its own after a comma, not part of the opening: "Theo Nghị định 30, khi đóng dấu …, …".
 _SUBORDINATE = re.compile(r"(?i)^(?:khi|nếu|sau khi|trước khi|để|trường hợp)\s")
+_PREPOSITIONS = r"trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|cho|với|chậm nhất"
 # A part that goes on the first part's subject and verb: "… yêu cầu báo cáo kết quả về đâu và trước ngày nào?".
+_GOES_ON = re.compile(rf"(?i)^(?:{_PREPOSITIONS}|qua)\s")
+# What the first part's words before its question word end with and a borrowing part brings its own of ("… báo cáo
+# kết quả trước | ngày nào"); not "qua", which ends the verb "thông qua".
+_TRAILING_PREPOSITION = re.compile(rf"(?i)(?:\s+(?:{_PREPOSITIONS}|theo|là|chậm nhất là))+$")
 # "ai", "do ai", "ai ký": a part asking who has a subject of its own.
 _ASKS_WHO = re.compile(r"(?i)(?:do )?ai\b")
-_GOES_ON = re.compile(r"(?i)^(?:trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|qua|cho|với|chậm nhất)\s")
-_TRAILING_PREPOSITION = re.compile(r"(?i)(?:\s+(?:trước|sau|về|ở|tại|trong|vào|bằng|từ|đến|cho|với|theo|là"
-                                   r"|chậm nhất(?: là)?))+$")
 
 
 def _outside_quotes(matches, text: str) -> list[re.Match]:
+    """The matches that do not start inside a quotation (a slogan's commas and words ask nothing)."""
     spans = quoted_spans(text)
     return [m for m in matches if not any(a <= m.start() < b for a, b in spans)]
 
