@@ -483,8 +483,8 @@ class QAChain:
         """(passages new to the call, messages) of each model call: one for the question; or, for a question naming
         two or more documents or provinces (`qa_answer_each_target`), one per target in the order the question names
         them, reading only that target's passages (numbered on from the previous part's) and asked the question as it
-        concerns that target alone (`part_question`); or, for a question asking two or more things of one document
-        (`qa_answer_each_thing`), one per thing, each reading the same passages (`asked_parts`)."""
+        concerns that target alone (`part_question`); and for a question asking two or more things (of one document,
+        or of each target), one per thing, each reading the same passages (`qa_answer_each_thing`, `asked_parts`)."""
         lowered = question.casefold()
         in_order = sorted(scope.targets, key=lambda t: lowered.find(t.label.casefold()) % (len(lowered) + 1))
         groups = [(target.label, [hit for hit in hits if hit.chunk.source in target.sources])
@@ -501,7 +501,9 @@ class QAChain:
         for label, group in groups:
             asked, alone = part_question(question, labels, label), QuestionScope()
             passages = build_passages(group, asked, self._passage_budget(asked, alone), first)
-            parts.append((passages, self._messages(passages, asked, alone)))
+            things = (asked_parts(asked) if self.settings.qa_answer_each_thing else []) or [asked]
+            parts += [(passages if n == 0 else [], self._messages(passages, thing, alone))
+                      for n, thing in enumerate(things)]
             first += len(passages)
         return parts
 

@@ -174,7 +174,7 @@ def asked_parts(question: str) -> list[str]:
         asked = _ASKED_THING.search(segment)
         before, after = segment[:asked.start()].split(), segment[asked.end():].split()
         completes = _GOES_ON.search(segment) or (len(before) <= 2 and len(after) <= 2 and segment[:1].islower()
-                                                  and not _ASKS_WHO.match(asked.group()))
+                                                  and not _ASKS_WHO.match(asked.group()) and not _ends_in_verb(lead))
         if completes and len(lead.split()) >= 3:
             body = f"{lead} {segment}"
         elif not opening and len(lead.split()) >= 3 and not _names(segment):
@@ -222,12 +222,42 @@ def _whole_pieces(pieces: list[str], breaks: list[str], labels: list[str]) -> tu
     return pieces, breaks
 
 
+def _tagged(text: str) -> list[tuple[str, str]]:
+    """Words and their parts of speech (pyvi: "V" a verb, "N" a noun, "P" a pronoun …)."""
+    from pyvi import ViPosTagger, ViTokenizer
+
+    return list(zip(*ViPosTagger.postagging(ViTokenizer.tokenize(text)))) if text.strip() else []
+
+
+def _ends_in_verb(text: str) -> bool:
+    """"… của tỉnh Đắk Lắk bắt đầu": a part with a verb of its own ("kết thúc khi nào") does not go on from it."""
+    words = _tagged(text)
+    return bool(words) and words[-1][1] == "V"
+
+
+def _predicate_start(text: str) -> int:
+    """Where what is said of a target starts after its name: its first verb or question word ("của Nghệ An | do ai
+    ký", "về chức năng của Bộ Nội vụ | ban hành ngày nào"), a bracket's words left out; 0 without one."""
+    at, depth, previous = 0, 0, None
+    for word, tag in _tagged(text):
+        found = text.find(word.replace("_", " "), at)
+        if found < 0:
+            return 0
+        depth += word.count("(") - word.count(")")
+        if depth == 0 and word[:1].isalpha() and (tag == "V" or _ASKED_THING.fullmatch(word.replace("_", " "))):
+            return previous if previous is not None and text[previous:found].strip().casefold() == "do" else found
+        previous, at = found, found + len(word)
+    return 0
+
+
 def part_question(question: str, labels: list[str], label: str) -> str:
     """The question as it asks about `label` alone, to answer a question about several targets one at a time: the
     pieces naming another target are left out ("Chủ đề năm 2023 của Tây Ninh và chủ đề năm 2024 của Hòa Bình là gì?"
     -> "Chủ đề năm 2023 của Tây Ninh là gì?"); a part that lost the words before the first target borrows them
     ("… của Chủ tịch UBND tỉnh Tây Ninh và của Chủ tịch UBND tỉnh Bình Thuận" -> "Chỉ thị … của Chủ tịch UBND tỉnh
-    Bình Thuận"); a part without a question word ends as the question does after its last target. Two targets of one
+    Bình Thuận"); a part without a question word of its own ends as the question does after its last target ("… của
+    Đắk Lắk và … của Nghệ An do ai ký và ban hành ngày nào?" -> "… của Đắk Lắk do ai ký và ban hành ngày nào?"). Two
+    targets of one
     predicate ("Đắk Lắk và Nghệ An đều …") leave the other out. The whole question when `label` is not found in it."""
     text = nfc(question).strip()
     others = [other for other in labels if other.casefold() != label.casefold()]
@@ -257,10 +287,16 @@ def part_question(question: str, labels: list[str], label: str) -> str:
             before = _BEFORE_TARGET.search(pieces[0][:first.start()])
             head, preposition = pieces[0][:before.start()].strip(), before.group(1)
             text = f"{head} {preposition + ' ' if preposition else ''}{text}" if head else text
-    last = len(pieces) - 1
-    if last not in keep and not _ASKS.search(text) and (
+    last = max(i for i, piece in enumerate(pieces) if any(_named_at(piece, name) for name in labels))
+    own = [i for i in keep if i < last]
+    if last not in keep and not any(_ASKS.search(pieces[i]) for i in own) and (
             closing := next((m for o in others if (m := _named_at(pieces[last], o))), None)):
-        text = text.rstrip(" ?") + pieces[last][closing.end():]  # " là gì?", asked of every part
+        # what follows the last target is asked of every part: " là gì?", " do ai ký và ban hành ngày nào?"
+        text = "".join((breaks[i] if n else "") + pieces[i] for n, i in enumerate(own)).rstrip(" ?")
+        tail = pieces[last][closing.end():]
+        said = tail[_predicate_start(tail):] if own else tail
+        text += said if not own or said[:1] in ",;" else f" {said}"
+        text += "".join(breaks[i] + pieces[i] for i in range(last + 1, len(pieces)))
     if question.rstrip().endswith("?") and not text.endswith("?"):
         text += "?"
     return text[:1].upper() + text[1:]

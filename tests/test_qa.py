@@ -477,6 +477,8 @@ def test_each_thing_asked_keeps_what_it_is_about():
         "Quyết định của tỉnh Hà Tĩnh, do ai ký?")  # who asks with a subject of its own
     assert asked_parts("Luật này được Quốc hội thông qua ngày nào và có hiệu lực từ ngày nào?")[1] == (
         "Luật này được Quốc hội thông qua, có hiệu lực từ ngày nào?")  # "thông qua" is a verb, not a preposition
+    assert asked_parts("Đợt thi đua của tỉnh Nghệ An bắt đầu khi nào và kết thúc khi nào?")[1] == (
+        "Đợt thi đua của tỉnh Nghệ An, kết thúc khi nào?")  # a verb of its own does not go on from "bắt đầu"
 
 
 def test_each_thing_a_question_asks_gets_a_model_call_over_the_same_passages(qa_settings):
@@ -496,6 +498,24 @@ def test_each_thing_a_question_asks_gets_a_model_call_over_the_same_passages(qa_
     one_call, model = chain_with(replies, qa_settings.model_copy(update={"qa_answer_each_thing": False}))
     one_call.ask(question)
     assert len(model.prompts) == 1
+
+
+def test_each_thing_asked_of_each_target_gets_a_call_over_that_targets_passages(qa_settings):
+    """Two plans, two things asked of each: four calls, the second of each plan reading the same passages as the
+    first; the replies are checked as one answer."""
+    question = "Thời gian đợt thi đua của tỉnh Đắk Lắk và của tỉnh Nghệ An bắt đầu khi nào và kết thúc khi nào?"
+    replies = ["Đợt thi đua bắt đầu từ tháng 10 năm 2025 [1].", "Đợt thi đua kết thúc vào tháng 3 năm 2026 [1].",
+               "Đợt thi đua bắt đầu từ ngày 19/11/2025 [2].", "Đợt thi đua kết thúc vào hết tháng 02 năm 2026 [2]."]
+    chain, model = chain_with(replies, qa_settings, FakeLibrary(TWO_PLANS))
+    answer = chain.ask(question)
+    asked = [str(m[1].content).rsplit("Câu hỏi: ", 1)[1].strip() for m in model.prompts]
+    assert asked == ["Thời gian đợt thi đua của tỉnh Đắk Lắk bắt đầu khi nào?",
+                     "Thời gian đợt thi đua của tỉnh Đắk Lắk, kết thúc khi nào?",
+                     "Thời gian đợt thi đua của tỉnh Nghệ An bắt đầu khi nào?",
+                     "Thời gian đợt thi đua của tỉnh Nghệ An, kết thúc khi nào?"]
+    passages = [str(m[1].content).rsplit("Câu hỏi: ", 1)[0] for m in model.prompts]
+    assert passages[0] == passages[1] and passages[2] == passages[3] and passages[0] != passages[2]
+    assert not answer.refused and "19/11/2025" in answer.answer and "tháng 3 năm 2026" in answer.answer
 
 
 def test_the_next_thing_asked_of_the_same_passages_keeps_their_prompt_cache(qa_settings):
@@ -1008,3 +1028,10 @@ def test_a_question_about_two_targets_is_asked_of_each_alone():
     assert parts("Đắk Lắk và Nghệ An đều phát động đợt thi đua nào?", ["Đắk Lắk", "Nghệ An"]) == [
         "Đắk Lắk đều phát động đợt thi đua nào?", "Nghệ An đều phát động đợt thi đua nào?"]
     assert part_question("Hà Nội quy định gì?", ["Đắk Lắk", "Nghệ An"], "Đắk Lắk") == "Hà Nội quy định gì?"
+    # what is said after the last target is asked of each, without the last target's own description
+    assert parts("Kế hoạch 01/KH-UBND của Đắk Lắk và Nghị định 25/2025/NĐ-CP về chức năng của Bộ Nội vụ ban hành "
+                 "ngày nào và do ai ký?", ["01/KH-UBND", "25/2025/NĐ-CP"]) == [
+        "Kế hoạch 01/KH-UBND của Đắk Lắk ban hành ngày nào và do ai ký?",
+        "Nghị định 25/2025/NĐ-CP về chức năng của Bộ Nội vụ ban hành ngày nào và do ai ký?"]
+    assert parts("Kế hoạch của Đắk Lắk và kế hoạch của Nghệ An do ai ký?", ["Đắk Lắk", "Nghệ An"])[0] == (
+        "Kế hoạch của Đắk Lắk do ai ký?")
