@@ -172,9 +172,10 @@ class Settings(BaseSettings):
                                   "checked as one answer.")
     qa_answer_each_thing: bool = Field(
         default=True, description="A question asking two or more things of one document (\"gửi về đâu và trước ngày "
-                                  "nào?\") is answered one thing at a time: one model call per thing over the same "
-                                  "passages, the replies joined and checked as one answer (tune, 27 such questions: "
-                                  "16 -> 18 right, none lost; about twice the total time).")
+                                  "nào?\"), or of each target it names, is answered one thing at a time: one model "
+                                  "call per thing over the same passages (kept in the prompt cache), the replies "
+                                  "joined and checked as one answer (tune, 27 such questions: 16 -> 18 right, none "
+                                  "lost).")
     qa_card_documents: int = Field(
         default=2, description="Documents whose identity card (opening and signature lines) joins the passages when "
                                "a question asks who signed a document, when, or under which number.")
