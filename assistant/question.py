@@ -257,8 +257,8 @@ def part_question(question: str, labels: list[str], label: str) -> str:
     ("… của Chủ tịch UBND tỉnh Tây Ninh và của Chủ tịch UBND tỉnh Bình Thuận" -> "Chỉ thị … của Chủ tịch UBND tỉnh
     Bình Thuận"); a part without a question word of its own ends as the question does after its last target ("… của
     Đắk Lắk và … của Nghệ An do ai ký và ban hành ngày nào?" -> "… của Đắk Lắk do ai ký và ban hành ngày nào?"). Two
-    targets of one
-    predicate ("Đắk Lắk và Nghệ An đều …") leave the other out. The whole question when `label` is not found in it."""
+    targets of one predicate ("Đắk Lắk và Nghệ An đều …") leave the other out. The whole question when `label` is not
+    found in it."""
     text = nfc(question).strip()
     others = [other for other in labels if other.casefold() != label.casefold()]
     for other in others:  # "Đắk Lắk và Nghệ An đều …": the two subjects of one predicate, the other one left out
@@ -292,11 +292,11 @@ def part_question(question: str, labels: list[str], label: str) -> str:
     if last not in keep and not any(_ASKS.search(pieces[i]) for i in own) and (
             closing := next((m for o in others if (m := _named_at(pieces[last], o))), None)):
         # what follows the last target is asked of every part: " là gì?", " do ai ký và ban hành ngày nào?"
-        text = "".join((breaks[i] if n else "") + pieces[i] for n, i in enumerate(own)).rstrip(" ?")
+        later = "".join(breaks[i] + pieces[i] for i in range(last + 1, len(pieces)))
+        text = (text[:len(text) - len(later)] if later and text.endswith(later) else text).rstrip(" ?")
         tail = pieces[last][closing.end():]
         said = tail[_predicate_start(tail):] if own else tail
-        text += said if not own or said[:1] in ",;" else f" {said}"
-        text += "".join(breaks[i] + pieces[i] for i in range(last + 1, len(pieces)))
+        text += (said if not own or said[:1] in ",;" else f" {said}") + later
     if question.rstrip().endswith("?") and not text.endswith("?"):
         text += "?"
     return text[:1].upper() + text[1:]

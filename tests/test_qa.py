@@ -1035,3 +1035,6 @@ def test_a_question_about_two_targets_is_asked_of_each_alone():
         "Nghị định 25/2025/NĐ-CP về chức năng của Bộ Nội vụ ban hành ngày nào và do ai ký?"]
     assert parts("Kế hoạch của Đắk Lắk và kế hoạch của Nghệ An do ai ký?", ["Đắk Lắk", "Nghệ An"])[0] == (
         "Kế hoạch của Đắk Lắk do ai ký?")
+    assert parts("Chỉ thị của Chủ tịch UBND tỉnh Tây Ninh, của Chủ tịch UBND tỉnh Hòa Bình và của Chủ tịch UBND tỉnh "
+                 "Bình Thuận do ai ký?", ["Tây Ninh", "Hòa Bình", "Bình Thuận"]) == [
+        f"Chỉ thị của Chủ tịch UBND tỉnh {province} do ai ký?" for province in ("Tây Ninh", "Hòa Bình", "Bình Thuận")]
