@@ -492,20 +492,24 @@ class QAChain:
         groups = [(label, group) for label, group in groups if group]
         if len(groups) < 2:
             passages = build_passages(hits, question, self._passage_budget(question, scope))
-            things = asked_parts(question) if self.settings.qa_answer_each_thing and not scope.multi else []
-            if not things:
-                return [(passages, self._messages(passages, question, scope))]
-            return [(passages if n == 0 else [], self._messages(passages, thing, QuestionScope()))
-                    for n, thing in enumerate(things)]
+            return self._calls(passages, question, scope, each_thing=not scope.multi)
         parts, first, labels = [], 1, [label for label, _ in groups]
         for label, group in groups:
             asked, alone = part_question(question, labels, label), QuestionScope()
             passages = build_passages(group, asked, self._passage_budget(asked, alone), first)
-            things = (asked_parts(asked) if self.settings.qa_answer_each_thing else []) or [asked]
-            parts += [(passages if n == 0 else [], self._messages(passages, thing, alone))
-                      for n, thing in enumerate(things)]
+            parts += self._calls(passages, asked, alone, each_thing=True)
             first += len(passages)
         return parts
+
+    def _calls(self, passages: list[Passage], question: str, scope: QuestionScope,
+               each_thing: bool) -> list[tuple[list[Passage], list]]:
+        """One call over `passages` for `question`; or, when it asks two or more things (`qa_answer_each_thing`), one
+        per thing, the passages counted as new to the first call only (the later ones read them from the cache)."""
+        things = asked_parts(question) if each_thing and self.settings.qa_answer_each_thing else []
+        if not things:
+            return [(passages, self._messages(passages, question, scope))]
+        return [(passages if n == 0 else [], self._messages(passages, thing, QuestionScope()))
+                for n, thing in enumerate(things)]
 
     def _passage_budget(self, question: str, scope: QuestionScope) -> int:
         """What the prompt budget leaves after the fixed text."""

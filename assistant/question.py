@@ -107,18 +107,17 @@ _TRAILING_PREPOSITION = re.compile(rf"(?i)(?:\s+(?:{_PREPOSITIONS}|theo|là|ch�
 _ASKS_WHO = re.compile(r"(?i)(?:do )?ai\b")
 
 
-def _outside_quotes(matches, text: str) -> list[re.Match]:
-    """The matches that do not start inside a quotation (a slogan's commas and words ask nothing)."""
-    spans = quoted_spans(text)
-    return [m for m in matches if not any(a <= m.start() < b for a, b in spans)]
+def _outside_quotes(matches, quoted: list[tuple[int, int]]) -> list[re.Match]:
+    """The matches that do not start inside a quotation (`quoted_spans`: a slogan's commas and words ask nothing)."""
+    return [m for m in matches if not any(a <= m.start() < b for a, b in quoted)]
 
 
-def _opening(text: str, first_ask: int) -> str:
+def _opening(text: str, first_ask: int, quoted: list[tuple[int, int]]) -> str:
     """The opening adverbial before the first thing asked, up to its last comma that ends neither a list item (a piece
     of one or two words: "các bộ, ngành, …") nor comes before a subordinate clause; "" without one."""
     if not _OPENING.search(text):
         return ""
-    commas = _outside_quotes(_COMMA.finditer(text, 0, first_ask), text)
+    commas = _outside_quotes(_COMMA.finditer(text, 0, first_ask), quoted)
     end, previous = 0, 0
     for n, comma in enumerate(commas):
         piece = text[previous:comma.start()]
@@ -154,18 +153,19 @@ def asked_parts(question: str) -> list[str]:
     first one's verb ("trước ngày nào") borrows the first part's words before its question word; any other names what
     the first part is about (`_topic`)."""
     text = nfc(question).strip().rstrip("?").strip()
-    asks = _outside_quotes(_ASKED_THING.finditer(text), text)
+    quoted = quoted_spans(text)
+    asks = _outside_quotes(_ASKED_THING.finditer(text), quoted)
     cuts = []
     for before, after in zip(asks, asks[1:]):
-        breaks = _outside_quotes(_STRONG_BREAK.finditer(text, before.end(), after.start()), text)
-        commas = _outside_quotes(_COMMA.finditer(text, before.end(), after.start()), text)
+        breaks = _outside_quotes(_STRONG_BREAK.finditer(text, before.end(), after.start()), quoted)
+        commas = _outside_quotes(_COMMA.finditer(text, before.end(), after.start()), quoted)
         if breaks or commas:
             cuts.append(breaks[0] if breaks else commas[-1])
     if not cuts:
         return []
     bounds = [0] + [cut.end() for cut in cuts]
     segments = [text[a:cut.start()] for a, cut in zip(bounds, cuts)] + [text[bounds[-1]:]]
-    opening = _opening(text, asks[0].start())
+    opening = _opening(text, asks[0].start(), quoted)
     lead = text[len(opening):asks[0].start()].strip(" ,")
     lead = _TRAILING_PREPOSITION.sub("", lead)
     parts = [segments[0]]
