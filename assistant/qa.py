@@ -18,7 +18,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
 from assistant.prompts import load_prompt, render_prompt
-from assistant.question import QuestionScope, analyse, asked_parts, part_question
+from assistant.question import NamingRules, PassageWords, QuestionScope, analyse, asked_parts, part_question
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
@@ -304,6 +304,7 @@ class QAChain:
         self.chat_model = chat_model
         self.settings = settings
         self._stats = cit.LibraryStats()
+        self._words = PassageWords()
         self._stats_size = -1
 
     def ask(self, question: str, history: Sequence[dict] = ()) -> Answer:
@@ -385,7 +386,9 @@ class QAChain:
         (so a question about two plans reads both); a comparison naming fewer than two draws from at least two
         documents; a question naming one document keeps one passage from the whole library in case the name is
         incidental."""
-        scope = analyse(question, self.library.documents())
+        words = self.passage_words() if self.settings.qa_described_targets else None
+        scope = analyse(question, self.library.documents(), words,
+                        NamingRules(self.settings.qa_naming_share, self.settings.qa_naming_passages))
         each = self._answers_each(scope)  # each target's own passages, as many as a question about it alone gets
         k = self.settings.qa_multi_passages if scope.multi and not each else self.settings.retrieval_k
         if not scope.targets and not scope.comparison:
@@ -451,11 +454,21 @@ class QAChain:
 
     def stats(self) -> cit.LibraryStats:
         """Syllable frequencies over the library's passages (recomputed when the library changes size)."""
+        self._read_library()
+        return self._stats
+
+    def passage_words(self) -> PassageWords:
+        """Each passage's words with its document (recomputed when the library changes size)."""
+        self._read_library()
+        return self._words
+
+    def _read_library(self) -> None:
         count = self.library.chunk_count()
         if self._stats_size != count:
-            self._stats = cit.LibraryStats.of(chunk.text for chunk in self.library.iter_chunks())
+            chunks = list(self.library.iter_chunks())
+            self._stats = cit.LibraryStats.of(chunk.text for chunk in chunks)
+            self._words = PassageWords.of(chunks)
             self._stats_size = count
-        return self._stats
 
     def condense(self, question: str, history: Sequence[dict]) -> str:
         """A follow-up rewritten as a standalone question; skipped when it already names what it is about."""

@@ -5,11 +5,15 @@ documents, and what kind of fact its answer must state. Plain text and document 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from core.models import DocumentRecord
-from core.vietnamese import (ASKING_PHRASES, doc_numbers, find_doc_numbers, find_provinces, nfc, number_key,
-                             quoted_spans, same_place, short_doc_refs)
+from assistant.citations import named_phrases
+from core.models import Chunk, DocumentRecord
+from core.vietnamese import (ASKING_PHRASES, FUNCTION_WORDS, canonical_spelling, comma_term_spans, doc_numbers,
+                             find_doc_numbers, find_provinces, nfc, number_key, quoted_spans, same_place,
+                             short_doc_refs, syllables, unbroken_spans)
 
 # Wording that asks about two or more documents, provinces or periods at once.
 _COMPARISON = re.compile(
@@ -55,6 +59,31 @@ class QuestionScope:
         return len(self.targets) >= 2 or self.comparison
 
 
+@dataclass
+class PassageWords:
+    """Each passage's syllables with its document: which documents a phrase of a question comes from."""
+
+    passages: list[tuple[str, str]] = field(default_factory=list)  # (source, " syllable syllable … ")
+
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk]) -> PassageWords:
+        return cls([(chunk.source, f" {' '.join(syllables(chunk.text))} ") for chunk in chunks])
+
+    def holders(self, words: Sequence[str]) -> Counter:
+        """Passages holding the phrase `words`, counted per document."""
+        phrase = f" {' '.join(words)} "
+        return Counter(source for source, text in self.passages if phrase in text)
+
+
+@dataclass(frozen=True)
+class NamingRules:
+    """When a phrase of a question names one library document: at least `share` of the passages holding it are that
+    document's, and at least `passages` of them (a name mentioned once is incidental)."""
+
+    share: float = 0.9
+    passages: int = 2
+
+
 def expected_facts(question: str) -> frozenset[str]:
     """Kinds of fact the question asks for ("person", "number"); empty when any substantive answer will do. A
     question asking two things at once is answered when either kind is stated."""
@@ -63,10 +92,12 @@ def expected_facts(question: str) -> frozenset[str]:
                      if pattern.search(text))
 
 
-def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
+def analyse(question: str, documents: list[DocumentRecord], words: PassageWords | None = None,
+            naming: NamingRules | None = None) -> QuestionScope:
     """Targets: each số ký hiệu the question names that the library holds (in full, or by type and number alone:
     "Kế hoạch 157"), then each named province with documents of its own (a province already covered by a named
-    number of the same province adds nothing)."""
+    number of the same province adds nothing); then, given the library's passage words, the documents it names
+    without a number (`described_targets`) when that makes two or more targets."""
     text = nfc(question)
     named = [(number, [r.source for r in documents if r.metadata.doc_number and
                        number_key(r.metadata.doc_number) == number_key(number)]) for number in doc_numbers(text)]
@@ -82,8 +113,97 @@ def analyse(question: str, documents: list[DocumentRecord]) -> QuestionScope:
         sources = [r.source for r in documents if r.metadata.province and same_place(r.metadata.province, province)]
         if sources and not covered.intersection(sources):
             targets.append(Target(province, sources))
+    if words is not None:
+        described = described_targets(text, documents, words, naming or NamingRules(),
+                                      {source for target in targets for source in target.sources})
+        if len(targets) + len(described) >= 2:
+            targets += described
     return QuestionScope(targets, bool(_COMPARISON.search(text)), expected_facts(text),
                          bool(_ASKS_IDENTITY.search(text)))
+
+
+_YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:năm|số)\s+)?(?:\d+/)?(\d{4})\b")
+
+
+def _year(record: DocumentRecord) -> str:
+    """The year a document was issued: from its số ký hiệu ("15/2003/QH11"), else its date."""
+    found = re.search(r"/(\d{4})/", record.metadata.doc_number or "")
+    return found.group(1) if found else record.metadata.date[:4]
+
+
+def _title_words(title: str) -> list[str]:
+    """A title's syllables, its bracketed notes left out."""
+    return syllables(re.sub(r"\([^)]*\)", " ", title))
+
+
+def _runs_with(question_words: list[re.Match], title: list[str]) -> Iterable[tuple[int, int, int]]:
+    """(question word, title word, length) of each longest run of words the question shares with a title, trimmed
+    of function words at both ends."""
+    said = [match.group() for match in question_words]
+    for i in range(len(said)):
+        for j in range(len(title)):
+            if (i and j and said[i - 1] == title[j - 1]) or said[i] != title[j]:
+                continue
+            n = 0
+            while i + n < len(said) and j + n < len(title) and said[i + n] == title[j + n]:
+                n += 1
+            start, end = 0, n
+            while start < end and said[i + start] in FUNCTION_WORDS:
+                start += 1
+            while end > start and said[i + end - 1] in FUNCTION_WORDS:
+                end -= 1
+            yield i + start, j + start, end - start
+
+
+def _names_document(phrase: Sequence[str], source: str, words: PassageWords, naming: NamingRules) -> bool:
+    holders = words.holders(phrase)
+    total = sum(holders.values())
+    return bool(total) and holders[source] >= naming.passages and holders[source] >= naming.share * total
+
+
+def described_targets(question: str, documents: list[DocumentRecord], words: PassageWords, naming: NamingRules,
+                      covered: set[str]) -> list[Target]:
+    """Documents a question names without their number, each a target labelled with the question's words for it:
+    - by words of its title that no other title holds ("Giải thưởng Bông lúa vàng Việt Nam", "Công dân Thủ đô ưu
+      tú"), two or more content words with no figure, when the passages holding them are that document's
+      (`NamingRules`) or the question gives the year the document was issued ("Luật Thi đua, khen thưởng năm
+      2003"); a year of its own ("… năm 2022") points elsewhere;
+    - by a capitalised name its passages hold and others do not ("Hải Thượng Lãn Ông").
+    Documents already `covered` by a number or province are left out, and so are those of another province than the
+    question names (Đắk Lắk's election plan is not what "kế hoạch thi đua bầu cử của tỉnh Nghệ An" names)."""
+    text = nfc(question)
+    places = find_provinces(text)
+    documents = [record for record in documents if not (places and record.metadata.province and not any(
+        same_place(record.metadata.province, place) for place in places))]
+    said = list(re.finditer(r"\w+", canonical_spelling(text).lower()))
+    titles = {record.source: _title_words(record.metadata.title) for record in documents}
+    found: dict[str, str] = {}
+    for record in documents:
+        if record.source in covered:
+            continue
+        for at, start, n in _runs_with(said, titles[record.source]):
+            run = titles[record.source][start:start + n]
+            if n < 2 or any(word.isdigit() for word in run) or any(
+                    _holds(other, run) for source, other in titles.items() if source != record.source):
+                continue
+            end = said[at + n - 1].end()
+            year = _YEAR_AFTER.match(text, end)
+            if year and year.group(1) != _year(record):
+                continue
+            if year or _names_document(run, record.source, words, naming):
+                found.setdefault(record.source, text[said[at].start():year.end() if year else end])
+    for name in named_phrases(text):
+        phrase = syllables(" ".join(name))
+        holders = words.holders(phrase)
+        source = holders.most_common(1)[0][0] if holders else None
+        if source and source not in covered and source not in found and _names_document(phrase, source, words, naming):
+            found[source] = " ".join(name)
+    return [Target(label, [source]) for source, label in found.items()]
+
+
+def _holds(title: list[str], run: list[str]) -> bool:
+    n = len(run)
+    return any(title[i:i + n] == run for i in range(len(title) - n + 1))
 
 
 # What a question asks for, one match per thing asked: "gửi về đâu và trước ngày nào?" asks two.
@@ -153,7 +273,7 @@ def asked_parts(question: str) -> list[str]:
     first one's verb ("trước ngày nào") borrows the first part's words before its question word; any other names what
     the first part is about (`_topic`)."""
     text = nfc(question).strip().rstrip("?").strip()
-    quoted = quoted_spans(text)
+    quoted = unbroken_spans(text)
     asks = _outside_quotes(_ASKED_THING.finditer(text), quoted)
     cuts = []
     for before, after in zip(asks, asks[1:]):
@@ -188,7 +308,7 @@ def asked_parts(question: str) -> list[str]:
 
 
 # Where a question turns from one thing it asks about to the next: "…, còn …", "… và …", "…; …".
-_PART_BREAK = re.compile(r"(\s*,\s*(?:còn|trong khi|nhưng)\s+|\s*[,;]\s+|\s+(?:và|còn|hay|với)\s+)")
+_PART_BREAK = re.compile(r"(\s*,\s*(?:và|còn|trong khi|nhưng)\s+|\s*[,;]\s+|\s+(?:và|còn|hay|với)\s+)")
 # How a target is brought in: "của tỉnh Đắk Lắk", "ở Bắc Ninh", "tại thành phố Hà Nội".
 _PLACE_WORD = r"(?:(?:tỉnh|thành phố|TP\.)\s+)?"
 _BEFORE_TARGET = re.compile(rf"(?:\b(của|ở|tại|cho)\s+)?{_PLACE_WORD}$", re.IGNORECASE)
@@ -220,6 +340,20 @@ def _whole_pieces(pieces: list[str], breaks: list[str], labels: list[str]) -> tu
         else:
             i += 1
     return pieces, breaks
+
+
+def _cut_between(text: str, labels: list[str]) -> tuple[list[str], list[str]]:
+    """Pieces of `text` and the break before each ("" before the first), cut at `_PART_BREAK`s outside the targets'
+    names ("Luật Thi đua, khen thưởng năm 2003" is one name) and terms written with a comma."""
+    named = [(m.start(), m.end()) for label in labels for m in re.finditer(re.escape(label), text, re.IGNORECASE)]
+    named += comma_term_spans(text)
+    pieces, breaks, at = [], [""], 0
+    for cut in _PART_BREAK.finditer(text):
+        if not any(start < cut.end() and cut.start() < end for start, end in named):
+            pieces.append(text[at:cut.start()])
+            breaks.append(cut.group())
+            at = cut.end()
+    return pieces + [text[at:]], breaks
 
 
 def _tagged(text: str) -> list[tuple[str, str]]:
@@ -267,8 +401,7 @@ def part_question(question: str, labels: list[str], label: str) -> str:
         text = re.sub(rf"(?i){_PLACE_WORD}{that}\s+(?:và|với|hay)\s+(?={_PLACE_WORD}{this}\b)", "", text)
     if text != nfc(question).strip():
         return text[:1].upper() + text[1:]
-    tokens = _PART_BREAK.split(text)
-    pieces, breaks = _whole_pieces(tokens[0::2], [""] + tokens[1::2], labels)
+    pieces, breaks = _whole_pieces(*_cut_between(text, labels), labels)
     keep = [i for i, piece in enumerate(pieces)
             if _named_at(piece, label) or not any(_named_at(piece, other) for other in others)]
     if not any(_named_at(pieces[i], label) for i in keep):

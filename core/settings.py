@@ -176,6 +176,17 @@ class Settings(BaseSettings):
                                   "call per thing over the same passages (kept in the prompt cache), the replies "
                                   "joined and checked as one answer (tune, 27 such questions: 16 -> 18 right, none "
                                   "lost).")
+    qa_described_targets: bool = Field(
+        default=True, description="A question naming a document without its number counts it as a target when that "
+                                  "makes two or more (by words only its title holds, \"Giải thưởng Bông lúa vàng Việt "
+                                  "Nam\", or title words and its year, \"Luật Thi đua, khen thưởng năm 2003\"; or by "
+                                  "a capitalised name only its passages hold, \"Hải Thượng Lãn Ông\"), so each "
+                                  "document it asks about is read and answered in turn.")
+    qa_naming_share: float = Field(
+        default=0.9, description="Share of the passages holding a question's title words or name that must be one "
+                                 "document's for the words to name that document (qa_described_targets).")
+    qa_naming_passages: int = Field(
+        default=2, description="Passages of that document that must hold them: a name mentioned once is incidental.")
     qa_card_documents: int = Field(
         default=2, description="Documents whose identity card (opening and signature lines) joins the passages when "
                                "a question asks who signed a document, when, or under which number.")

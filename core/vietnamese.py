@@ -93,6 +93,21 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Terms written with a comma that is no break: "Luật Thi đua, khen thưởng", "Phòng Thi đua, Khen thưởng".
+_COMMA_TERMS = re.compile(r"(?i)\bthi đua,\s*khen thưởng\b")
+
+
+def comma_term_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each term written with a comma: a question is never cut inside one."""
+    return [match.span() for match in _COMMA_TERMS.finditer(text)]
+
+
+def unbroken_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the stretches a question is never cut inside: its quotations and its terms written with a
+    comma."""
+    return sorted(quoted_spans(text) + comma_term_spans(text))
+
+
 # ------------------------------------------------------------------------------------------------ function words
 # Syllables that carry no fact in any context: BM25 drops them, scorers ignore them.
 FUNCTION_WORDS = frozenset(

@@ -1038,3 +1038,85 @@ def test_a_question_about_two_targets_is_asked_of_each_alone():
     assert parts("Chỉ thị của Chủ tịch UBND tỉnh Tây Ninh, của Chủ tịch UBND tỉnh Hòa Bình và của Chủ tịch UBND tỉnh "
                  "Bình Thuận do ai ký?", ["Tây Ninh", "Hòa Bình", "Bình Thuận"]) == [
         f"Chỉ thị của Chủ tịch UBND tỉnh {province} do ai ký?" for province in ("Tây Ninh", "Hòa Bình", "Bình Thuận")]
+
+
+def _described_library() -> tuple[list[DocumentRecord], list[Chunk]]:
+    """Documents named in questions without a number: a law (by title and year), an award circular (by title words
+    only it holds), a ministry decision (by a name its passages hold), two provinces' plans."""
+    law = DocumentMetadata(title="Luật Thi đua, khen thưởng số 15/2003/QH11 (bản gốc)", doc_number="15/2003/QH11",
+                           doc_type="luat")
+    award = DocumentMetadata(title="Thông tư về xét tặng Giải thưởng Bông lúa vàng Việt Nam", doc_type="thong-tu")
+    ministry = DocumentMetadata(title="Quyết định 3621/QĐ-BYT ban hành quy trình giải quyết thủ tục hành chính",
+                                doc_number="3621/QĐ-BYT", date="2025-11-20", doc_type="quyet-dinh")
+    nghean = DocumentMetadata(title="Kế hoạch đợt thi đua chào mừng Đại hội XIV", doc_number="982/KH-UBND",
+                              province="Nghệ An", doc_type="ke-hoach")
+    texts = {
+        "law.txt": ["Điều 28. Danh hiệu “Tập thể lao động tiên tiến” được xét tặng cho tập thể có trên 50% cá "
+                           "nhân đạt danh hiệu “Lao động tiên tiến”.", "Bằng khen cấp bộ, ngành, tỉnh."],
+        "award.txt": ["Giải thưởng Bông lúa vàng Việt Nam được xét tặng hai năm một lần.",
+                               "Hồ sơ dự xét Giải thưởng Bông lúa vàng Việt Nam nộp chậm nhất ngày 31/01."],
+        "byt.txt": ["Cá nhân đề nghị xét tặng giải thưởng Hải Thượng Lãn Ông gửi hồ sơ chậm nhất ngày "
+                                "15 tháng 8.", "Hội đồng xét tặng giải thưởng Hải Thượng Lãn Ông họp trước ngày 30/9.",
+                                "Hồ sơ gửi Trường Đại học Y khoa."],
+        "daklak.txt": ["Phát động phong trào thi đua thực hiện thành công cuộc bầu cử.",
+                                 "Xã có tỷ lệ cử tri đi bầu cử đạt từ 98% trở lên được tặng Bằng khen."],
+        "nghean.txt": ["Nghệ An phát động đợt thi đua chào mừng Đại hội XIV."],
+    }
+    metadata = {"law.txt": law, "award.txt": award, "byt.txt": ministry, "daklak.txt": DAKLAK, "nghean.txt": nghean}
+    chunks = [Chunk(f"{source}::{n}", source, text, "", None, n, metadata[source])
+              for source, parts in texts.items() for n, text in enumerate(parts)]
+    records = [DocumentRecord(source, "hash", len(parts), metadata[source]) for source, parts in texts.items()]
+    return records, chunks
+
+
+def test_documents_named_without_a_number_are_targets_when_there_are_two():
+    from assistant.question import NamingRules, PassageWords, analyse
+
+    records, chunks = _described_library()
+    words, rules = PassageWords.of(chunks), NamingRules(share=0.9, passages=2)
+
+    def targets(question):
+        return [(t.label, t.sources) for t in analyse(question, records, words, rules).targets]
+
+    # by title words and the year it was issued; by title words that only its passages hold
+    assert targets("Luật Thi đua, khen thưởng năm 2003 xếp Bằng khen cấp bộ là hình thức nào; cá nhân đạt Giải thưởng "
+                   "Bông lúa vàng Việt Nam được tặng gì?") == [
+        ("Luật Thi đua, khen thưởng năm 2003", ["law.txt"]), ("Giải thưởng Bông lúa vàng Việt Nam", ["award.txt"])]
+    # a year of its own points to another law; a single document named is no second target
+    assert targets("Luật Thi đua, khen thưởng năm 2022 và Giải thưởng Bông lúa vàng Việt Nam quy định gì?") == []
+    # by a name its passages hold (twice), beside a province; a name held by one passage only names nothing
+    assert targets("Hồ sơ giải thưởng Hải Thượng Lãn Ông và hồ sơ Bằng khen của Đắk Lắk nộp khi nào?") == [
+        ("Đắk Lắk", ["daklak.txt"]), ("Hải Thượng Lãn Ông", ["byt.txt"])]
+    assert targets("Hồ sơ gửi Trường Đại học Y khoa và hồ sơ Bằng khen của Đắk Lắk nộp khi nào?") == [
+        ("Đắk Lắk", ["daklak.txt"])]
+    # another province's plan is not what a question on Nghệ An's names, however its title's words match
+    assert targets("Theo kế hoạch của tỉnh Nghệ An, xã cần tỷ lệ cử tri đi bầu cử bao nhiêu để được tặng Bằng "
+                   "khen?") == [("Nghệ An", ["nghean.txt"])]
+
+
+def test_two_documents_named_without_a_number_are_each_read_and_asked_alone(qa_settings):
+    records, chunks = _described_library()
+    replies = ["Giải thưởng xét tặng hai năm một lần [1].", "Hồ sơ gửi chậm nhất ngày 15 tháng 8 [2]."]
+    chain, model = chain_with(replies, qa_settings, FakeLibrary(chunks))
+    answer = chain.ask("Giải thưởng Bông lúa vàng Việt Nam xét tặng bao lâu một lần, còn hồ sơ giải thưởng Hải Thượng "
+                       "Lãn Ông gửi chậm nhất ngày nào?")
+    prompts = [str(m[1].content) for m in model.prompts]
+    assert len(prompts) == 2
+    assert "Bông lúa vàng" in prompts[0] and "Hải Thượng Lãn Ông" not in prompts[0].rsplit("Câu hỏi: ", 1)[0]
+    assert "15 tháng 8" in prompts[1].rsplit("Câu hỏi: ", 1)[0] and "hai năm" not in prompts[1]
+    assert not answer.refused and {c.source for c in answer.citations} == {"award.txt", "byt.txt"}
+
+
+def test_a_name_or_term_holding_a_comma_is_not_cut():
+    """"Luật Thi đua, khen thưởng năm 2003" (a target's name) and "Phòng Thi đua, Khen thưởng" (the domain's term
+    written with a comma) are never cut in two, whether the question is cut by target or by thing asked."""
+    from assistant.question import part_question
+
+    question = ("Theo Luật Thi đua, khen thưởng năm 2003, ai quyết định tặng danh hiệu Chiến sĩ thi đua cấp tỉnh, và ở "
+                "Phòng Thi đua, Khen thưởng Sở Nội vụ Quảng Bình ai tổng hợp danh sách?")
+    labels = ["Luật Thi đua, khen thưởng năm 2003", "Quảng Bình"]
+    assert [part_question(question, labels, label) for label in labels] == [
+        "Theo Luật Thi đua, khen thưởng năm 2003, ai quyết định tặng danh hiệu Chiến sĩ thi đua cấp tỉnh?",
+        "Ở Phòng Thi đua, Khen thưởng Sở Nội vụ Quảng Bình ai tổng hợp danh sách?"]
+    assert asked_parts("Ai ký quyết định, công tác thi đua, khen thưởng do cơ quan nào tham mưu?") == [
+        "Ai ký quyết định?", "Công tác thi đua, khen thưởng do cơ quan nào tham mưu?"]
