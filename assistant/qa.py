@@ -22,8 +22,8 @@ from assistant.question import NamingRules, PassageWords, QuestionScope, analyse
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
-from core.vietnamese import (DOC_NUMBER_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers, estimate_tokens, nfc,
-                             same_place, short_date)
+from core.vietnamese import (DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers,
+                             estimate_tokens, nfc, same_place, short_date)
 
 MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
@@ -630,7 +630,7 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     claims = cit.attribute("\n".join(repaired.sentences), [p.source_text() for p in passages], standalone_question,
                            rules, stats)
     unsupported = repaired.dropped + [c.text for c in claims if not c.supported]
-    kept = [c for c in claims if c.supported]
+    kept = [_signing_dated(c, passages, standalone_question) for c in claims if c.supported]
     facts = [c for c in kept if not c.meta]
     stated = [fact for claim in facts for fact in claim.facts]
     expects = scope.expects if scope else frozenset()
@@ -714,6 +714,18 @@ def _about_other_places(claims: list[cit.Claim], passages: list[Passage], scope:
     cited = [passages[n - 1].hit.chunk.metadata.province for claim in claims for n in claim.cited]
     return bool(scope.targets and cited) and all(
         province and not any(same_place(province, place) for place in asked if place) for province in cited)
+
+
+def _signing_dated(claim: cit.Claim, passages: list[Passage], question: str) -> cit.Claim:
+    """"… có hiệu lực kể từ ngày ký" with the day the cited document was signed: "… kể từ ngày ký (05/3/2020)" — the
+    day asked for, which the sentence in force names only by reference. Unchanged when the cited passages come from
+    documents of different dates or of none."""
+    dates = {passages[n - 1].hit.chunk.metadata.date for n in claim.cited}
+    found = IN_FORCE_FROM_SIGNING.search(claim.text)
+    if not found or len(dates) != 1 or not (day := short_date(dates.pop())):
+        return claim
+    text = f"{claim.text[:found.end()]} ({day}){claim.text[found.end():]}"
+    return replace(claim, text=text, facts=cit.claim_facts(text, question))
 
 
 def _with_markers(sentence: str, numbers: list[int]) -> str:

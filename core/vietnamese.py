@@ -306,6 +306,9 @@ def date_of(match: re.Match) -> tuple[int, int, int]:
 LAW_NAME = r"[A-ZĐ][\wÀ-ỹ]*(?:,?\s+[\wÀ-ỹ]+){0,8}?"
 # The words before the day a text comes into force: "có hiệu lực thi hành kể từ (ngày …)".
 IN_FORCE_FROM = r"có hiệu lực(?: thi hành)?(?: kể)? từ"
+# A text in force from the day it is signed, its date not stated: "có hiệu lực kể từ ngày ký (ban hành)".
+IN_FORCE_FROM_SIGNING = re.compile(
+    rf"(?i)\b{IN_FORCE_FROM} ngày (?:ký(?: ban hành)?|ban hành)\b(?!\s*(?:[,(]\s*)?(?:tức|là)?\s*(?:ngày\s*)?\d)")
 
 # Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)

@@ -1120,3 +1120,16 @@ def test_a_name_or_term_holding_a_comma_is_not_cut():
         "Ở Phòng Thi đua, Khen thưởng Sở Nội vụ Quảng Bình ai tổng hợp danh sách?"]
     assert asked_parts("Ai ký quyết định, công tác thi đua, khen thưởng do cơ quan nào tham mưu?") == [
         "Ai ký quyết định?", "Công tác thi đua, khen thưởng do cơ quan nào tham mưu?"]
+
+
+def test_in_force_from_signing_gets_the_day_the_document_was_signed(qa_settings):
+    """"có hiệu lực kể từ ngày ký" names the day only by reference: the answer adds the cited document's date, and
+    a question asking which day is answered by it."""
+    decree = DocumentMetadata(title="Nghị định về công tác văn thư", doc_number="30/2020/NĐ-CP", date="2020-03-05",
+                              doc_type="nghi-dinh")
+    chunks = [Chunk("nd::0", "nd30.txt", "Điều 38. Hiệu lực thi hành\nNghị định này có hiệu lực thi hành kể từ ngày "
+                    "ký.", "Chương VII > Điều 38", None, 0, decree)]
+    chain, _ = chain_with(["Nghị định có hiệu lực thi hành kể từ ngày ký [1]."], qa_settings, FakeLibrary(chunks))
+    answer = chain.ask("Nghị định về công tác văn thư có hiệu lực thi hành từ ngày nào?")
+    assert not answer.refused
+    assert answer.answer.startswith("Nghị định có hiệu lực thi hành kể từ ngày ký (05/3/2020) [1].")
