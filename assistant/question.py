@@ -173,13 +173,14 @@ def described_targets(question: str, documents: list[DocumentRecord], words: Pas
     question names (Đắk Lắk's election plan is not what "kế hoạch thi đua bầu cử của tỉnh Nghệ An" names)."""
     text = nfc(question)
     places = find_provinces(text)
-    documents = [record for record in documents if not (places and record.metadata.province and not any(
-        same_place(record.metadata.province, place) for place in places))]
+    candidates = {record.source for record in documents if record.source not in covered and not (
+        places and record.metadata.province and not any(same_place(record.metadata.province, p) for p in places))}
+    # syllables of the question with their places in it (one spelling style changes no length)
     said = list(re.finditer(r"\w+", canonical_spelling(text).lower()))
     titles = {record.source: _title_words(record.metadata.title) for record in documents}
     found: dict[str, str] = {}
     for record in documents:
-        if record.source in covered:
+        if record.source not in candidates:
             continue
         for at, start, n in _runs_with(said, titles[record.source]):
             run = titles[record.source][start:start + n]
@@ -196,7 +197,7 @@ def described_targets(question: str, documents: list[DocumentRecord], words: Pas
         phrase = syllables(" ".join(name))
         holders = words.holders(phrase)
         source = holders.most_common(1)[0][0] if holders else None
-        if source and source not in covered and source not in found and _names_document(phrase, source, words, naming):
+        if source in candidates and source not in found and _names_document(phrase, source, words, naming):
             found[source] = " ".join(name)
     return [Target(label, [source]) for source, label in found.items()]
 
