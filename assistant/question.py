@@ -80,8 +80,8 @@ class NamingRules:
     """When a phrase of a question names one library document: at least `share` of the passages holding it are that
     document's, and at least `passages` of them (a name mentioned once is incidental)."""
 
-    share: float = 0.9
-    passages: int = 2
+    share: float
+    passages: int
 
 
 def expected_facts(question: str) -> frozenset[str]:
@@ -96,8 +96,8 @@ def analyse(question: str, documents: list[DocumentRecord], words: PassageWords 
             naming: NamingRules | None = None) -> QuestionScope:
     """Targets: each số ký hiệu the question names that the library holds (in full, or by type and number alone:
     "Kế hoạch 157"), then each named province with documents of its own (a province already covered by a named
-    number of the same province adds nothing); then, given the library's passage words, the documents it names
-    without a number (`described_targets`) when that makes two or more targets."""
+    number of the same province adds nothing); then, given the library's passage words and the naming rules, the
+    documents it names without a number (`described_targets`) when that makes two or more targets."""
     text = nfc(question)
     named = [(number, [r.source for r in documents if r.metadata.doc_number and
                        number_key(r.metadata.doc_number) == number_key(number)]) for number in doc_numbers(text)]
@@ -113,8 +113,8 @@ def analyse(question: str, documents: list[DocumentRecord], words: PassageWords 
         sources = [r.source for r in documents if r.metadata.province and same_place(r.metadata.province, province)]
         if sources and not covered.intersection(sources):
             targets.append(Target(province, sources))
-    if words is not None:
-        described = described_targets(text, documents, words, naming or NamingRules(),
+    if words is not None and naming is not None:
+        described = described_targets(text, documents, words, naming,
                                       {source for target in targets for source in target.sources})
         if len(targets) + len(described) >= 2:
             targets += described
