@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from assistant.citations import named_phrases
 from core.models import Chunk, DocumentRecord
 from core.vietnamese import (ASKING_PHRASES, FUNCTION_WORDS, canonical_spelling, comma_term_spans, doc_numbers,
-                             find_doc_numbers, find_provinces, nfc, number_key, quoted_spans, same_place,
-                             short_doc_refs, syllables, unbroken_spans)
+                             find_doc_numbers, find_provinces, nfc, number_key, parse_doc_number, quoted_spans,
+                             same_place, short_doc_refs, syllables, unbroken_spans)
 
 # Wording that asks about two or more documents, provinces or periods at once.
 _COMPARISON = re.compile(
@@ -127,8 +127,8 @@ _YEAR_AFTER = re.compile(r"\s*,?\s*(?:(?:năm|số)\s+)?(?:\d+/)?(\d{4})\b")
 
 def _year(record: DocumentRecord) -> str:
     """The year a document was issued: from its số ký hiệu ("15/2003/QH11"), else its date."""
-    found = re.search(r"/(\d{4})/", record.metadata.doc_number or "")
-    return found.group(1) if found else record.metadata.date[:4]
+    number = parse_doc_number(record.metadata.doc_number) if record.metadata.doc_number else None
+    return str(number.year) if number and number.year else record.metadata.date[:4]
 
 
 def _title_words(title: str) -> list[str]:
@@ -155,8 +155,8 @@ def _runs_with(question_words: list[re.Match], title: list[str]) -> Iterable[tup
             yield i + start, j + start, end - start
 
 
-def _names_document(phrase: Sequence[str], source: str, words: PassageWords, naming: NamingRules) -> bool:
-    holders = words.holders(phrase)
+def _names_document(holders: Counter, source: str, naming: NamingRules) -> bool:
+    """Whether the passages holding a phrase (`PassageWords.holders`) make it a name of `source`."""
     total = sum(holders.values())
     return bool(total) and holders[source] >= naming.passages and holders[source] >= naming.share * total
 
@@ -191,13 +191,12 @@ def described_targets(question: str, documents: list[DocumentRecord], words: Pas
             year = _YEAR_AFTER.match(text, end)
             if year and year.group(1) != _year(record):
                 continue
-            if year or _names_document(run, record.source, words, naming):
+            if year or _names_document(words.holders(run), record.source, naming):
                 found.setdefault(record.source, text[said[at].start():year.end() if year else end])
     for name in named_phrases(text):
-        phrase = syllables(" ".join(name))
-        holders = words.holders(phrase)
+        holders = words.holders(syllables(" ".join(name)))
         source = holders.most_common(1)[0][0] if holders else None
-        if source in candidates and source not in found and _names_document(phrase, source, words, naming):
+        if source in candidates and source not in found and _names_document(holders, source, naming):
             found[source] = " ".join(name)
     return [Target(label, [source]) for source, label in found.items()]
 
@@ -229,7 +228,8 @@ _ASKS_WHO = re.compile(r"(?i)(?:do )?ai\b")
 
 
 def _outside_quotes(matches, quoted: list[tuple[int, int]]) -> list[re.Match]:
-    """The matches that do not start inside a quotation (`quoted_spans`: a slogan's commas and words ask nothing)."""
+    """The matches that do not start inside a quotation or a term written with a comma (`unbroken_spans`: a slogan's
+    commas and words ask nothing)."""
     return [m for m in matches if not any(a <= m.start() < b for a, b in quoted)]
 
 
