@@ -22,6 +22,7 @@ from assistant.question import NamingRules, PassageWords, QuestionScope, analyse
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
+from index.chunking import OPENING_SECTION
 from core.vietnamese import (DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers,
                              estimate_tokens, nfc, same_place, short_date)
 
@@ -242,23 +243,46 @@ def _shorten(text: str, limit: int) -> str:
 
 def passage_header(hit: SearchHit, first_of_document: bool) -> str:
     """Số ký hiệu, the title the first time a document appears (titles are long) — a document without a số ký hiệu
-    shown by the start of its title each time, not by its file name — and the section heading."""
+    shown by the start of its title each time, not by its file name — and a section that is no line of the text
+    (the opening, the identity card); a heading goes above the text instead (`heading_line`)."""
     meta = hit.chunk.metadata
     title = _shorten(meta.title, 70) if first_of_document else ("" if meta.doc_number else _shorten(meta.title, 40))
     source = " — ".join(part for part in (meta.doc_number, title) if part) or hit.chunk.source
-    section = hit.chunk.section.split(" > ")[-1] if hit.chunk.section else ""
-    return f"{source}; mục: {_shorten(section, 50)}" if section else source
+    section = _section(hit)
+    return f"{source}; mục: {_shorten(section, 50)}" if section and not _is_heading(hit) else source
+
+
+def _section(hit: SearchHit) -> str:
+    return hit.chunk.section.split(" > ")[-1] if hit.chunk.section else ""
+
+
+def _is_heading(hit: SearchHit) -> bool:
+    """Whether the passage's section is a heading line of its document, not a name the chunker gave."""
+    chunk = hit.chunk
+    return bool(chunk.section) and not (chunk.card or chunk.ocr or _section(hit) == OPENING_SECTION)
+
+
+def heading_line(hit: SearchHit, shown: str) -> str:
+    """The heading of the passage's section as the line above the `shown` text ("2. Ông Phạm Trung Kiên - Phó
+    Trưởng phòng", "1. Sở Nội vụ"), unless that text holds it: the small model ties a duty or a date to the
+    heading it reads above it, and overlooked the same words in the passage's bracketed label."""
+    if not _is_heading(hit):
+        return ""
+    heading = " ".join(_section(hit).split())
+    return "" if heading.rstrip("…") in " ".join(shown.split()) else _shorten(heading, 100)
 
 
 def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int, first: int = 1) -> list[Passage]:
     """Number the hits [first]..[first + n - 1] and trim each to its share of the budget. The shares are filled like
     water: a passage shorter than an equal share keeps its length and the rest goes to the longer ones, wherever they
     stand (handing the rest only to the passages after it left a quarter of the budget unused while the best passage,
-    first and long, was cut)."""
+    first and long, was cut). A section heading the text does not open with stands above it (`heading_line`)."""
     headers, bodies = [], []
     seen: set[str] = set()
     for index, hit in enumerate(hits):
-        headers.append(f"[{first + index}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n")
+        heading = heading_line(hit, hit.chunk.text)
+        headers.append(f"[{first + index}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n"
+                       + (f"{_data(heading)}\n" if heading else ""))
         bodies.append(_data(_card_excerpt(hit.chunk.text, math.inf) if hit.chunk.card else hit.chunk.text))
         seen.add(hit.chunk.source)
     needs = [estimate_tokens(header) + math.ceil(len(body) / LLM_CHARS_PER_TOKEN)
@@ -272,10 +296,20 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int,
         return []
     passages = []
     for index, (hit, header, room) in enumerate(zip(hits, headers, rooms)):
-        limit = int(room * LLM_CHARS_PER_TOKEN)
-        body = _card_excerpt(hit.chunk.text, limit) if hit.chunk.card else excerpt(hit.chunk.text, question, limit)
-        passages.append(Passage(first + index, hit, header + _data(body)))
+        passages.append(Passage(first + index, hit, header + _data(_shown(hit, question, int(room * LLM_CHARS_PER_TOKEN)))))
     return passages
+
+
+def _shown(hit: SearchHit, question: str, limit: int) -> str:
+    """The passage's text cut to `limit` characters; a text that held its heading and was cut without it gets the
+    heading back above the excerpt."""
+    if hit.chunk.card:
+        return _card_excerpt(hit.chunk.text, limit)
+    body = excerpt(hit.chunk.text, question, limit)
+    if heading_line(hit, hit.chunk.text) or not (heading := heading_line(hit, body)):
+        return body
+    body = excerpt(hit.chunk.text, question, max(0, limit - len(heading) - 1))
+    return body if not heading_line(hit, body) else f"{heading}\n{body}"
 
 
 def _water_fill(needs: list[int], budget: int) -> list[int]:

@@ -25,7 +25,7 @@ _COMPARISON = re.compile(
 # Questions whose answer is a number, a date or a period: the answer must state one.
 _ASKS_NUMBER = re.compile(
     r"\b(?:bao nhiêu|mấy|ngày nào|ngày bao nhiêu|khi nào|bao giờ|thời hạn|hạn chót|trước ngày|thời gian nào"
-    r"|năm nào|tháng nào|tỷ lệ|bao lâu|số hiệu|số ký hiệu|cỡ chữ|khoảng cách)\b",
+    r"|năm nào|tháng nào|tỷ lệ|bao lâu|số hiệu|số ký hiệu|(?<!chỉ )số nào|cỡ chữ|khoảng cách)\b",
     re.IGNORECASE,
 )
 # Questions about a document's identity — who signed it, when, under which number — which its opening and signature

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -10,7 +11,7 @@ from assistant import citations as cit
 from core.errors import InvalidQuestionError
 from assistant.qa import (REFUSAL, QAChain, assess_evidence, build_passages, passage_header, signer_line,
                           validate_question)
-from assistant.question import asked_parts
+from assistant.question import asked_parts, expected_facts
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
@@ -243,7 +244,31 @@ def test_a_passage_names_its_document_by_number_or_title_never_by_file_name():
     assert passage_header(hit(chunk, 1), True) == f"{article.title}; mục: Phần mở đầu"
     later = passage_header(hit(chunk, 2), False)
     assert later == "Thi đua nước rút hoàn thành các chỉ…; mục: Phần mở đầu" and "46ebe" not in later
-    assert passage_header(hit(CHUNKS[1], 2), False) == "0125/KH-UBND; mục: 3. Thời gian"
+    assert passage_header(hit(CHUNKS[1], 2), False) == "0125/KH-UBND"  # its heading stands above its text
+
+
+def test_a_passage_shows_its_heading_above_its_text_once():
+    """A duty or a date belongs to the heading above it ("2. Ông Phạm Trung Kiên - Phó Trưởng phòng"): the small
+    model overlooked a heading given only in the passage's bracketed label and named another passage's person. The
+    heading is a line of its own above the text, not repeated when the text holds it, and kept when an excerpt cut
+    it off; a section name the chunker gave (the opening) stays in the label."""
+    staff = DocumentMetadata(title="Phân công nhiệm vụ các thành viên Phòng Thi đua, Khen thưởng", province="Quảng Bình")
+    duties = Chunk("qb::4", "qb.txt", "- Tham mưu các nội dung liên quan đến Cụm thi đua các tỉnh Bắc Trung bộ;",
+                   "II. PHÂN CÔNG > 2. Ông Phạm Trung Kiên - Phó Trưởng phòng", None, 4, staff)
+    opening = Chunk("qb::5", "qb.txt", "3.\nÔng Lê Mạnh Sơn - Chuyên viên\n- Tổng hợp danh sách đề nghị tặng danh "
+                    "hiệu Chiến sĩ thi đua cấp tỉnh;", "II. PHÂN CÔNG > 3. Ông Lê Mạnh Sơn - Chuyên viên", None, 5, staff)
+    preamble = Chunk("qb::0", "qb.txt", "Phòng Thi đua, Khen thưởng phân công nhiệm vụ như sau.", "Phần mở đầu", None,
+                     0, staff)
+    shown = build_passages([hit(duties, 1), hit(opening, 2), hit(preamble, 3)], "Ai tham mưu về Cụm thi đua?", 650)
+    assert shown[0].excerpt.split("\n")[:2] == [f"[1] ({staff.title})", "2. Ông Phạm Trung Kiên - Phó Trưởng phòng"]
+    assert "mục:" not in shown[0].excerpt and shown[1].excerpt.count("Lê Mạnh Sơn") == 1
+    assert shown[2].excerpt.startswith("[3] (Phân công nhiệm vụ các thành viên…; mục: Phần mở đầu)\n")
+    long_text = "3. Ông Lê Mạnh Sơn - Chuyên viên\n" + "- Thẩm định hồ sơ của các Khối thi đua.\n" * 30 + (
+        "- Tổng hợp danh sách đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh.")
+    cut = build_passages([hit(replace(opening, text=long_text), 1)], "Ai tổng hợp danh sách Chiến sĩ thi đua cấp tỉnh?",
+                         120)[0].excerpt
+    assert cut.split("\n")[1] == "3. Ông Lê Mạnh Sơn - Chuyên viên" and "Chiến sĩ thi đua cấp tỉnh" in cut
+    assert cut.count("Lê Mạnh Sơn") == 1
 
 
 def test_prompt_fits_the_token_budget(qa_settings):
@@ -703,6 +728,13 @@ def test_a_date_question_answered_without_a_date_is_refused(qa_settings):
     chain, _ = chain_with(["Kế hoạch do UBND tỉnh Đắk Lắk ban hành [1]."], qa_settings)
     answer = chain.ask("Kế hoạch thi đua bầu cử của tỉnh Đắk Lắk ban hành ngày nào?")
     assert answer.refused and "number" in answer.reason
+
+
+def test_which_number_asks_for_a_number_the_question_does_not_hold():
+    """"… căn cứ Luật … số nào?" was answered with the question's own "394/NQ-CP" as the law's number; "những chỉ số
+    nào" (which indices) asks for names."""
+    assert expected_facts("Nghị quyết 394/NQ-CP được ban hành căn cứ Luật Thi đua, khen thưởng số nào?") == {"number"}
+    assert expected_facts("Ngành Công Thương được yêu cầu nâng cao những chỉ số nào?") == frozenset()
 
 
 def test_an_answer_about_another_year_is_refused(qa_settings):
