@@ -23,8 +23,8 @@ from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
 from index.chunking import OPENING_SECTION
-from core.vietnamese import (DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers,
-                             estimate_tokens, nfc, same_place, short_date)
+from core.vietnamese import (DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE,
+                             doc_numbers, estimate_tokens, letter_codes, nfc, same_place, short_date)
 
 MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
@@ -678,8 +678,9 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
         facts, reason = [], "the answer rests only on documents of other provinces than the question names"
     elif facts and settings.qa_question_figures_cited:
         cited_text = "\n".join(passages[n - 1].haystack() for claim in facts for n in claim.cited)
-        asked = cit.numbers(DOC_NUMBER_RE.sub(" ", standalone_question))  # a số ký hiệu names, it is no figure
-        missing = sorted(asked - cit.numbers(cited_text))
+        asked = DOC_NUMBER_RE.sub(" ", standalone_question)  # a số ký hiệu names, it is no figure
+        missing = (sorted(cit.numbers(LETTER_CODE_RE.sub(" ", asked)) - cit.numbers(LETTER_CODE_RE.sub(" ", cited_text)))
+                   + sorted(letter_codes(asked) - letter_codes(cited_text)))
         if missing:
             facts, reason = [], f"the question's figures {', '.join(missing)} are not in the cited passages"
     if not facts and not reason:

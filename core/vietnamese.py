@@ -186,6 +186,15 @@ def doc_kind_pattern(names: Iterable[str] = DOC_TYPE_NAMES) -> str:
     return "|".join(sorted(map(re.escape, names), key=lambda name: (-len(name), name)))
 
 
+# ------------------------------------------------------------------------------------------------ codes
+# A name made of letters and a figure ("khổ A5", "hạng B2", "mẫu F1"): the figure only names, so "A5" is not "5".
+LETTER_CODE_RE = re.compile(r"(?<![\w/.-])[A-Za-zĐđ]{1,3}\d{1,3}(?![\w/])")
+
+
+def letter_codes(text: str) -> set[str]:
+    return {code.lower() for code in LETTER_CODE_RE.findall(text)}
+
+
 # ------------------------------------------------------------------------------------------------ số ký hiệu
 # "0125/KH-UBND", "30/2020/NĐ-CP", "06/2022/QH15", "41-CT/TW", "28/CT-TTg", "85/UBND-NVK", "83/2025/NQ-HĐND".
 DOC_NUMBER_RE = re.compile(

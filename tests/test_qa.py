@@ -744,6 +744,22 @@ def test_an_answer_about_another_year_is_refused(qa_settings):
     assert answer.refused and "2027" in answer.reason
 
 
+def test_a_code_the_question_names_must_stand_in_the_cited_passage(qa_settings):
+    """The appendix sets the margins for paper size A4 only; asked about A5, the model gave A4's margins. "A5" names
+    a size, it is no figure "5" for the plan's date (05/3/2020) to hold."""
+    appendix = DocumentMetadata(title="Thể thức, kỹ thuật trình bày văn bản hành chính", doc_number="30/2020/NĐ-CP",
+                                date="2020-03-05", doc_type="nghi-dinh")
+    margins = [Chunk("nd30::1", "nd30.txt", "Khổ giấy: Khổ A4 (210 mm x 297 mm). Định lề trang: cách mép trái 30 - 35 "
+                     "mm, cách mép phải 15 - 20 mm.", "I. QUY ĐỊNH CHUNG", None, 1, appendix)]
+    reply = "Định lề trang trên khổ giấy {size} cách mép trái 30 - 35 mm [1]."
+    asked = "Định lề trang cách mép trái cho văn bản trên khổ giấy {size} là bao nhiêu?"
+    chain, _ = chain_with([reply.format(size="A5")], qa_settings, FakeLibrary(margins))
+    answer = chain.ask(asked.format(size="A5"))
+    assert answer.refused and "a5" in answer.reason
+    chain, _ = chain_with([reply.format(size="A4")], qa_settings, FakeLibrary(margins))
+    assert not chain.ask(asked.format(size="A4")).refused
+
+
 def test_names_end_at_roman_numerals_and_punctuation():
     assert cit.named_phrases("Theo Phụ lục II Nghị định 30/2020, tỉnh Đắk Lắk, Ban Chỉ đạo") == [
         ["Đắk", "Lắk"], ["Ban", "Chỉ"]]
