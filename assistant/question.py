@@ -314,8 +314,9 @@ _PART_BREAK = re.compile(r"(\s*,\s*(?:và|còn|trong khi|nhưng)\s+|\s*[,;]\s+|\
 _PLACE_WORD = r"(?:(?:tỉnh|thành phố|TP\.)\s+)?"
 _BEFORE_TARGET = re.compile(rf"(?:\b(của|ở|tại|cho)\s+)?{_PLACE_WORD}$", re.IGNORECASE)
 _PREPOSITION = re.compile(r"(?i)^(?:của|ở|tại|cho)\s")
-# A question word: a part that has none asks what the words after the last target ask ("… là gì?").
-_ASKS = re.compile(r"(?i)\b(?:bao nhiêu|bao giờ|bao lâu|nào|gì|ai|mấy|sao|không)\b")
+# A question word — a thing asked (`_ASKED_THING`), "vì sao", "có … không": a part that has none asks what the words
+# after the last target ask ("… là gì?").
+_ASKS = re.compile(rf"{_ASKED_THING.pattern}|\b(?:sao|không)\b", re.IGNORECASE)
 
 
 def _named_at(piece: str, label: str) -> re.Match | None:
