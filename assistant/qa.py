@@ -276,7 +276,7 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int,
     """Number the hits [first]..[first + n - 1] and trim each to its share of the budget. The shares are filled like
     water: a passage shorter than an equal share keeps its length and the rest goes to the longer ones, wherever they
     stand (handing the rest only to the passages after it left a quarter of the budget unused while the best passage,
-    first and long, was cut). A section heading the text does not open with stands above it (`heading_line`)."""
+    first and long, was cut). A section heading the text does not hold stands above it (`heading_line`)."""
     headers, bodies = [], []
     seen: set[str] = set()
     for index, hit in enumerate(hits):
@@ -296,7 +296,8 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int,
         return []
     passages = []
     for index, (hit, header, room) in enumerate(zip(hits, headers, rooms)):
-        passages.append(Passage(first + index, hit, header + _data(_shown(hit, question, int(room * LLM_CHARS_PER_TOKEN)))))
+        shown = _shown(hit, question, int(room * LLM_CHARS_PER_TOKEN))
+        passages.append(Passage(first + index, hit, header + _data(shown)))
     return passages
 
 
@@ -679,8 +680,7 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     elif facts and settings.qa_question_figures_cited:
         cited_text = "\n".join(passages[n - 1].haystack() for claim in facts for n in claim.cited)
         asked = DOC_NUMBER_RE.sub(" ", standalone_question)  # a số ký hiệu names, it is no figure
-        missing = (sorted(cit.numbers(LETTER_CODE_RE.sub(" ", asked)) - cit.numbers(LETTER_CODE_RE.sub(" ", cited_text)))
-                   + sorted(letter_codes(asked) - letter_codes(cited_text)))
+        missing = sorted(_figures(asked) - _figures(cited_text))
         if missing:
             facts, reason = [], f"the question's figures {', '.join(missing)} are not in the cited passages"
     if not facts and not reason:
@@ -703,6 +703,11 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     notes = replaced_notes(cited, settings)
     text = joiner.join(sentences) + "".join(f"\n\n{part}" for part in (notes, quotes) if part)
     return Answer(text, False, cited, list(hits), timings, question, standalone_question, unsupported, "", raw)
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers of a text and its letter codes, a code whole ("a5"): the figure of "khổ A5" is no "5"."""
+    return cit.numbers(LETTER_CODE_RE.sub(" ", text)) | letter_codes(text)
 
 
 def replaced_notes(cited: list[Citation], settings: Settings) -> str:
