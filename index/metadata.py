@@ -55,6 +55,9 @@ _ISSUER_PLACE = re.compile(r"[^\n]*\n\s*((?:TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QU�
 _NOT_TITLE = re.compile(r"\s*(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG NHÂN DÂN|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC"
                         r"|QUYẾT ĐỊNH|QUYẾT NGHỊ|[IVXLC]+\.)(?:\s|:|$)")
 # The quốc hiệu and tiêu ngữ that head every administrative document: never its title.
+# A news page's time stamp on a line of its own ("20/07/2023, 05:03", "22:19 | 22/11/2021"): the line above it is the
+# headline, however short ("Thi đua nước rút").
+_STAMP_LINE = re.compile(r"\s*(?:\d{1,2}:\d{2}\s*[|,-]?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[|,-]?\s*\d{1,2}:\d{2})?\s*")
 _MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐỘC LẬP\s*-\s*TỰ DO\s*-\s*HẠNH PHÚC)", re.IGNORECASE)
 # A line of the legal basis: the dates on it are those of the laws it cites ("Căn cứ Luật Tổ chức Chính phủ ngày 18
 # tháng 02 năm 2025").
@@ -183,7 +186,7 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
     if not meta.doc_type and meta.doc_number:
         meta.doc_type = _type_of(meta.doc_number) or ("cong-van" if "UBND" in meta.doc_number else "")
     if not meta.title and lines:
-        meta.title = _title_in_capitals(lines, date_line.group(0) if date_line else "", casing) or next(
+        meta.title = _title_in_capitals(lines, date_line.group(0) if date_line else "", casing) or _headline(lines) or next(
             (line.strip() for line in lines[:8] if len(line.split()) >= 5 and not _MOTTO.match(line)),
             lines[0].strip())[:200]
     if not meta.doc_type:
@@ -207,6 +210,12 @@ def extract_metadata(text: str, source: str, sidecar: dict | None = None) -> Doc
         meta.doc_type = sidecar.get("doc_type") or meta.doc_type
         meta.doc_number = sidecar.get("doc_number") or meta.doc_number or _number_in_title(meta.title)
     return meta
+
+
+def _headline(lines: list[str]) -> str:
+    """A news page's headline: the line of two or more words above its time stamp, among its first lines."""
+    return next((line.strip() for line, after in zip(lines[:8], lines[1:9])
+                 if _STAMP_LINE.fullmatch(after) and len(line.split()) >= 2), "")
 
 
 def _type_of(number: str) -> str:

@@ -142,6 +142,19 @@ def test_a_document_without_its_own_number_and_date_does_not_take_those_of_what_
     assert article.date == "2023-07-20"
 
 
+def test_a_news_page_is_titled_by_the_headline_above_its_time_stamp():
+    """A short headline ("Thi đua nước rút", four words) above the page's time stamp is the title, not the first
+    paragraph of five words or more, which citations and passage labels then showed ("Như chúng ta đã biết, …")."""
+    page = extract_metadata("Thi đua nước rút\n\n20/07/2023, 05:03\n\nNhư chúng ta đã biết, ngay từ đầu năm 2023, UBND "
+                            "tỉnh đã phát động phong trào thi đua yêu nước năm 2023.\n", "000_46ebe113dd57082e.txt")
+    assert (page.title, page.date, page.doc_type) == ("Thi đua nước rút", "2023-07-20", "tin-bai")
+    stamped_first = extract_metadata("Quyết tâm thực hiện thắng lợi nhiệm vụ\n22:19 | 22/11/2021\nTrong những năm "
+                                     "qua, ngành Công Thương đã phát động nhiều phong trào.\n", "003.txt")
+    assert stamped_first.title == "Quyết tâm thực hiện thắng lợi nhiệm vụ"
+    undated = extract_metadata("Tin vắn\nNhư chúng ta đã biết, phong trào thi đua được phát động.\n", "tin.txt")
+    assert undated.title == "Như chúng ta đã biết, phong trào thi đua được phát động."
+
+
 def test_metadata_of_documents_uploaded_without_a_catalogue():
     """What a user uploads has no catalogue row: the text alone must give a law its number ("Luật số:"), its date
     (the closing "thông qua ngày …") and no province, though it names one; a circular or directive without a header
