@@ -279,8 +279,8 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int,
     first and long, was cut). A section heading the text does not hold stands above it (`heading_line`)."""
     headers, bodies = [], []
     seen: set[str] = set()
-    for index, hit in enumerate(hits):
-        heading = heading_line(hit, hit.chunk.text)
+    above = [heading_line(hit, hit.chunk.text) for hit in hits]  # headings the texts do not hold
+    for index, (hit, heading) in enumerate(zip(hits, above)):
         headers.append(f"[{first + index}] ({_data(passage_header(hit, hit.chunk.source not in seen))})\n"
                        + (f"{_data(heading)}\n" if heading else ""))
         bodies.append(_data(_card_excerpt(hit.chunk.text, math.inf) if hit.chunk.card else hit.chunk.text))
@@ -295,19 +295,19 @@ def build_passages(hits: Sequence[SearchHit], question: str, budget_tokens: int,
     else:
         return []
     passages = []
-    for index, (hit, header, room) in enumerate(zip(hits, headers, rooms)):
-        shown = _shown(hit, question, int(room * LLM_CHARS_PER_TOKEN))
+    for index, (hit, header, room, heading) in enumerate(zip(hits, headers, rooms, above)):
+        shown = _shown(hit, question, int(room * LLM_CHARS_PER_TOKEN), heading_above=bool(heading))
         passages.append(Passage(first + index, hit, header + _data(shown)))
     return passages
 
 
-def _shown(hit: SearchHit, question: str, limit: int) -> str:
+def _shown(hit: SearchHit, question: str, limit: int, heading_above: bool) -> str:
     """The passage's text cut to `limit` characters; a text that held its heading and was cut without it gets the
-    heading back above the excerpt."""
+    heading back above the excerpt (`heading_above`: the header already carries it)."""
     if hit.chunk.card:
         return _card_excerpt(hit.chunk.text, limit)
     body = excerpt(hit.chunk.text, question, limit)
-    if heading_line(hit, hit.chunk.text) or not (heading := heading_line(hit, body)):
+    if heading_above or not (heading := heading_line(hit, body)):
         return body
     body = excerpt(hit.chunk.text, question, max(0, limit - len(heading) - 1))
     return body if not heading_line(hit, body) else f"{heading}\n{body}"

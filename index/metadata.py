@@ -54,10 +54,10 @@ _ISSUER_PLACE = re.compile(r"[^\n]*\n\s*((?:TỈNH|THÀNH PHỐ|TP\.|HUYỆN|QU�
 # TẾ"), its enacting word, a part's heading ("I. MỤC ĐÍCH").
 _NOT_TITLE = re.compile(r"\s*(?:ỦY BAN|UỶ BAN|HỘI ĐỒNG NHÂN DÂN|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|BỘ TRƯỞNG|CHỦ TỊCH|GIÁM ĐỐC"
                         r"|QUYẾT ĐỊNH|QUYẾT NGHỊ|[IVXLC]+\.)(?:\s|:|$)")
-# The quốc hiệu and tiêu ngữ that head every administrative document: never its title.
 # A news page's time stamp on a line of its own ("20/07/2023, 05:03", "22:19 | 22/11/2021"): the line above it is the
 # headline, however short ("Thi đua nước rút").
 _STAMP_LINE = re.compile(r"\s*(?:\d{1,2}:\d{2}\s*[|,-]?\s*)?\d{1,2}/\d{1,2}/\d{4}(?:\s*[|,-]?\s*\d{1,2}:\d{2})?\s*")
+# The quốc hiệu and tiêu ngữ that head every administrative document: never its title.
 _MOTTO = re.compile(r"^\s*(?:CỘNG HO[ÀÁ] XÃ HỘI CHỦ NGHĨA VIỆT NAM|ĐỘC LẬP\s*-\s*TỰ DO\s*-\s*HẠNH PHÚC)", re.IGNORECASE)
 # A line of the legal basis: the dates on it are those of the laws it cites ("Căn cứ Luật Tổ chức Chính phủ ngày 18
 # tháng 02 năm 2025").
