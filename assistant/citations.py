@@ -78,7 +78,6 @@ _LINE_LABEL = re.compile(r"(?:^|\n|[.!?;][ \t])[ \t]*(?:[-*+•][ \t]*)?(?:[^\s:
 _ROMAN = re.compile(r"[IVXLC]{1,6}")
 _LOOP = re.compile(r"(.{6,80}?)\1{2,}$", re.DOTALL)
 _REPEATED = re.compile(r"(\b.{6,80}?)(?:\1)+")
-_QUOTED = re.compile(r"“([^”\n]{2,300})”|\"([^\"\n]{2,300})\"")
 _UNKNOWN = re.compile(
     r"không có thông tin|không tìm thấy|không được (?:đề cập|nêu)|không nêu|không đề cập|chưa có thông tin"
     r"|không có dữ liệu|không rõ|không biết",
@@ -381,7 +380,9 @@ _IDENTITY = re.compile(
 def focus_terms(question: str) -> set[str]:
     """What the question asks about: its content words and numbers minus the words naming the document or place
     (its number, its province, its quoted title): a document's title stands near every fact of that document."""
-    text = _QUOTED.sub(" ", DOC_NUMBER_RE.sub(" ", canonical_spelling(question)))
+    text = DOC_NUMBER_RE.sub(" ", canonical_spelling(question))
+    for start, end in reversed(quoted_spans(text)):
+        text = f"{text[:start]} {text[end:]}"
     for province in find_provinces(text):
         text = re.sub(re.escape(province), " ", text, flags=re.IGNORECASE)
     return {t for t in _tokens(_IDENTITY.sub(" ", text.lower())) if t not in QUESTION_WORDS and (len(t) > 1 or t.isdigit())}

@@ -640,6 +640,14 @@ def test_a_figure_in_the_section_heading_is_stated_but_the_heading_number_is_not
     assert not cit.fact_supported(cit.Fact("number", ("3",)), passage, focus, rules)
 
 
+def test_a_title_quoted_with_a_slogan_inside_it_is_no_focus_of_the_question():
+    """The question's quoted title names the document, so none of its words is what the question asks about — also
+    when the title quotes a slogan in straight quotes (the same quotation rule as everywhere: `quoted_spans`)."""
+    focus = cit.focus_terms('Phong trào "Tuổi trẻ "Sáng tạo" vì cộng đồng" giao chỉ tiêu bao nhiêu người?')
+    assert {"phong", "trào", "giao", "chỉ", "tiêu"} <= focus
+    assert not focus & {"tuổi", "trẻ", "sáng", "tạo", "cộng", "đồng"}
+
+
 def test_a_count_is_not_supported_by_the_day_or_month_of_a_date():
     """"Luật … số 1" and "6 phòng" are no day or month: "trước ngày 01 tháng 01 năm 2027" and "ngày 19/6/2025" do
     not support them, while the date itself, and the same figure stated as a count, still do."""
