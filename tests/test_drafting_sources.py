@@ -537,6 +537,23 @@ def test_plan_from_a_ministerial_level_source_carries_targets_adapted(drafter):
     assert {"kind", "text", "citation", "where", "placed"} <= set(payload["coverage"][0])
 
 
+def test_a_source_time_frame_that_ended_before_the_plan_gives_way_to_the_plans_period(drafter):
+    """Cần Thơ's campaign runs "từ ngày 20 tháng 11 năm 2025 đến ngày 03 tháng 12 năm 2025", then "từ ngày 08 đến
+    ngày 10 tháng 12 năm 2025", judged "trước ngày 31 tháng 12 năm 2025": a plan for năm 2026 built on it leaves
+    those dates out (they would lie in the past) and states its own period, with a word for the editor; a plan for
+    the source's own weeks keeps them."""
+    source = ["157/KH-UBND"]
+    later = drafter.draft(DraftRequest(province="Cần Thơ", period="năm 2026", sources=source,
+                                       theme="phong trào thi đua chi trả trợ giúp xã hội không dùng tiền mặt"))
+    time_frame = later.section("II").text.split("Thời gian thực hiện\n", 1)[1]
+    assert time_frame.startswith("- Trong năm 2026.") and "2025" not in time_frame
+    assert any("bỏ 3 mốc thời gian" in warning and "trước năm 2026" in warning for warning in later.warnings)
+    same = drafter.draft(DraftRequest(province="Cần Thơ", period="từ 20/11/2025 đến 31/12/2025", sources=source,
+                                      theme="phong trào thi đua chi trả trợ giúp xã hội không dùng tiền mặt"))
+    assert "đến ngày 03 tháng 12 năm 2025" in same.section("II").text
+    assert not any("kết thúc trước" in warning for warning in same.warnings)
+
+
 def test_missing_item_is_added_to_its_section(drafter):
     draft = drafter.draft(DraftRequest(province="Đắk Lắk", period="năm 2026", theme="tổng kết phong trào thi đua bầu cử",
                                        sources=[BAU_CU]))

@@ -154,6 +154,18 @@ def org_code(issuer: str) -> str:
 # Section II from a source: the kinds of task-sheet item it shows, under these headings, in this order.
 _SECTION_II_PARTS = (("Đối tượng thi đua", "subject"), ("Nội dung thi đua", "content"), ("Chỉ tiêu thi đua", "target"),
                      ("Thời gian thực hiện", "time"))
+# The year a time frame ends in: the first after its last "đến", "hết" or "trước" ("từ nay đến hết năm 2025" and
+# "trước ngày 31 tháng 12 năm 2025" end in 2025; "từ tháng 10/2025 đến khi Đại hội thành công" names no end year).
+_LAST_UNTIL = re.compile(r"(?i)\b(?:đến|hết|trước)\b(?!.*\b(?:đến|hết|trước)\b)(.*)", re.DOTALL)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def ended_before(text: str, first_year: int | None) -> bool:
+    """Whether a time frame ends in a year before `first_year`, the plan's first: the source's "từ nay đến hết năm
+    2025" copied into a plan for năm 2026 would set its dates in the past."""
+    until = _LAST_UNTIL.search(text)
+    end = _YEAR.search(until.group(1)) if until else None
+    return bool(first_year and end and int(end.group()) < first_year)
 
 
 @dataclass
@@ -467,23 +479,40 @@ class PlanDrafter:
         """The source's subjects, contents, targets and time; a source that gives none of them (a short plan, a
         directive of duties only) leaves the section to the theme, as without a source, rather than empty."""
         sheet = context.sheet
-        parts = [(title, sheet.of(kind)) for title, kind in _SECTION_II_PARTS] if sheet else []
-        if not any(items for _, items in parts):
+        parts = [(title, kind, sheet.of(kind)) for title, kind in _SECTION_II_PARTS] if sheet else []
+        if not any(items for _, _, items in parts):
             return self._section_ii_examples(request, instruction, context)
         lines, warnings = [self._intro_ii(request, context)], []
         number = 0
-        for title, items in parts:
+        for title, kind, items in parts:
             if not items:
                 continue
             number += 1
             lines.append(f"{number}. {title}")
-            lines += [p.text for p in self._keep(pieces(items, context.adapter))]
+            if kind == "time":
+                shown, notes = self._time_frame(items, request, context)
+                lines, warnings = lines + shown, warnings + notes
+            else:
+                lines += [p.text for p in self._keep(pieces(items, context.adapter))]
         if request.focus:
             more, _, notes = self._generate("noi_dung_trong_tam", request, instruction, context)
             number += 1
             lines += [f"{number}. Nội dung trọng tâm", *(f"- {item}" for item in punctuate(more))]
             warnings += notes
         return lines, self._sheet_sources(sheet), warnings
+
+    def _time_frame(self, items: list, request: DraftRequest, context: _Context) -> tuple[list[str], list[str]]:
+        """The source's time frames, less those that ended before the plan's period starts (with a word for the
+        editor); the plan's own period first when none of those left states a year."""
+        first_year = plan_years(request)[0]
+        current = [item for item in items if not ended_before(item.text, first_year)]
+        lines = [p.text for p in self._keep(pieces(current, context.adapter))]
+        if len(current) == len(items):
+            return lines, []
+        ended = len(items) - len(current)
+        period = [] if any(_YEAR.search(item.text) for item in current) else [f"- Trong {request.period}."]
+        return period + lines, [f"Mục II: bỏ {ended} mốc thời gian của văn bản nguồn đã kết thúc trước "
+                                f"{request.period}; bản thảo ghi thời gian của kế hoạch — cần kiểm tra."]
 
     def _section_ii_examples(self, request: DraftRequest, instruction: str, context: _Context):
         items, sources, warnings = self._generate("noi_dung_chu_de", request, instruction, context)
@@ -602,6 +631,10 @@ class PlanDrafter:
                     continue
                 number += 1
                 lines.append(f"{number}. {title}:")
+                if title == "Thời gian thực hiện":
+                    shown, notes = self._time_frame(items, request, context)
+                    lines, warnings = lines + shown, warnings + notes
+                    continue
                 lines += [p.text for p in self._keep(pieces(items, context.adapter, agency=title.startswith("Tổ")))]
         else:
             items, _, more = self._generate("noi_dung_chu_de", request, instruction, context)
