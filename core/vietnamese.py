@@ -294,6 +294,7 @@ def short_doc_refs(text: str) -> list[ShortDocRef]:
 
 
 # ------------------------------------------------------------------------------------------------ dates
+YEAR_RE = re.compile(r"\b(?:19|20)\d{2}\b")  # a year standing alone: "năm 2026", "2025 - 2030", "15/2003/QH11"
 FULL_DATE_RE = re.compile(
     r"ngày\s+(?P<d1>\d{1,2})\s+tháng\s+(?P<m1>\d{1,2})\s+năm\s+(?P<y1>\d{4})"
     r"|(?<![\d/])(?P<d2>\d{1,2})/(?P<m2>\d{1,2})/(?P<y2>\d{4})(?![\d/])",

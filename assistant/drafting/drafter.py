@@ -57,7 +57,7 @@ from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
-from core.vietnamese import number_key, number_keys, same_place
+from core.vietnamese import YEAR_RE, number_key, number_keys, same_place
 
 Progress = Callable[[str, int, int], None]
 SECTION_ORDER = ("opening", "I", "II", "III")
@@ -157,14 +157,13 @@ _SECTION_II_PARTS = (("Đối tượng thi đua", "subject"), ("Nội dung thi �
 # The year a time frame ends in: the first after its last "đến", "hết" or "trước" ("từ nay đến hết năm 2025" and
 # "trước ngày 31 tháng 12 năm 2025" end in 2025; "từ tháng 10/2025 đến khi Đại hội thành công" names no end year).
 _LAST_UNTIL = re.compile(r"(?i)\b(?:đến|hết|trước)\b(?!.*\b(?:đến|hết|trước)\b)(.*)", re.DOTALL)
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
 def ended_before(text: str, first_year: int | None) -> bool:
     """Whether a time frame ends in a year before `first_year`, the plan's first: the source's "từ nay đến hết năm
     2025" copied into a plan for năm 2026 would set its dates in the past."""
     until = _LAST_UNTIL.search(text)
-    end = _YEAR.search(until.group(1)) if until else None
+    end = YEAR_RE.search(until.group(1)) if until else None
     return bool(first_year and end and int(end.group()) < first_year)
 
 
@@ -510,8 +509,8 @@ class PlanDrafter:
         if len(current) == len(items):
             return lines, []
         ended = len(items) - len(current)
-        period = [] if any(_YEAR.search(item.text) for item in current) else [f"- Trong {request.period}."]
-        return period + lines, [f"Mục II: bỏ {ended} mốc thời gian của văn bản nguồn đã kết thúc trước "
+        period = [] if any(YEAR_RE.search(item.text) for item in current) else [f"- Trong {request.period}."]
+        return period + lines, [f"Thời gian thực hiện: bỏ {ended} mốc thời gian của văn bản nguồn đã kết thúc trước "
                                 f"{request.period}; bản thảo ghi thời gian của kế hoạch — cần kiểm tra."]
 
     def _section_ii_examples(self, request: DraftRequest, instruction: str, context: _Context):

@@ -13,6 +13,7 @@ from core.vietnamese import (
     DOC_TYPE_BY_SLUG,
     DOC_TYPE_NAMES,
     LAW_NAME,
+    YEAR_RE,
     doc_kind_pattern,
     doc_numbers,
     find_doc_numbers,
@@ -154,7 +155,7 @@ def theme_words(request) -> set[str]:
     """What the plan is about: its theme's and focus's words without the period ("giai đoạn 2021 - 2025"), which
     every document of the same years shares whatever it is about."""
     text = " ".join([request.theme, *request.focus])
-    return words(re.sub(r"(?i)\bgiai đoạn\b|\b(?:19|20)\d{2}\b", " ", text))
+    return words(YEAR_RE.sub(" ", re.sub(r"(?i)\bgiai đoạn\b", " ", text)))
 
 
 def cited_bases(text: str, province: str, own_province: bool, about: set[str]) -> list[Basis]:
@@ -197,7 +198,7 @@ def cited_bases(text: str, province: str, own_province: bool, about: set[str]) -
         if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
             continue
         score = base + bool(_ABOUT_THI_DUA.search(rest)) + (len(words(rest) & about) >= 2)
-        year = re.search(r"\b(?:19|20)\d{2}\b", re.sub(r"^\S+\s+số\s+\S+", "", line)) or re.search(r"/(\d{4})/", number)
+        year = YEAR_RE.search(re.sub(r"^\S+\s+số\s+\S+", "", line)) or re.search(r"/(\d{4})/", number)
         out.append(Basis(number_key(number), line, tier(kind, number), score,
                          year=int(year.group(1) if year.lastindex else year.group(0)) if year else None))
     return out
@@ -205,7 +206,7 @@ def cited_bases(text: str, province: str, own_province: bool, about: set[str]) -
 
 def plan_years(request) -> tuple[int | None, int | None]:
     """The first and last year the plan's period names ("giai đoạn 2026 - 2030" -> 2026, 2030)."""
-    years = [int(y) for y in re.findall(r"\b(19\d{2}|20\d{2})\b", request.period)]
+    years = [int(y) for y in YEAR_RE.findall(request.period)]
     return (min(years), max(years)) if years else (None, None)
 
 
