@@ -131,6 +131,27 @@ def content_words(text: str) -> set[str]:
     return {w for w in syllables(text) if w not in QUESTION_WORDS and (len(w) > 1 or w.isdigit())}
 
 
+# ------------------------------------------------------------------------------------------------ names of bodies
+_UPPER = "A-Z" + "".join(sorted(letter.upper() for letter in VIETNAMESE_LETTERS))
+_LOWER = "a-z" + "".join(sorted(VIETNAMESE_LETTERS))
+# One word of a body's proper name: a capitalised syllable and at most one lowercase one ("Nông nghiệp", "Y tế",
+# "Công", "HĐND").
+_NAME_WORD = rf"[{_UPPER}]\w*(?: [{_LOWER}]\w*)?"
+# Words that may follow a body's name in a sentence and never continue it ("… Môi trường để tổng hợp", "… Y tế
+# trước ngày …").
+_AFTER_NAME_WORDS = FUNCTION_WORDS | frozenset(
+    "trước chậm qua tổng trình xem thẩm hằng hàng định đúng kịp vào sau hoặc cùng phối chủ".split())
+# A body's proper name after its kind word ("Sở", "Phòng"), as a regex (case as written): its words joined by spaces,
+# commas, "và" or " - " ("Nông nghiệp và Môi trường", "Văn hóa, Thể thao và Du lịch", "Công Thương"), then its place
+# and a bracketed unit ("Nội vụ tỉnh Bắc Ninh (qua Phòng Thi đua, khen thưởng)"). It matches only where the sentence
+# goes on with a clause mark or a word that cannot continue a name, and not with another name ("…, Ủy ban nhân dân
+# tỉnh", "… và Phát triển nông thôn"), so a name it cannot read whole is not matched at all rather than cut.
+AGENCY_NAME = (rf"{_NAME_WORD}(?:(?:,? và |, | - | ){_NAME_WORD})*"
+               rf"(?: (?:tỉnh|thành phố|quận|huyện|thị xã) [{_UPPER}]\w*(?: [{_UPPER}]\w*)*)?"
+               rf"(?: ?\([^()]{{1,80}}\))?"
+               rf"(?=\s*(?:[.;:)]|$)|(?:,|\s+(?:{'|'.join(sorted(_AFTER_NAME_WORDS))})\b)(?! [{_UPPER}]))")
+
+
 # ------------------------------------------------------------------------------------------------ tokens
 LLM_CHARS_PER_TOKEN = 3.0  # Qwen2.5 tokenizer on the sample library: 3.0-3.7; the low end keeps prompts in budget
 EMBEDDING_CHARS_PER_TOKEN = 3.2  # multilingual-e5 subwords on Vietnamese

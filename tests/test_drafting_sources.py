@@ -351,6 +351,32 @@ def test_a_wards_plan_from_its_districts_directive_names_the_ward():
         "Ủy ban Mặt trận Tổ quốc Việt Nam xã Phú Lập; toàn xã Phú Lập"
 
 
+def test_units_below_the_source_report_to_the_issuer_not_to_the_sources_department():
+    # Cần Thơ 159/KH-UBND: the communes "tổng hợp, báo cáo … gửi về Sở Nông nghiệp và Môi trường"; in a ward's plan
+    # those duties go to the ward's own units, who report to the ward.
+    ward = make_adapter("tinh", "xa", province="Cần Thơ", source_province="Cần Thơ",
+                        issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ",
+                        source_issuer="Ủy ban nhân dân thành phố Cần Thơ")
+    assert ward.adapt("Tổng hợp, báo cáo tình hình thực hiện Kế hoạch và gửi về Sở Nông nghiệp và Môi trường.")[0] == \
+        "Tổng hợp, báo cáo tình hình thực hiện Kế hoạch và gửi về Ủy ban nhân dân phường Ninh Kiều."
+    assert ward.adapt("Gửi hồ sơ đến Sở Nội vụ (qua Phòng Thi đua, khen thưởng) để thẩm định.")[0] == \
+        "Gửi hồ sơ đến Ủy ban nhân dân phường Ninh Kiều để thẩm định."
+    department = make_adapter("tinh", "so", province="Cần Thơ", source_province="Cần Thơ",
+                              issuer="Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ")
+    assert department.adapt("gửi về Sở Nông nghiệp và Môi trường để tổng hợp")[0] == \
+        "gửi về Sở Văn hóa, Thể thao và Du lịch để tổng hợp"
+    unchanged = ["gửi về Sở Nông nghiệp và Phát triển nông thôn để tổng hợp",  # a name not read whole is not cut
+                 "gửi về Sở Y tế, Ủy ban nhân dân tỉnh",  # nor one of several receivers
+                 "trình Ủy ban nhân dân tỉnh để gửi Bộ Nội vụ theo quy định",  # the ministry is above the province
+                 "Sở Tài chính chủ trì, phối hợp với Sở Y tế"]  # no report sent
+    assert [ward.adapt(text)[0] for text in unchanged] == unchanged
+    district = make_adapter("huyen", "xa", province="Hồ Chí Minh", source_province="Hồ Chí Minh",
+                            issuer="Ủy ban nhân dân phường 5, quận 3, thành phố Hồ Chí Minh",
+                            source_issuer="Ủy ban nhân dân quận 3")
+    assert district.adapt("báo cáo về Phòng Y tế trước ngày 15/5")[0] == \
+        "báo cáo về Ủy ban nhân dân phường 5 trước ngày 15/5"
+
+
 def test_issuer_levels():
     assert issuer_level("Ủy ban nhân dân tỉnh Đắk Lắk") == "tinh"
     assert issuer_level("UBND thành phố Cần Thơ") == "tinh"

@@ -42,7 +42,7 @@ from assistant.drafting.legal import (
     running_title,
     theme_words,
 )
-from assistant.drafting.levels import UBND, award_forms, issuer_level, make_adapter, unit_phrase
+from assistant.drafting.levels import UBND, award_forms, issuer_level, make_adapter, receiver, unit_phrase
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
@@ -527,9 +527,7 @@ class PlanDrafter:
         """Who collects the reports: the issuer (through its Sở Nội vụ at province level)."""
         if context.level in ("tinh", "") and request.by_ubnd:
             return f"Ủy ban nhân dân {request.level} (qua Sở Nội vụ)"
-        if context.level in ("xa", "huyen") and request.by_ubnd:
-            return f"Ủy ban nhân dân {context.unit}"
-        return re.split(r"\s+(?:tỉnh|thành phố)\s", request.issuer)[0] if context.level == "so" else request.issuer
+        return receiver(request.issuer, context.level)
 
     def _deadline(self, request: DraftRequest, context: _Context) -> tuple[str, list[str]]:
         """The issuer's reporting deadline: the user's; else before the superior's, flagged "cần xác nhận"."""

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from core.errors import DataTableError
-from core.vietnamese import CITY_PROVINCES, doc_kind_pattern, province_phrase, resolve_province
+from core.vietnamese import AGENCY_NAME, CITY_PROVINCES, doc_kind_pattern, province_phrase, resolve_province
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 LEVEL_RANK = {"trung-uong": 0, "tinh": 1, "so": 2, "khoi": 2, "huyen": 2, "xa": 3}
@@ -73,6 +73,14 @@ def unit_phrase(issuer: str, level: str) -> str:
     return ""
 
 
+def receiver(issuer: str, level: str) -> str:
+    """Who collects the reports of the issuer's own units below province level: "Ủy ban nhân dân phường Ninh Kiều",
+    "Sở Nội vụ" (a Sở's name without its province), the issuer itself otherwise."""
+    if level in ("xa", "huyen") and re.match(rf"(?i){UBND}\b", issuer):
+        return f"Ủy ban nhân dân {unit_phrase(issuer, level)}"
+    return re.split(r"\s+(?:tỉnh|thành phố)\s", issuer)[0] if level == "so" else issuer
+
+
 @dataclass(frozen=True)
 class Adapter:
     """Replaces the superior level's roles by the issuer's (rules of `roles.toml` for this pair of levels)."""
@@ -130,7 +138,7 @@ def _values(province: str, issuer: str, level: str, source_province: str = "", s
     return {"tinh": "tỉnh" if province not in CITY_PROVINCES else "thành phố",
             "src": _district_word(source_issuer) if source_level == "huyen"
             else "thành phố" if source_province in CITY_PROVINCES else "tỉnh",
-            "unit": unit_phrase(issuer, level)}
+            "unit": unit_phrase(issuer, level), "receiver": receiver(issuer, level), "name": AGENCY_NAME}
 
 
 def _district_word(issuer: str) -> str:
@@ -163,7 +171,7 @@ def award_forms(level: str, *, province: str, issuer: str, extra_files: tuple[Pa
 
 
 def _fill(template: str, values: dict) -> str:
-    return re.sub(r"\{(tinh|src|unit)\}", lambda m: values[m.group(1)], template)
+    return re.sub(r"\{(tinh|src|unit|receiver|name)\}", lambda m: values[m.group(1)], template)
 
 
 def place_of(province: str) -> str:
