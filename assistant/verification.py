@@ -98,10 +98,11 @@ def _styled(replacement: str, original: str) -> str:
     return replacement
 
 
-def fix_provinces(text: str, province: str, label: str) -> tuple[str, list[str]]:
-    """Replace other provinces' names (with their "tỉnh"/"thành phố" prefix) by the target province."""
+def fix_provinces(text: str, province: str, label: str, kept: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """Replace other provinces' names (with their "tỉnh"/"thành phố" prefix) by the target province, except the
+    `kept` ones, which the sources name as facts."""
     text = unicodedata.normalize("NFC", text)
-    foreign = [name for name in find_provinces(text) if not same_place(name, province)]
+    foreign = [name for name in find_provinces(text) if not same_place(name, province) and name not in kept]
     if not foreign:
         return text, []
     # canonical_spelling keeps lengths, so spans found in the canonical copy are valid in `text`.
@@ -132,11 +133,12 @@ def check_years(text: str, allowed_text: str, label: str) -> list[str]:
     return [f"{label}: có nhắc «năm {year}» — kiểm tra lại thời gian cho đúng kỳ kế hoạch." for year in stray]
 
 
-def verify_text(text: str, known: KnownFacts, province: str, label: str,
-                years_from: str | None = "") -> tuple[str, list[str]]:
-    """All checks on one section: numbers, dates, provinces, and years unless `years_from` is None."""
+def verify_text(text: str, known: KnownFacts, province: str, label: str, years_from: str | None = "",
+                kept_places: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
+    """All checks on one section: numbers, dates, provinces (but the sources' `kept_places`), and years unless
+    `years_from` is None."""
     text, warnings = check_references(text, known, label)
-    text, province_warnings = fix_provinces(text, province, label)
+    text, province_warnings = fix_provinces(text, province, label, kept_places)
     years = [] if years_from is None else check_years(text, years_from, label)
     return text, warnings + province_warnings + years
 

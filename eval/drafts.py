@@ -79,10 +79,18 @@ def allowed_texts(library, task: DraftTask, markdown: str) -> list[str]:
     return texts
 
 
-def score_one(task: DraftTask, draft: dict, known_numbers: set[str], allowed: list[str] | None = None) -> dict:
+def source_places(library, task: DraftTask) -> set[str]:
+    """Provinces the task's sources (not the format models) name as facts, other than their own province."""
+    from assistant.drafting.sources import places_named, source_doc
+
+    return places_named(library, [source_doc(r) for r in library.documents() if r.source in task.sources])
+
+
+def score_one(task: DraftTask, draft: dict, known_numbers: set[str], allowed: list[str] | None = None,
+              places: set[str] = frozenset()) -> dict:
     markdown = draft.get("markdown") or ""
     structure = metrics.structure_compliance(markdown, task.doc_type)
-    foreign = metrics.other_provinces(markdown, task.province)
+    foreign = metrics.other_provinces(markdown, task.province, places)
     invented = metrics.unknown_doc_numbers(markdown, known_numbers)
     coverage = metrics.must_include_coverage(markdown, task.must_include)
     outside = metrics.numbers_outside(markdown, allowed) if allowed is not None else None
@@ -106,7 +114,8 @@ def score(tasks: list[DraftTask], drafts: dict[str, dict], known_numbers: set[st
     """Aggregates over tasks: structure compliance, province consistency, invented numbers, must-include coverage
     (strict), numbers outside the allowed sources (when the library is given)."""
     rows = [score_one(task, drafts[task.id], known_numbers,
-                      allowed_texts(library, task, drafts[task.id].get("markdown") or "") if library else None)
+                      allowed_texts(library, task, drafts[task.id].get("markdown") or "") if library else None,
+                      source_places(library, task) if library else frozenset())
             for task in tasks if task.id in drafts]
     summary = {
         "n": len(rows), "errors": sum(1 for r in rows if r["error"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from core import vietnamese as vn
@@ -374,9 +375,12 @@ def structure_compliance(markdown: str, doc_type: str = "ke-hoach") -> dict:
             "missing": [name for name, ok in checks.items() if not ok], "checks": checks}
 
 
-def other_provinces(markdown: str, province: str) -> list[str]:
-    """Provinces named in the draft other than the target (must be empty)."""
-    return [name for name in vn.find_provinces(markdown or "") if not vn.same_place(name, province)]
+def other_provinces(markdown: str, province: str, sources_name: Iterable[str] = ()) -> list[str]:
+    """Provinces named in the draft other than the target (must be empty), but those the sources name as facts
+    (`sources_name`: "tại Thủ đô Hà Nội" in a ministry's circular)."""
+    kept = set(sources_name)
+    return [name for name in vn.find_provinces(markdown or "") if not vn.same_place(name, province)
+            and name not in kept]
 
 
 def unknown_doc_numbers(markdown: str, known_numbers: set[str]) -> list[str]:

@@ -22,7 +22,8 @@ from assistant.drafting.checks import accept_rewrite, line_facts
 from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
 from assistant.drafting.compose import earlier
 from assistant.drafting.levels import award_forms, issuer_level, make_adapter
-from assistant.drafting.sources import extract_sheet, resolve_sources
+from assistant.drafting.models import SourceDoc
+from assistant.drafting.sources import extract_sheet, places_named, resolve_sources
 from assistant.superseded import successors
 
 BAU_CU = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
@@ -578,6 +579,37 @@ def test_a_source_time_frame_that_ended_before_the_plan_gives_way_to_the_plans_p
                                       theme="phong trào thi đua chi trả trợ giúp xã hội không dùng tiền mặt"))
     assert "đến ngày 03 tháng 12 năm 2025" in same.section("II").text
     assert not any("kết thúc trước" in warning for warning in same.warnings)
+
+
+def test_a_place_the_source_names_as_a_fact_is_kept_and_a_model_plans_own_province_replaced(drafter):
+    """The Prime Minister's conclusions for Thanh Hóa name the expressway "CT.03 tỉnh Phú Thọ": a fact of the source,
+    not another province's name copied from a model plan. Cần Thơ's own plan taken as a model for Lào Cai is."""
+    conclusions = drafter.draft(DraftRequest(province="Thanh Hóa", period="năm 2026", theme="thực hiện kết luận",
+                                             sources=["634/TB-VPCP"]))
+    assert "đường cao tốc CT.03 tỉnh Phú Thọ" in conclusions.markdown()
+    assert not any("«Phú Thọ»" in warning for warning in conclusions.warnings)
+    model = drafter.draft(DraftRequest(province="Lào Cai", period="năm 2026", sources=["157/KH-UBND"],
+                                       theme="phong trào thi đua chi trả trợ giúp xã hội không dùng tiền mặt"))
+    assert "Cần Thơ" not in model.section("II").text + model.section("III").text
+    assert any("«Cần Thơ»" in warning for warning in model.warnings)
+
+
+def test_places_named_by_sources_leave_out_the_signing_place_their_own_province_and_format_models():
+    texts = {"circular.txt": "Hà Nội, ngày 05 tháng 3 năm 2012\nLễ trao giải tổ chức tại Thủ đô Hà Nội.",
+             "signed.txt": "Đà Nẵng, ngày 03 tháng 12 năm 2025\nCác tỉnh triển khai.",
+             "plan.txt": "Ủy ban nhân dân thành phố Cần Thơ phối hợp với tỉnh Vĩnh Long.",
+             "form.txt": "ỦY BAN NHÂN DÂN TỈNH NAM ĐỊNH … tỉnh Sơn La"}
+
+    class Library:
+        @staticmethod
+        def iter_chunks(source):
+            return [type("Chunk", (), {"text": texts[source]})]
+
+    def doc(source, province="", role="directive"):
+        return SourceDoc(source, "", source, "", "", "", province, role, "")
+
+    assert places_named(Library(), [doc("circular.txt"), doc("signed.txt"), doc("plan.txt", "Cần Thơ"),
+                                    doc("form.txt", role="format")]) == {"Hà Nội", "Vĩnh Long"}
 
 
 def test_missing_item_is_added_to_its_section(drafter):

@@ -177,6 +177,8 @@ def test_other_provinces_and_invented_numbers_are_caught():
     draft = GOOD_DRAFT + "\nHọc tập kinh nghiệm của tỉnh Bình Thuận.\nThực hiện Chỉ thị số 99/CT-UBND của UBND tỉnh."
     assert metrics.other_provinces(draft, "Nghệ An") == ["Bình Thuận"]
     assert metrics.other_provinces(GOOD_DRAFT, "Nghệ An") == []
+    # a place the sources name as a fact ("tại Thủ đô Hà Nội") is not another province's name copied in
+    assert metrics.other_provinces(draft + "\nTrao giải tại Thủ đô Hà Nội.", "Nghệ An", {"Hà Nội"}) == ["Bình Thuận"]
     known = {number_key("982/KH-UBND")}
     assert metrics.unknown_doc_numbers(draft, known) == ["99/CT-UBND"]
     assert metrics.unknown_doc_numbers(GOOD_DRAFT, known) == []

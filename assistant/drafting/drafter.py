@@ -52,7 +52,7 @@ from assistant.drafting.models import (
     TaskSheet,
     clean_field,
 )
-from assistant.drafting.sources import extract_sheet, law_outline, resolve_sources
+from assistant.drafting.sources import extract_sheet, law_outline, places_named, resolve_sources
 from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
@@ -179,6 +179,7 @@ class _Context:
     superior_name: str
     known: KnownFacts
     allowed: set
+    places: frozenset = frozenset()  # provinces the sources name as facts ("Thủ đô Hà Nội"): never replaced
     laws: list = field(default_factory=list)  # the laws among the sources, cited first: "Luật … số … ngày …"
     law_items: list = field(default_factory=list)  # what section II says of them: quán triệt, phổ biến, its topics
 
@@ -327,8 +328,10 @@ class PlanDrafter:
                     "law": laws[-1], "in_force": f", có hiệu lực thi hành từ ngày {in_force}" if in_force else "",
                     "topics": f"; trọng tâm là các quy định về {'; '.join(topics)}" if topics else "",
                     "law_name": name, "field": name[5:6].lower() + name[6:] if name.startswith("Luật ") else name})
+        places = frozenset(places_named(self.library, sheet.sources)) if sheet else frozenset()
         return _Context(sheet if sheet and sheet.items else None, adapter, level, unit_phrase(request.issuer, level),
-                        above, display_name(directive.issuer) if directive else "", known, allowed, laws, law_items)
+                        above, display_name(directive.issuer) if directive else "", known, allowed, places, laws,
+                        law_items)
 
     def _build(self, key: str, request: DraftRequest, instruction: str, context: _Context) -> DraftSection:
         started = time.perf_counter()
@@ -339,7 +342,7 @@ class PlanDrafter:
         years_from = None if key in ("opening", "body") or context.sheet else \
             " ".join([request.all_text(), *context.laws, *context.law_items])  # a law's own years are not stray
         known = context.known.with_text(request.all_text(), *self._cited_texts(lines) if context.sheet else ())
-        text, checked = verify_text("\n".join(lines), known, request.province, label, years_from)
+        text, checked = verify_text("\n".join(lines), known, request.province, label, years_from, context.places)
         self._timings["sections"][key] = round(time.perf_counter() - started, 2)
         return DraftSection(key, SECTION_TITLES[key], text, _unique(sources), warnings + checked)
 

@@ -16,7 +16,7 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import IN_FORCE_FROM, doc_kind_pattern, nfc, number_key, short_doc_refs
+from core.vietnamese import IN_FORCE_FROM, doc_kind_pattern, find_provinces, nfc, number_key, same_place, short_doc_refs
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -79,6 +79,24 @@ def _find_record(records: list, ref: str):
         lambda r: ref.casefold() in r.source.casefold(),
     )
     return next((r for match in matches for r in records if match(r)), None)
+
+
+# The place-date line of a document's header ("Hà Nội, ngày 03 tháng 12 năm 2025") names where it was signed, no fact.
+_PLACE_DATE_LINE = re.compile(r"(?m)^[^\S\n]*[^,\n]{2,40},\s+ngày\b.*$")
+
+
+def places_named(library, docs) -> set[str]:
+    """Provinces the documents being implemented or cited (not the format models) name in their text, other than
+    their own province: "tại Thủ đô Hà Nội" in a ministry's circular is its fact and stays in another province's
+    plan, while another province's plan taken as a model has its own name replaced."""
+    places: set[str] = set()
+    for doc in docs:
+        if doc.role == "format":
+            continue
+        for chunk in library.iter_chunks(doc.source):
+            places.update(name for name in find_provinces(_PLACE_DATE_LINE.sub("", chunk.text))
+                          if not (doc.province and same_place(name, doc.province)))
+    return places
 
 
 def source_doc(record) -> SourceDoc:
