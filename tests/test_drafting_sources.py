@@ -23,7 +23,7 @@ from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
 from assistant.drafting.compose import earlier
 from assistant.drafting.levels import award_forms, issuer_level, make_adapter
 from assistant.drafting.models import SourceDoc
-from assistant.drafting.sources import extract_sheet, places_named, resolve_sources
+from assistant.drafting.sources import extract_sheet, places_named, resolve_sources, states_rules
 from assistant.superseded import successors
 
 BAU_CU = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
@@ -610,6 +610,26 @@ def test_places_named_by_sources_leave_out_the_signing_place_their_own_province_
 
     assert places_named(Library(), [doc("circular.txt"), doc("signed.txt"), doc("plan.txt", "Cần Thơ"),
                                     doc("form.txt", role="format")]) == {"Hà Nội", "Vĩnh Long"}
+
+
+def test_a_regulations_rules_are_carried_as_written_and_a_plans_tasks_one_level_down(drafter):
+    """Hà Nội's Quy chế "Công dân Thủ đô ưu tú" is for people "cư trú trên địa bàn thành phố Hà Nội": a ward's plan
+    that implements it states the rule as written (it had become "trên địa bàn phường Phúc Xá Hà Nội")."""
+    def doc(doc_type, number="", title=""):
+        return SourceDoc("x.txt", number, title, "", "", doc_type, "", "directive", "")
+
+    assert states_rules(doc("thong-tu")) and states_rules(doc("nghi-dinh", "25/2025/NĐ-CP"))
+    assert states_rules(doc("quyet-dinh", "71/2025/QĐ-UBND", "Quyết định ban hành Quy chế xét tặng danh hiệu"))
+    assert states_rules(doc("quyet-dinh", "3621/QĐ-BYT", "Quyết định ban hành quy trình giải quyết thủ tục"))
+    assert states_rules(doc("nghi-quyet", "83/2025/NQ-HĐND", "Nghị quyết về xét tặng danh hiệu"))
+    assert not states_rules(doc("nghi-quyet", "394/NQ-CP", "Nghị quyết về phát động phong trào"))
+    assert not states_rules(doc("chi-thi", "23/2009/CT-UBND", "Chỉ thị về tăng cường phòng, chống tác hại thuốc lá"))
+    assert not states_rules(doc("ke-hoach", "157/KH-UBND", "Kế hoạch phát động phong trào thi đua"))
+    ward = drafter.draft(DraftRequest(province="Hà Nội", period="năm 2026", sources=["71/2025/QĐ-UBND"],
+                                      issuer="Ủy ban nhân dân phường Phúc Xá, thành phố Hà Nội",
+                                      theme="xét tặng danh hiệu Công dân Thủ đô ưu tú"))
+    text = ward.markdown()
+    assert "cư trú trên địa bàn thành phố Hà Nội" in text and "địa bàn phường Phúc Xá Hà Nội" not in text
 
 
 def test_missing_item_is_added_to_its_section(drafter):

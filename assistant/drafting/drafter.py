@@ -42,7 +42,8 @@ from assistant.drafting.legal import (
     running_title,
     theme_words,
 )
-from assistant.drafting.levels import UBND, award_forms, issuer_level, make_adapter, receiver, unit_phrase
+from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, issuer_level, make_adapter, receiver,
+                                      unit_phrase)
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
@@ -52,7 +53,7 @@ from assistant.drafting.models import (
     TaskSheet,
     clean_field,
 )
-from assistant.drafting.sources import extract_sheet, law_outline, places_named, resolve_sources
+from assistant.drafting.sources import extract_sheet, law_outline, places_named, resolve_sources, states_rules
 from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
@@ -172,7 +173,8 @@ class _Context:
     """Everything one draft needs besides the request: sheet, adapter, levels, allowed facts."""
 
     sheet: TaskSheet | None
-    adapter: object
+    adapter: object  # what the sources state, one level down (as written when they state rules)
+    own_adapter: object  # the issuer's own share of the duties, re-assigned to its units
     level: str
     unit: str
     superior: bool
@@ -231,7 +233,9 @@ class PlanDrafter:
         if row.placed:
             return draft
         context = self._context(draft.request, draft.sheet)
-        piece = pieces([row.item], context.adapter, agency=row.item.kind == "duty")[0]
+        own = own_duties(draft.sheet, draft.request.issuer, context.level)[0]
+        adapter = context.own_adapter if row.item in own else context.adapter
+        piece = pieces([row.item], adapter, agency=row.item.kind == "duty")[0]
         key = "body" if draft.doc_type == "cong-van" else _SECTION_OF_KIND.get(row.item.kind, "II")
         sections = []
         for section in draft.sections:
@@ -301,10 +305,11 @@ class PlanDrafter:
     def _context(self, request: DraftRequest, sheet: TaskSheet | None) -> _Context:
         level = issuer_level(request.issuer) or "tinh"
         directive = next((doc for doc in (sheet.sources if sheet else []) if doc.role == "directive"), None)
-        adapter = make_adapter(directive.level if directive else "", level, province=request.province,
-                               source_province=directive.province if directive else "", issuer=request.issuer,
-                               source_issuer=directive.issuer if directive else "",
-                               extra_files=(self.settings.home / "roles.toml",))
+        own_adapter = make_adapter(directive.level if directive else "", level, province=request.province,
+                                   source_province=directive.province if directive else "", issuer=request.issuer,
+                                   source_issuer=directive.issuer if directive else "",
+                                   extra_files=(self.settings.home / "roles.toml",))
+        adapter = NO_ADAPTATION if directive and states_rules(directive) else own_adapter
         above = bool(sheet) and superior(sheet, level, request.issuer)
         if sheet and sheet.items:
             texts = [chunk.text for doc in sheet.sources for chunk in self.library.iter_chunks(doc.source)]
@@ -329,7 +334,8 @@ class PlanDrafter:
                     "topics": f"; trọng tâm là các quy định về {'; '.join(topics)}" if topics else "",
                     "law_name": name, "field": name[5:6].lower() + name[6:] if name.startswith("Luật ") else name})
         places = frozenset(places_named(self.library, sheet.sources)) if sheet else frozenset()
-        return _Context(sheet if sheet and sheet.items else None, adapter, level, unit_phrase(request.issuer, level),
+        return _Context(sheet if sheet and sheet.items else None, adapter, own_adapter, level,
+                        unit_phrase(request.issuer, level),
                         above, display_name(directive.issuer) if directive else "", known, allowed, places, laws,
                         law_items)
 
@@ -560,7 +566,7 @@ class PlanDrafter:
             lines.append(f"{number}. Phân công thực hiện")
             if own:  # the issuer's own share, for its units to carry out
                 lines += [f"{self._units(request, context)}:",
-                          *(p.text for p in self._keep(pieces(own, context.adapter)))]
+                          *(p.text for p in self._keep(pieces(own, context.own_adapter)))]
             lines += [p.text for p in self._keep(pieces(duties, context.adapter, labels=True, agency=True))]
         else:
             items, used, more = self._generate("trach_nhiem", request, instruction, context)
@@ -591,7 +597,7 @@ class PlanDrafter:
         number += 1
         lines.append(f"{number}. Chế độ báo cáo")
         if sheet:
-            lines += [p.text for p in self._keep(pieces(sheet.of("report"), _NO_ADAPT))]
+            lines += [p.text for p in self._keep(pieces(sheet.of("report"), NO_ADAPTATION))]
         lines += self._fixed("draft_fixed_bao_cao", values)
         lines += self._fixed("draft_fixed_ket_thuc", values)
         return lines, sources + (self._sheet_sources(sheet) if sheet else []), warnings
@@ -644,7 +650,7 @@ class PlanDrafter:
         number += 1
         lines.append(f"{number}. Chế độ báo cáo:")
         if sheet:
-            lines += [p.text for p in self._keep(pieces(sheet.of("report"), _NO_ADAPT))]
+            lines += [p.text for p in self._keep(pieces(sheet.of("report"), NO_ADAPTATION))]
         lines += self._fixed("draft_fixed_bao_cao", values)
         lines += self._fixed("draft_fixed_cong_van_ket_thuc", values)
         sources = self._sheet_sources(sheet) if sheet else []
@@ -853,11 +859,3 @@ class PlanDrafter:
         timings["llm_s"] = round(timings["llm_s"], 2)
         return timings
 
-
-class _Identity:
-    @staticmethod
-    def adapt(text: str) -> tuple[str, bool]:
-        return text, False
-
-
-_NO_ADAPT = _Identity()

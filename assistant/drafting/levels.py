@@ -109,6 +109,9 @@ class Adapter:
         return out, out != text
 
 
+NO_ADAPTATION = Adapter((), ())  # the source's words as written
+
+
 def _styled(new: str, old: str) -> str:
     return new[:1].upper() + new[1:] if old[:1].isupper() else new
 
@@ -152,7 +155,7 @@ def make_adapter(source_level: str, target_level: str, *, province: str, source_
     """The adapter from a source at `source_level` to an issuer at `target_level` (no rules unless one level down
     or more). Files in `extra_files` (the user's own table) come first, so their rules win."""
     if not source_level or not target_level or LEVEL_RANK[target_level] <= LEVEL_RANK[source_level]:
-        return Adapter((), ())
+        return NO_ADAPTATION
     rules, keep, _ = _tables(extra_files)
     values = _values(province, issuer, target_level, source_province, source_issuer, source_level)
     compiled = []

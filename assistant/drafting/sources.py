@@ -16,7 +16,8 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import IN_FORCE_FROM, doc_kind_pattern, find_provinces, nfc, number_key, same_place, short_doc_refs
+from core.vietnamese import (IN_FORCE_FROM, doc_kind_pattern, find_provinces, nfc, number_key, parse_doc_number,
+                             same_place, short_doc_refs)
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -97,6 +98,24 @@ def places_named(library, docs) -> set[str]:
             places.update(name for name in find_provinces(_PLACE_DATE_LINE.sub("", chunk.text))
                           if not (doc.province and same_place(name, doc.province)))
     return places
+
+
+# Documents that state rules, and those that assign tasks even when numbered as normative ("23/2009/CT-UBND").
+_RULE_TYPES = ("thong-tu", "nghi-dinh", "quy-dinh")
+_TASK_TYPES = ("ke-hoach", "chi-thi", "cong-van", "thong-bao", "ket-luan", "huong-dan", "chuong-trinh", "bao-cao",
+               "to-trinh", "tin-bai")
+_ISSUES_RULES = re.compile(r"(?i)\bban hành\s+(?:quy định|quy chế|quy trình)\b|\bquy định chức năng\b")
+
+
+def states_rules(doc: SourceDoc) -> bool:
+    """A regulation — a Thông tư, a Nghị định, a Quy định, Quy chế or Quy trình a Quyết định issues, a normative
+    resolution numbered with its year ("83/2025/NQ-HĐND") — states rules that hold as written at every level: a
+    lower plan carries them unchanged ("Hội đồng xét tặng cấp Bộ do Bộ trưởng … thành lập"), where a plan, directive
+    or resolution that assigns tasks has them re-assigned one level down."""
+    if doc.doc_type in _RULE_TYPES or _ISSUES_RULES.search(doc.title):
+        return True
+    number = parse_doc_number(doc.doc_number) if doc.doc_number else None
+    return bool(number and number.year) and doc.doc_type not in _TASK_TYPES
 
 
 def source_doc(record) -> SourceDoc:
