@@ -18,6 +18,7 @@ from core.vietnamese import (
     DOC_TYPE_NAMES,
     PERSON_TITLES,
     QUESTION_WORDS,
+    YEAR_RE,
     canonical_spelling,
     deputy_posts,
     find_provinces,
@@ -62,7 +63,6 @@ _MEASURE = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*" + _UNITS, re.IGNORECAS
 _RANGE_START = re.compile(r"(?<![\d.,/])(\d+(?:[.,]\d+)*)\s*(?:-|–|đến|tới)\s*\d+(?:[.,]\d+)*\s*" + _UNITS,
                           re.IGNORECASE)
 _UNIT_SPELLINGS = {"%": "phần trăm", "ngàn": "nghìn"}
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _MARKER = re.compile(
     r"\[\s*((?:(?:tài liệu|đoạn|nguồn|văn bản)\s*)?\d+(?:\s*[,;–-]\s*(?:(?:tài liệu|đoạn|nguồn)\s*)?\d+)*)\s*\]",
     re.IGNORECASE,
@@ -123,7 +123,7 @@ def measures(text: str) -> frozenset[tuple[str, str]]:
 
 def years(text: str) -> set[str]:
     """Years (19xx, 20xx) mentioned outside số ký hiệu: "năm 2025", "2024-2025"."""
-    return set(_YEAR.findall(DOC_NUMBER_RE.sub(" ", nfc(text))))
+    return set(YEAR_RE.findall(DOC_NUMBER_RE.sub(" ", nfc(text))))
 
 
 def named_phrases(text: str) -> list[list[str]]:
