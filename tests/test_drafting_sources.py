@@ -378,6 +378,20 @@ def test_units_below_the_source_report_to_the_issuer_not_to_the_sources_departme
         "báo cáo về Ủy ban nhân dân phường 5 trước ngày 15/5"
 
 
+def test_a_wards_plan_names_itself_where_the_citys_plan_wrote_each_commune():
+    # Cần Thơ 157/KH-UBND: "Ủy ban nhân dân xã, phường cung cấp danh sách …" is each commune's task, the ward's own in
+    # its plan; under a district the communes are still below the issuer and stay.
+    ward = make_adapter("tinh", "xa", province="Cần Thơ", source_province="Cần Thơ",
+                        issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ")
+    assert ward.adapt("Ủy ban nhân dân xã, phường trên địa bàn thành phố; Ủy ban nhân dân xã, phường cung cấp danh "
+                      "sách.")[0] == ("Ủy ban nhân dân phường Ninh Kiều; Ủy ban nhân dân phường Ninh Kiều cung cấp "
+                                      "danh sách.")
+    county = make_adapter("tinh", "huyen", province="Đồng Nai", source_province="Đồng Nai",
+                          issuer="Ủy ban nhân dân huyện Tân Phú, tỉnh Đồng Nai")
+    assert county.adapt("Ủy ban nhân dân xã, phường cung cấp danh sách.")[0] == \
+        "Ủy ban nhân dân xã, phường cung cấp danh sách."
+
+
 def test_issuer_levels():
     assert issuer_level("Ủy ban nhân dân tỉnh Đắk Lắk") == "tinh"
     assert issuer_level("UBND thành phố Cần Thơ") == "tinh"
