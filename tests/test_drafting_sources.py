@@ -20,9 +20,9 @@ from assistant.docx_writer import write_docx
 from assistant.drafting import DraftRequest, PlanDrafter, summary_line
 from assistant.drafting.checks import accept_rewrite, line_facts
 from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
-from assistant.drafting.compose import earlier
-from assistant.drafting.levels import award_forms, issuer_level, make_adapter
-from assistant.drafting.models import SourceDoc
+from assistant.drafting.compose import earlier, pieces
+from assistant.drafting.levels import NO_ADAPTATION, award_forms, issuer_level, make_adapter
+from assistant.drafting.models import SheetItem, SourceDoc
 from assistant.drafting.sources import extract_sheet, places_named, resolve_sources, states_rules
 from assistant.superseded import successors
 
@@ -535,6 +535,19 @@ def test_a_unit_named_by_a_number_is_written_in_full_before_the_date(sample_libr
         province="Hồ Chí Minh", period="năm 2026", theme="phòng, chống tác hại của thuốc lá",
         issuer="Ủy ban nhân dân phường 5, quận 3, thành phố Hồ Chí Minh"))
     assert draft.header.place_date == "Phường 5, ngày … tháng … năm …"  # Nghị định 30: not "5, ngày …"
+
+
+def test_a_paragraph_repeating_the_one_before_it_is_not_carried_twice():
+    # Cần Thơ 157/KH-UBND states the place of account opening in two parts, "thực tế" in one, "thực tiễn" in the other
+    said = "Thời gian, địa điểm do thỏa thuận của Ủy ban nhân dân xã, phường và ngân hàng phù hợp với tình hình {} của " \
+           "địa phương."
+    items = [SheetItem("a", "time", said.format("thực tế"), "kh.txt"),
+             SheetItem("b", "time", said.format("thực tiễn"), "kh.txt"),
+             SheetItem("c", "time", "Đợt 02 dự kiến: Thực hiện vét trong 03 ngày làm việc (từ ngày 08 đến ngày 10 "
+                                    "tháng 12 năm 2025).", "kh.txt")]
+    made = pieces(items, NO_ADAPTATION)
+    assert [p.text for p in made] == [f"- {said.format('thực tế')}", f"- {items[2].text}"]
+    assert [item.id for item in made[0].items] == ["a", "b"]  # both placed, for the coverage table
 
 
 def test_deadline_before_the_superior():

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import LEVEL_RANK, ONE_BODY, UBND, Adapter
 from assistant.drafting.models import SheetItem, TaskSheet
-from core.vietnamese import find_dates
+from core.vietnamese import find_dates, key_facts, syllables
 
 
 @dataclass
@@ -67,7 +67,7 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
                 out.append(_lead_in(lead, adapter))
                 for member in group:
                     adapted, changed = adapter.adapt(_end(member.text))
-                    out.append(Piece(f"- {adapted}", [member], changed))
+                    _append(out, Piece(f"- {adapted}", [member], changed))
                 i += 1
                 continue
             text = f"{lead.rstrip(' :')}: {body}."
@@ -79,9 +79,23 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
                 text = f"{item.agency}: {_lower_first(text)}"
             members = [item]
         adapted, changed = adapter.adapt(text)
-        out.append(Piece(f"- {adapted}", members, changed))
+        _append(out, Piece(f"- {adapted}", members, changed))
         i += 1
     return out
+
+
+_SAME_POINT = 0.9  # share of syllables two neighbouring paragraphs share (of all either has) to say the same thing
+
+
+def _append(out: list[Piece], piece: Piece) -> None:
+    """Add a paragraph, unless it says what the one before it says, figures and all ("… phù hợp với tình hình thực
+    tế" then "… thực tiễn của địa phương" from two parts of the source): its items join that paragraph's."""
+    if out and out[-1].items and key_facts(out[-1].text) == key_facts(piece.text):
+        before, now = set(syllables(out[-1].text)), set(syllables(piece.text))
+        if now and len(before & now) >= _SAME_POINT * len(before | now):
+            out[-1].items.extend(piece.items)
+            return
+    out.append(piece)
 
 
 def _lead_in(text: str, adapter: Adapter) -> Piece:
