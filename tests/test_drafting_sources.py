@@ -781,13 +781,14 @@ def test_smoothing_keeps_figures_or_is_rejected(sample_library, settings):
             prompt = str(messages[-1].content)
             if "Các câu sau được chuyển" not in prompt:
                 return "- Phát huy tinh thần thi đua của cán bộ, công chức và Nhân dân.\n- Khen thưởng kịp thời."
-            sentences = re.findall(r"^(\d)\. - (.+)$", prompt, re.MULTILINE)
+            sentences = re.findall(r"^(\d)\. (.+)$", prompt, re.MULTILINE)
+            assert not any(text.startswith("- ") for _, text in sentences)  # the sentence, not our list mark
             out = []
             for n, text in sentences:
                 if n == "1":
                     out.append(f"{n}. {text} thêm, đạt 37%")  # a figure the sheet does not hold
                 elif n == "2":
-                    out.append(f"{n}. - {text.replace('Sở ', 'Sở  ', 1).replace('  ', ' ')} nữa")
+                    out.append(f"{n}. {text.replace('Sở ', 'Sở  ', 1).replace('  ', ' ')} nữa")
                 else:
                     out.append(f"{n}. vệ sinh, vệ sinh, vệ sinh")
             return "\n".join(out)
@@ -798,6 +799,7 @@ def test_smoothing_keeps_figures_or_is_rejected(sample_library, settings):
     text = "\n".join(section.text for section in draft.sections)
     assert draft.timings["smoothed"] == 1
     assert " nữa" in text and " thêm" not in text and "vệ sinh, vệ sinh, vệ sinh" not in text
+    assert all(line.startswith("- ") for line in text.split("\n") if " nữa" in line)  # still a list item
 
 
 def test_draft_command_with_a_source_returns_the_coverage_matrix(sample_library, settings, tmp_path, monkeypatch,

@@ -733,7 +733,9 @@ class PlanDrafter:
         self._adapted = []
         if not todo:
             return sections
-        numbered = "\n".join(f"{n}. {text}" for n, text in enumerate(todo, start=1))
+        bullets = [re.match(r"-\s+", text) for text in todo]  # the list mark stays ours, the model sees the sentence
+        numbered = "\n".join(f"{n}. {text[mark.end() if mark else 0:]}"
+                              for n, (text, mark) in enumerate(zip(todo, bullets), start=1))
         prompt = render_prompt("draft_smooth", self.settings.prompts_dir, issuer=request.issuer, sentences=numbered,
                                count=len(todo))
         reply = self._invoke(render_prompt("draft_system", self.settings.prompts_dir).strip(), prompt)
@@ -741,10 +743,11 @@ class PlanDrafter:
         for line in reply.split("\n"):
             match = re.match(r"^\s*(\d{1,2})[.)]\s*(.+)$", line.strip())
             if match and 1 <= int(match.group(1)) <= len(todo):
-                old = todo[int(match.group(1)) - 1]
-                new = match.group(2).strip().strip("*").strip()
+                old, mark = todo[int(match.group(1)) - 1], bullets[int(match.group(1)) - 1]
+                new = re.sub(r"^-\s+", "", match.group(2).strip().strip("*").strip())
                 if checks.accept_rewrite(new, old):
-                    better[old] = new if re.search(r"[.;:]$", new) else new + old[-1:]
+                    new = new if re.search(r"[.;:]$", new) else new + old[-1:]
+                    better[old] = (mark.group(0) if mark else "") + new
         self._timings["smoothed"] = len(better)
         if not better:
             return sections
