@@ -388,8 +388,8 @@ def test_a_wards_plan_names_itself_where_the_citys_plan_wrote_each_commune():
                                       "danh sách.")
     county = make_adapter("tinh", "huyen", province="Đồng Nai", source_province="Đồng Nai",
                           issuer="Ủy ban nhân dân huyện Tân Phú, tỉnh Đồng Nai")
-    assert county.adapt("Ủy ban nhân dân xã, phường cung cấp danh sách.")[0] == \
-        "Ủy ban nhân dân xã, phường cung cấp danh sách."
+    kept = "Ủy ban nhân dân xã, phường cung cấp danh sách; Ủy ban nhân dân các xã, phường, Chủ tịch UBND cấp xã khen."
+    assert county.adapt(kept)[0] == kept
 
 
 def test_issuer_levels():
