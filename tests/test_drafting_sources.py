@@ -682,6 +682,9 @@ def test_cong_van_has_vv_kinh_gui_no_roman_sections_and_opens_in_libreoffice(dra
     assert "Kính gửi:" in text and "## " not in text and "KẾ HOẠCH\n" not in text
     assert draft.recipients[0] == "Như trên;" and draft.recipients[-1].startswith("Lưu: VT")
     assert "Thực hiện Kế hoạch số 982/KH-UBND ngày 19/11/2025" in text
+    # beside its source, the basis most about the theme (the Prime Minister's plan for this Đợt thi đua), not the
+    # first the plan cites (a Party directive on congresses)
+    assert "(triển khai Quyết định số 2437/QĐ-TTg ngày 04 tháng 11 năm 2025" in text
     assert draft.signer_lines == ["GIÁM ĐỐC"]
     path = write_docx(draft, tmp_path / "cong-van.docx")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
