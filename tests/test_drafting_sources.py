@@ -354,15 +354,19 @@ def test_a_wards_plan_from_its_districts_directive_names_the_ward():
 
 def test_units_below_the_source_report_to_the_issuer_not_to_the_sources_department():
     # Cần Thơ 159/KH-UBND: the communes "tổng hợp, báo cáo … gửi về Sở Nông nghiệp và Môi trường"; in a ward's plan
-    # those duties go to the ward's own units, who report to the ward.
-    ward = make_adapter("tinh", "xa", province="Cần Thơ", source_province="Cần Thơ",
-                        issuer="Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ",
-                        source_issuer="Ủy ban nhân dân thành phố Cần Thơ")
-    assert ward.adapt("Tổng hợp, báo cáo tình hình thực hiện Kế hoạch và gửi về Sở Nông nghiệp và Môi trường.")[0] == \
+    # those duties go to the ward's own units, who report to the ward. Where the ward itself stays the addressee (a
+    # công văn relaying the city's tasks), it still reports to the Sở.
+    sent = "Tổng hợp, báo cáo tình hình thực hiện Kế hoạch và gửi về Sở Nông nghiệp và Môi trường."
+    roles = {"province": "Cần Thơ", "source_province": "Cần Thơ",
+             "issuer": "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ",
+             "source_issuer": "Ủy ban nhân dân thành phố Cần Thơ"}
+    assert make_adapter("tinh", "xa", **roles).adapt(sent)[0] == sent
+    ward = make_adapter("tinh", "xa", own=True, **roles)
+    assert ward.adapt(sent)[0] == \
         "Tổng hợp, báo cáo tình hình thực hiện Kế hoạch và gửi về Ủy ban nhân dân phường Ninh Kiều."
     assert ward.adapt("Gửi hồ sơ đến Sở Nội vụ (qua Phòng Thi đua, khen thưởng) để thẩm định.")[0] == \
         "Gửi hồ sơ đến Ủy ban nhân dân phường Ninh Kiều để thẩm định."
-    department = make_adapter("tinh", "so", province="Cần Thơ", source_province="Cần Thơ",
+    department = make_adapter("tinh", "so", province="Cần Thơ", source_province="Cần Thơ", own=True,
                               issuer="Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ")
     assert department.adapt("gửi về Sở Nông nghiệp và Môi trường để tổng hợp")[0] == \
         "gửi về Sở Văn hóa, Thể thao và Du lịch để tổng hợp"
@@ -371,7 +375,7 @@ def test_units_below_the_source_report_to_the_issuer_not_to_the_sources_departme
                  "trình Ủy ban nhân dân tỉnh để gửi Bộ Nội vụ theo quy định",  # the ministry is above the province
                  "Sở Tài chính chủ trì, phối hợp với Sở Y tế"]  # no report sent
     assert [ward.adapt(text)[0] for text in unchanged] == unchanged
-    district = make_adapter("huyen", "xa", province="Hồ Chí Minh", source_province="Hồ Chí Minh",
+    district = make_adapter("huyen", "xa", province="Hồ Chí Minh", source_province="Hồ Chí Minh", own=True,
                             issuer="Ủy ban nhân dân phường 5, quận 3, thành phố Hồ Chí Minh",
                             source_issuer="Ủy ban nhân dân quận 3")
     assert district.adapt("báo cáo về Phòng Y tế trước ngày 15/5")[0] == \

@@ -305,11 +305,12 @@ class PlanDrafter:
     def _context(self, request: DraftRequest, sheet: TaskSheet | None) -> _Context:
         level = issuer_level(request.issuer) or "tinh"
         directive = next((doc for doc in (sheet.sources if sheet else []) if doc.role == "directive"), None)
-        own_adapter = make_adapter(directive.level if directive else "", level, province=request.province,
-                                   source_province=directive.province if directive else "", issuer=request.issuer,
-                                   source_issuer=directive.issuer if directive else "",
-                                   extra_files=(self.settings.home / "roles.toml",))
-        adapter = NO_ADAPTATION if directive and states_rules(directive) else own_adapter
+        roles = {"province": request.province, "source_province": directive.province if directive else "",
+                 "issuer": request.issuer, "source_issuer": directive.issuer if directive else "",
+                 "extra_files": (self.settings.home / "roles.toml",)}
+        source_level = directive.level if directive else ""
+        own_adapter = make_adapter(source_level, level, own=True, **roles)
+        adapter = NO_ADAPTATION if directive and states_rules(directive) else make_adapter(source_level, level, **roles)
         above = bool(sheet) and superior(sheet, level, request.issuer)
         if sheet and sheet.items:
             texts = [chunk.text for doc in sheet.sources for chunk in self.library.iter_chunks(doc.source)]

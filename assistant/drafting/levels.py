@@ -151,16 +151,19 @@ def _district_word(issuer: str) -> str:
 
 
 def make_adapter(source_level: str, target_level: str, *, province: str, source_province: str, issuer: str,
-                 source_issuer: str = "", extra_files: tuple[Path, ...] = ()) -> Adapter:
+                 source_issuer: str = "", extra_files: tuple[Path, ...] = (), own: bool = False) -> Adapter:
     """The adapter from a source at `source_level` to an issuer at `target_level` (no rules unless one level down
-    or more). Files in `extra_files` (the user's own table) come first, so their rules win."""
+    or more). Files in `extra_files` (the user's own table) come first, so their rules win. Rules marked `own` (the
+    units' reports go to the issuer) apply only with `own`: to the issuer's share of the duties, which its units
+    carry out, and not where the issuer itself stays the addressee ("Ủy ban nhân dân phường …: … gửi về Sở …")."""
     if not source_level or not target_level or LEVEL_RANK[target_level] <= LEVEL_RANK[source_level]:
         return NO_ADAPTATION
     rules, keep, _ = _tables(extra_files)
     values = _values(province, issuer, target_level, source_province, source_issuer, source_level)
     compiled = []
     for rule in rules:
-        if source_level in rule.get("from", []) and target_level in rule.get("to", []):
+        if source_level in rule.get("from", []) and target_level in rule.get("to", []) \
+                and (own or not rule.get("own", False)):
             for find, replace in rule.get("pairs", []):
                 compiled.append((re.compile(_fill(find, values)), _fill(replace, values).replace("\\", "\\\\")))
     return Adapter(tuple(compiled), tuple(re.compile(p) for p in keep))
