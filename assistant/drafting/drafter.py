@@ -40,6 +40,7 @@ from assistant.drafting.legal import (
     plan_years,
     record_line,
     running_title,
+    theme_share,
     theme_words,
 )
 from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, issuer_level, make_adapter, receiver,
@@ -430,14 +431,6 @@ class PlanDrafter:
                                                 "section": ""} for d in sheet.sources]
         return opening_lines(bases, implemented), sources, warnings
 
-    @staticmethod
-    def _theme_share(text: str, request: DraftRequest) -> int:
-        """How many of the theme's words a basis shares, when two or more (the measure of `legal.cited_bases`): a
-        công văn names, beside its source, the basis most about its theme ("Quyết định số 2437/QĐ-TTg … Đợt thi đua
-        lập thành tích chào mừng Đại hội …" rather than the first cited, a Party directive on congresses)."""
-        shared = len(words(text) & theme_words(request))
-        return shared if shared >= 2 else 0
-
     def _successors(self):
         return successors(self.settings.home)
 
@@ -617,7 +610,8 @@ class PlanDrafter:
         if sheet:
             record_lines = [self._source_line(d, sheet) for d in sheet.sources if d.role == "directive"]
             bases = [b for b in sheet.of("basis") if not any(b.text in line for line in record_lines)]
-            top = sorted(bases, key=lambda item: -self._theme_share(item.text, request))[:1]
+            about = theme_words(request)  # beside its source, the basis most about the theme (the first on ties)
+            top = sorted(bases, key=lambda item: -theme_share(item.text, about))[:1]
             basis = "Thực hiện " + "; ".join(record_lines) + (f" (triển khai {top[0].text})" if top else "")
         else:
             bases, _, warnings = self._library_bases(request)

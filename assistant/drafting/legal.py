@@ -158,6 +158,12 @@ def theme_words(request) -> set[str]:
     return words(YEAR_RE.sub(" ", re.sub(r"(?i)\bgiai đoạn\b", " ", text)))
 
 
+def theme_share(text: str, about: set[str]) -> int:
+    """How many of the theme's words (`theme_words`) `text` shares, 0 under two: one shared word is chance."""
+    shared = len(words(text) & about)
+    return shared if shared >= 2 else 0
+
+
 def cited_bases(text: str, province: str, own_province: bool, about: set[str]) -> list[Basis]:
     """References a passage cites, rendered as "Chỉ thị số … ngày … của … về …", scored by how often and by whom
     they are cited and whether they concern thi đua or the theme; other provinces' local documents are dropped."""
@@ -197,7 +203,7 @@ def cited_bases(text: str, province: str, own_province: bool, about: set[str]) -
             line = trim(f"{kind} số {number} {head}".strip(), _LONGEST_BASIS)
         if any(not same_place(p, province) for p in find_provinces(line)) or not find_doc_numbers(line):
             continue
-        score = base + bool(_ABOUT_THI_DUA.search(rest)) + (len(words(rest) & about) >= 2)
+        score = base + bool(_ABOUT_THI_DUA.search(rest)) + bool(theme_share(rest, about))
         year = YEAR_RE.search(re.sub(r"^\S+\s+số\s+\S+", "", line)) or re.search(r"/(\d{4})/", number)
         out.append(Basis(number_key(number), line, tier(kind, number), score,
                          year=int(year.group(1) if year.lastindex else year.group(0)) if year else None))
