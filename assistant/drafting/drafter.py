@@ -44,7 +44,7 @@ from assistant.drafting.legal import (
     theme_words,
 )
 from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, issuer_level, make_adapter, receiver,
-                                      unit_phrase)
+                                      unit_phrase, without_province)
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
@@ -624,8 +624,8 @@ class PlanDrafter:
         warnings += [f"Công văn: {note}" for note in notes]
         contact = self._interior_unit(request).split("(")[-1].rstrip(")") if "Nội vụ" in request.issuer \
             else "Văn phòng"
-        values = {"basis": basis, "issuer": request.issuer if context.level != "so"
-                  else re.split(r"\s+(?:tỉnh|thành phố)\s", request.issuer)[0], "addressees": who,
+        values = {"basis": basis, "issuer": without_province(request.issuer) if context.level == "so"
+                  else request.issuer, "addressees": who,
                   "contact": f"qua {contact}", "deadline": deadline}
         values["receiver"] = values["issuer"]
         lines = self._fixed("draft_fixed_cong_van_mo_dau", values)

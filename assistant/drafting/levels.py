@@ -73,12 +73,17 @@ def unit_phrase(issuer: str, level: str) -> str:
     return ""
 
 
+def without_province(name: str) -> str:
+    """A body's name as it calls itself inside its province: "Sở Nội vụ tỉnh Nghệ An" -> "Sở Nội vụ"."""
+    return re.split(r"\s+(?:tỉnh|thành phố)\s", name)[0]
+
+
 def receiver(issuer: str, level: str) -> str:
     """Who collects the reports of the issuer's own units below province level: "Ủy ban nhân dân phường Ninh Kiều",
     "Sở Nội vụ" (a Sở's name without its province), the issuer itself otherwise."""
     if level in ("xa", "huyen") and re.match(rf"(?i){UBND}\b", issuer):
         return f"Ủy ban nhân dân {unit_phrase(issuer, level)}"
-    return re.split(r"\s+(?:tỉnh|thành phố)\s", issuer)[0] if level == "so" else issuer
+    return without_province(issuer) if level == "so" else issuer
 
 
 @dataclass(frozen=True)
