@@ -87,7 +87,7 @@ def source_places(library, task: DraftTask) -> set[str]:
 
 
 def score_one(task: DraftTask, draft: dict, known_numbers: set[str], allowed: list[str] | None = None,
-              places: set[str] = frozenset()) -> dict:
+              places: set[str] | frozenset[str] = frozenset()) -> dict:
     markdown = draft.get("markdown") or ""
     structure = metrics.structure_compliance(markdown, task.doc_type)
     foreign = metrics.other_provinces(markdown, task.province, places)
