@@ -183,35 +183,48 @@ def test_dev_split_sizes():
     assert set(by_split["tune"]) == QA_TYPES, f"tune types {dict(by_split['tune'])}"
 
 
-# ---------------------------------------------------------------- qa_unseen.jsonl
+# ---------------------------------------------------------------- qa_unseen.jsonl, qa_unseen_fresh.jsonl
+# The unseen sets and their split names: the first written with the unseen split, the second later by a writer who
+# never saw the assistant's code or answers, so neither has steered a choice.
+UNSEEN_SETS = {"qa_unseen.jsonl": "unseen", "qa_unseen_fresh.jsonl": "unseen-fresh"}
 
-def test_unseen_rows_well_formed():
-    rows = read_jsonl("qa_unseen.jsonl")
-    check_qa_rows(rows, "qa_unseen.jsonl")
+
+@pytest.mark.parametrize("name", UNSEEN_SETS)
+def test_unseen_rows_well_formed(name):
+    rows = read_jsonl(name)
+    check_qa_rows(rows, name)
     unseen = set(splits()["unseen_documents"])
     lib = library_files()
     for r in rows:
-        assert r["split"] == "unseen", f"{r['id']}: split {r['split']!r}"
+        assert r["split"] == UNSEEN_SETS[name], f"{r['id']}: split {r['split']!r}"
         for f in r["source_file"]:
             assert f in unseen or f in lib, f"{r['id']}: unknown document {f}"
         if r["source_file"]:
             assert any(f in unseen for f in r["source_file"]), f"{r['id']}: no unseen document among sources"
 
 
-def test_unseen_evidence_verbatim():
+@pytest.mark.parametrize("name", UNSEEN_SETS)
+def test_unseen_evidence_verbatim(name):
     require_unseen_dir()
-    check_evidence_verbatim(read_jsonl("qa_unseen.jsonl"))
+    check_evidence_verbatim(read_jsonl(name))
 
 
-def test_unseen_proportions_and_coverage():
+@pytest.mark.parametrize("name", UNSEEN_SETS)
+def test_unseen_proportions_and_coverage(name):
     require_unseen_dir()
-    rows = read_jsonl("qa_unseen.jsonl")
+    rows = read_jsonl(name)
     assert len(rows) >= 24, f"only {len(rows)} unseen questions"
     assert set(Counter(r["type"] for r in rows)) == QA_TYPES
     unseen = splits()["unseen_documents"]
     assert {p.name for p in UNSEEN_DIR.glob("*.txt")} >= set(unseen), "unseen documents missing from shared/"
     covered = {f for r in rows for f in r["source_file"]}
     assert set(unseen) <= covered, f"uncovered unseen documents: {set(unseen) - covered}"
+
+
+def test_unseen_sets_ask_apart():
+    """Ids never repeat across the sets, so one recording holds both."""
+    ids = [r["id"] for name in UNSEEN_SETS for r in read_jsonl(name)]
+    assert len(ids) == len(set(ids))
 
 
 # ---------------------------------------------------------------- drafting_tasks_v2.jsonl
