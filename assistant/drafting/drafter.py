@@ -154,8 +154,12 @@ def org_code(issuer: str) -> str:
 
 
 # Section II from a source: the kinds of task-sheet item it shows, under these headings, in this order.
-_SECTION_II_PARTS = (("Đối tượng thi đua", "subject"), ("Nội dung thi đua", "content"), ("Chỉ tiêu thi đua", "target"),
-                     ("Thời gian thực hiện", "time"))
+# The task sheet's parts, as numbered paragraphs (title, item kinds): a plan's section II, a công văn's body.
+_SECTION_II_PARTS = (("Đối tượng thi đua", ("subject",)), ("Nội dung thi đua", ("content",)),
+                     ("Chỉ tiêu thi đua", ("target",)), ("Thời gian thực hiện", ("time",)))
+_CONG_VAN_PARTS = (("Quán triệt, triển khai các nội dung thi đua:", ("subject", "content", "target")),
+                   ("Thời gian thực hiện:", ("time",)), ("Tổ chức thực hiện:", ("duty",)), ("Khen thưởng:", ("reward",)),
+                   ("Kinh phí:", ("funding",)))
 # The year a time frame ends in: the first after its last "đến", "hết" or "trước" ("từ nay đến hết năm 2025" and
 # "trước ngày 31 tháng 12 năm 2025" end in 2025; "từ tháng 10/2025 đến khi Đại hội thành công" names no end year).
 _LAST_UNTIL = re.compile(r"(?i)\b(?:đến|hết|trước)\b(?!.*\b(?:đến|hết|trước)\b)(.*)", re.DOTALL)
@@ -489,27 +493,34 @@ class PlanDrafter:
         """The source's subjects, contents, targets and time; a source that gives none of them (a short plan, a
         directive of duties only) leaves the section to the theme, as without a source, rather than empty."""
         sheet = context.sheet
-        parts = [(title, kind, sheet.of(kind)) for title, kind in _SECTION_II_PARTS] if sheet else []
-        if not any(items for _, _, items in parts):
+        if not (sheet and any(sheet.of(*kinds) for _, kinds in _SECTION_II_PARTS)):
             return self._section_ii_examples(request, instruction, context)
-        lines, warnings = [self._intro_ii(request, context)], []
-        number = 0
-        for title, kind, items in parts:
-            if not items:
-                continue
-            number += 1
-            lines.append(f"{number}. {title}")
-            if kind == "time":
-                shown, notes = self._time_frame(items, request, context)
-                lines, warnings = lines + shown, warnings + notes
-            else:
-                lines += [p.text for p in self._keep(pieces(items, context.adapter))]
+        parts, warnings, number = self._numbered_parts(_SECTION_II_PARTS, request, context)
+        lines = [self._intro_ii(request, context), *parts]
         if request.focus:
             more, _, notes = self._generate("noi_dung_trong_tam", request, instruction, context)
             number += 1
             lines += [f"{number}. Nội dung trọng tâm", *(f"- {item}" for item in punctuate(more))]
             warnings += notes
         return lines, self._sheet_sources(sheet), warnings
+
+    def _numbered_parts(self, parts: tuple, request: DraftRequest,
+                        context: _Context) -> tuple[list[str], list[str], int]:
+        """(lines, warnings, last number): each part of the task sheet that holds items, numbered from 1; time frames
+        less those already ended, duties led by their agency, the rest carried as written (adapted)."""
+        lines, warnings, number = [], [], 0
+        for title, kinds in parts:
+            items = context.sheet.of(*kinds)
+            if not items:
+                continue
+            number += 1
+            lines.append(f"{number}. {title}")
+            if kinds == ("time",):
+                shown, notes = self._time_frame(items, request, context)
+                lines, warnings = lines + shown, warnings + notes
+            else:
+                lines += [p.text for p in self._keep(pieces(items, context.adapter, agency="duty" in kinds))]
+        return lines, warnings, number
 
     def _time_frame(self, items: list, request: DraftRequest, context: _Context) -> tuple[list[str], list[str]]:
         """The source's time frames, less those that ended before the plan's period starts (with a word for the
@@ -629,26 +640,12 @@ class PlanDrafter:
                   "contact": f"qua {contact}", "deadline": deadline}
         values["receiver"] = values["issuer"]
         lines = self._fixed("draft_fixed_cong_van_mo_dau", values)
-        number = 0
         if sheet:
-            groups = [("Quán triệt, triển khai các nội dung thi đua", sheet.of("subject", "content", "target")),
-                      ("Thời gian thực hiện", sheet.of("time")),
-                      ("Tổ chức thực hiện", sheet.of("duty")),
-                      ("Khen thưởng", sheet.of("reward")),
-                      ("Kinh phí", sheet.of("funding"))]
-            for title, items in groups:
-                if not items:
-                    continue
-                number += 1
-                lines.append(f"{number}. {title}:")
-                if title == "Thời gian thực hiện":
-                    shown, notes = self._time_frame(items, request, context)
-                    lines, warnings = lines + shown, warnings + notes
-                    continue
-                lines += [p.text for p in self._keep(pieces(items, context.adapter, agency=title.startswith("Tổ")))]
+            parts, notes, number = self._numbered_parts(_CONG_VAN_PARTS, request, context)
+            lines, warnings = lines + parts, warnings + notes
         else:
             items, _, more = self._generate("noi_dung_chu_de", request, instruction, context)
-            number += 1
+            number = 1
             lines += [f"{number}. Triển khai các nội dung sau:", *(f"- {item}" for item in punctuate(items))]
             warnings += more
         number += 1
