@@ -24,7 +24,8 @@ from core.settings import Settings
 from core.models import SearchHit
 from index.chunking import OPENING_SECTION
 from core.vietnamese import (DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE,
-                             doc_numbers, estimate_tokens, letter_codes, nfc, same_place, short_date)
+                             doc_numbers, estimate_tokens, letter_codes, nfc, roman_numerals, same_place,
+                             short_date)
 
 MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
@@ -706,8 +707,9 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
 
 
 def _figures(text: str) -> set[str]:
-    """The numbers of a text and its letter codes, a code whole ("a5"): the figure of "khổ A5" is no "5"."""
-    return cit.numbers(LETTER_CODE_RE.sub(" ", text)) | letter_codes(text)
+    """The numbers of a text, its letter codes, a code whole ("a5": the figure of "khổ A5" is no "5"), and its Roman
+    numerals ("Doanh nghiệp III" is not "Doanh nghiệp IV")."""
+    return cit.numbers(LETTER_CODE_RE.sub(" ", text)) | letter_codes(text) | roman_numerals(text)
 
 
 def replaced_notes(cited: list[Citation], settings: Settings) -> str:

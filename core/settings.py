@@ -206,7 +206,8 @@ class Settings(BaseSettings):
         default=0.5, description="A misspelt name syllable at least this similar to a passage syllable is repaired.")
     qa_question_figures_cited: bool = Field(
         default=True, description="Refuse when the passages an answer cites lack a figure the question states (its "
-                                  "year, number or count): the answer is then about another year or document.")
+                                  "year, number or count, a code like A5, a Roman numeral like the III of 'Doanh "
+                                  "nghiệp III'): the answer is then about another year, document or body.")
     qa_closest_on_refusal: int = Field(default=3, description="Closest passages shown with a refusal.")
     qa_evidence_quotes: int = Field(
         default=3, description="Passage sentences an answer's claims rest on, quoted verbatim under it (0: none).")

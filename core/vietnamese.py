@@ -216,6 +216,17 @@ def letter_codes(text: str) -> set[str]:
     return {code.lower() for code in LETTER_CODE_RE.findall(text)}
 
 
+# A number written in Roman capitals that names something ("Khối thi đua các Doanh nghiệp III", "khóa XIV"): two
+# letters or more, so the pronoun-like single "I" or a list's "V." is never one.
+_ROMAN_TOKEN = re.compile(r"(?<![\w/.-])[IVXLC]{2,}(?![\w/-])")
+_ROMAN_NUMBER = re.compile(r"C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+
+def roman_numerals(text: str) -> set[str]:
+    """The Roman numerals of a text, as written ("III", "XIV"); "III" is not part of "XIII"."""
+    return {token for token in _ROMAN_TOKEN.findall(text) if _ROMAN_NUMBER.fullmatch(token)}
+
+
 # ------------------------------------------------------------------------------------------------ số ký hiệu
 # "0125/KH-UBND", "30/2020/NĐ-CP", "06/2022/QH15", "41-CT/TW", "28/CT-TTg", "85/UBND-NVK", "83/2025/NQ-HĐND".
 DOC_NUMBER_RE = re.compile(

@@ -15,7 +15,7 @@ from assistant.question import asked_parts, expected_facts
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
-from core.vietnamese import quoted_spans
+from core.vietnamese import quoted_spans, roman_numerals
 
 DAKLAK = DocumentMetadata(
     title="Kế hoạch phát động phong trào thi đua thực hiện thành công cuộc bầu cử đại biểu Quốc hội khóa XVI",
@@ -768,6 +768,23 @@ def test_a_code_the_question_names_must_stand_in_the_cited_passage(qa_settings):
     assert not chain.ask(asked.format(size="A4")).refused
 
 
+def test_a_roman_numeral_the_question_names_must_stand_in_the_cited_passage(qa_settings):
+    """The office's duty list names the blocs "Doanh nghiệp I, Doanh nghiệp II" and "Doanh nghiệp IV"; asked about
+    bloc III, which it never names, the model gave the person of bloc IV. "III" is a figure like "3"."""
+    office = DocumentMetadata(title="Phân công nhiệm vụ Phòng Thi đua, Khen thưởng", doc_number="", date="2021-05-04",
+                              doc_type="khac")
+    duties = [Chunk("tdkt::1", "tdkt.txt", "Bà Nguyễn Thị Thương - Chuyên viên. Thẩm định hồ sơ đề nghị khen thưởng "
+                    "của Khối thi đua các Doanh nghiệp IV, Khối thi đua các Ngân hàng.", "Phân công", None, 1, office)]
+    reply = "Bà Nguyễn Thị Thương thẩm định hồ sơ khen thưởng của Khối thi đua các Doanh nghiệp {bloc} [1]."
+    asked = "Ai thẩm định hồ sơ khen thưởng của Khối thi đua các Doanh nghiệp {bloc}?"
+    chain, _ = chain_with([reply.format(bloc="III")], qa_settings, FakeLibrary(duties))
+    answer = chain.ask(asked.format(bloc="III"))
+    assert answer.refused and "III" in answer.reason
+    chain, _ = chain_with([reply.format(bloc="IV")], qa_settings, FakeLibrary(duties))
+    assert not chain.ask(asked.format(bloc="IV")).refused
+    assert roman_numerals("Đại hội XIII, khóa XIV, Phụ lục I, CIVIL, QH11") == {"XIII", "XIV"}
+
+
 def test_names_end_at_roman_numerals_and_punctuation():
     assert cit.named_phrases("Theo Phụ lục II Nghị định 30/2020, tỉnh Đắk Lắk, Ban Chỉ đạo") == [
         ["Đắk", "Lắk"], ["Ban", "Chỉ"]]
@@ -849,7 +866,7 @@ def test_a_question_on_who_signed_reads_the_documents_identity_card(qa_settings)
                   "II. NỘI DUNG THI ĐUA", None, n, DAKLAK) for n in range(1, 5)]
     library = FakeLibrary(body + [card])
     chain, _ = chain_with(["Kế hoạch do Phó Chủ tịch Đào Mỹ ký [1]."], qa_settings, library)
-    question = "Ai ký kế hoạch phát động phong trào thi đua bầu cử đại biểu Quốc hội khóa XVI của Đắk Lắk?"
+    question = "Ai ký kế hoạch phát động phong trào thi đua bầu cử đại biểu Quốc hội của Đắk Lắk?"
     scope, hits = chain.retrieve(question)
     assert not any(hit.chunk.card for hit in library.search(question, k=qa_settings.retrieval_k))
     assert scope.identity and hits[0].chunk.card and len(hits) == qa_settings.retrieval_k + 1
