@@ -23,9 +23,9 @@ from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
 from index.chunking import OPENING_SECTION
-from core.vietnamese import (DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE,
-                             doc_numbers, estimate_tokens, letter_codes, nfc, roman_numerals, same_place,
-                             short_date)
+from core.vietnamese import (COUNT_IN_WORDS_RE, DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE,
+                             LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers, estimate_tokens, letter_codes, nfc,
+                             roman_numerals, same_place, short_date)
 
 MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
@@ -671,10 +671,12 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     stated = [fact for claim in facts for fact in claim.facts]
     expects = scope.expects if scope else frozenset()
     reason = ""
-    names_a_day = "number" in expects and any(WEEKDAY_RE.search(claim.text) for claim in facts)
-    if facts and expects and not names_a_day and not any(("person" in expects and fact.person) or
-                                                         ("number" in expects and fact.kind == "number")
-                                                         for fact in stated):
+    # a day or a count written in words ("thứ Bảy", "hai lần") answers "ngày nào / mấy" without a digit
+    states_in_words = "number" in expects and any(WEEKDAY_RE.search(claim.text) or COUNT_IN_WORDS_RE.search(claim.text)
+                                                  for claim in facts)
+    if facts and expects and not states_in_words and not any(("person" in expects and fact.person) or
+                                                             ("number" in expects and fact.kind == "number")
+                                                             for fact in stated):
         facts, reason = [], f"asked for a {' or '.join(sorted(expects))}, the answer states none"
     elif facts and scope and _about_other_places(facts, passages, scope):
         facts, reason = [], "the answer rests only on documents of other provinces than the question names"

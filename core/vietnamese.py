@@ -354,6 +354,10 @@ IN_FORCE_FROM_SIGNING = re.compile(
 
 # Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)
+# A count written in words before what it counts ("hai lần liên tục", "ba năm"): an answer to "mấy / bao nhiêu".
+COUNT_IN_WORDS_RE = re.compile(
+    r"(?<!thứ )\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:lần|năm|tháng|tuần|ngày|bộ|bản|người|cá nhân|"
+    r"tập thể|điểm|đợt|cấp|nhóm|loại)\b", re.IGNORECASE)
 
 
 def find_dates(text: str) -> list[tuple[re.Match, tuple[int, int, int]]]:

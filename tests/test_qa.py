@@ -15,7 +15,7 @@ from assistant.question import asked_parts, expected_facts
 from core.settings import Settings
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
-from core.vietnamese import quoted_spans, roman_numerals
+from core.vietnamese import COUNT_IN_WORDS_RE, quoted_spans, roman_numerals
 
 DAKLAK = DocumentMetadata(
     title="Kế hoạch phát động phong trào thi đua thực hiện thành công cuộc bầu cử đại biểu Quốc hội khóa XVI",
@@ -891,6 +891,23 @@ def test_a_named_weekday_answers_a_when_question(qa_settings):
     chain, _ = chain_with(["UBND các tỉnh ra quân tổng vệ sinh môi trường tại các khu dân cư [1]."], qa_settings,
                           library)
     assert chain.ask(question).refused  # no day stated at all
+
+
+def test_a_count_written_in_words_answers_a_how_many_question(qa_settings):
+    """The law writes "hai lần liên tục"; asked "mấy lần", the model copied the words, and no digit stood in the
+    answer, so it was refused as stating no number. A count in words is a count; a "thứ hai" (Monday) is none."""
+    meta = DocumentMetadata(title="Luật Thi đua, khen thưởng", doc_number="15/2003/QH11")
+    library = FakeLibrary([Chunk("luat::1", "luat.txt", "Danh hiệu Chiến sĩ thi đua toàn quốc được xét tặng cho cá "
+                                 "nhân có hai lần liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh.", "Điều 23", None, 1,
+                                 meta)])
+    question = "Cá nhân phải mấy lần liên tục đạt Chiến sĩ thi đua cấp tỉnh thì được xét Chiến sĩ thi đua toàn quốc?"
+    chain, _ = chain_with(["Cá nhân phải có hai lần liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh [1]."],
+                          qa_settings, library)
+    assert not chain.ask(question).refused
+    chain, _ = chain_with(["Cá nhân phải liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh [1]."], qa_settings,
+                          library)
+    assert chain.ask(question).refused  # no count stated at all
+    assert not COUNT_IN_WORDS_RE.search("họp vào thứ hai năm nay")
 
 
 def test_a_cut_identity_card_keeps_its_signature():
