@@ -752,36 +752,36 @@ def test_an_answer_about_another_year_is_refused(qa_settings):
     assert answer.refused and "2027" in answer.reason
 
 
-def test_a_code_the_question_names_must_stand_in_the_cited_passage(qa_settings):
-    """The appendix sets the margins for paper size A4 only; asked about A5, the model gave A4's margins. "A5" names
-    a size, it is no figure "5" for the plan's date (05/3/2020) to hold."""
-    appendix = DocumentMetadata(title="Thể thức, kỹ thuật trình bày văn bản hành chính", doc_number="30/2020/NĐ-CP",
-                                date="2020-03-05", doc_type="nghi-dinh")
-    margins = [Chunk("nd30::1", "nd30.txt", "Khổ giấy: Khổ A4 (210 mm x 297 mm). Định lề trang: cách mép trái 30 - 35 "
-                     "mm, cách mép phải 15 - 20 mm.", "I. QUY ĐỊNH CHUNG", None, 1, appendix)]
-    reply = "Định lề trang trên khổ giấy {size} cách mép trái 30 - 35 mm [1]."
-    asked = "Định lề trang cách mép trái cho văn bản trên khổ giấy {size} là bao nhiêu?"
-    chain, _ = chain_with([reply.format(size="A5")], qa_settings, FakeLibrary(margins))
-    answer = chain.ask(asked.format(size="A5"))
-    assert answer.refused and "a5" in answer.reason
-    chain, _ = chain_with([reply.format(size="A4")], qa_settings, FakeLibrary(margins))
-    assert not chain.ask(asked.format(size="A4")).refused
+# (passage, reply, question, code asked and absent, code present): the appendix sets the margins for paper size A4
+# only, and asked about A5 the model gave A4's margins ("A5" names a size, no figure "5" for the plan's date 05/3/2020
+# to hold); the office's duty list names blocs I, II and IV, and asked about bloc III the model gave bloc IV's person
+# ("III" is a figure like "3").
+_NAMED_CODES = [
+    (Chunk("nd30::1", "nd30.txt", "Khổ giấy: Khổ A4 (210 mm x 297 mm). Định lề trang: cách mép trái 30 - 35 mm, cách "
+           "mép phải 15 - 20 mm.", "I. QUY ĐỊNH CHUNG", None, 1,
+           DocumentMetadata(title="Thể thức, kỹ thuật trình bày văn bản hành chính", doc_number="30/2020/NĐ-CP",
+                            date="2020-03-05", doc_type="nghi-dinh")),
+     "Định lề trang trên khổ giấy {} cách mép trái 30 - 35 mm [1].",
+     "Định lề trang cách mép trái cho văn bản trên khổ giấy {} là bao nhiêu?", ("A5", "a5"), "A4"),
+    (Chunk("tdkt::1", "tdkt.txt", "Bà Nguyễn Thị Thương - Chuyên viên. Thẩm định hồ sơ đề nghị khen thưởng của Khối "
+           "thi đua các Doanh nghiệp I, Doanh nghiệp II, Doanh nghiệp IV.", "Phân công", None, 1,
+           DocumentMetadata(title="Phân công nhiệm vụ Phòng Thi đua, Khen thưởng", date="2021-05-04")),
+     "Bà Nguyễn Thị Thương thẩm định hồ sơ khen thưởng của Khối thi đua các Doanh nghiệp {} [1].",
+     "Ai thẩm định hồ sơ khen thưởng của Khối thi đua các Doanh nghiệp {}?", ("III", "III"), "IV"),
+]
 
 
-def test_a_roman_numeral_the_question_names_must_stand_in_the_cited_passage(qa_settings):
-    """The office's duty list names the blocs "Doanh nghiệp I, Doanh nghiệp II" and "Doanh nghiệp IV"; asked about
-    bloc III, which it never names, the model gave the person of bloc IV. "III" is a figure like "3"."""
-    office = DocumentMetadata(title="Phân công nhiệm vụ Phòng Thi đua, Khen thưởng", doc_number="", date="2021-05-04",
-                              doc_type="khac")
-    duties = [Chunk("tdkt::1", "tdkt.txt", "Bà Nguyễn Thị Thương - Chuyên viên. Thẩm định hồ sơ đề nghị khen thưởng "
-                    "của Khối thi đua các Doanh nghiệp IV, Khối thi đua các Ngân hàng.", "Phân công", None, 1, office)]
-    reply = "Bà Nguyễn Thị Thương thẩm định hồ sơ khen thưởng của Khối thi đua các Doanh nghiệp {bloc} [1]."
-    asked = "Ai thẩm định hồ sơ khen thưởng của Khối thi đua các Doanh nghiệp {bloc}?"
-    chain, _ = chain_with([reply.format(bloc="III")], qa_settings, FakeLibrary(duties))
-    answer = chain.ask(asked.format(bloc="III"))
-    assert answer.refused and "III" in answer.reason
-    chain, _ = chain_with([reply.format(bloc="IV")], qa_settings, FakeLibrary(duties))
-    assert not chain.ask(asked.format(bloc="IV")).refused
+@pytest.mark.parametrize("passage, reply, asked, absent, present", _NAMED_CODES, ids=["paper-size", "bloc"])
+def test_a_code_the_question_names_must_stand_in_the_cited_passage(qa_settings, passage, reply, asked, absent,
+                                                                   present):
+    chain, _ = chain_with([reply.format(absent[0])], qa_settings, FakeLibrary([passage]))
+    answer = chain.ask(asked.format(absent[0]))
+    assert answer.refused and absent[1] in answer.reason
+    chain, _ = chain_with([reply.format(present)], qa_settings, FakeLibrary([passage]))
+    assert not chain.ask(asked.format(present)).refused
+
+
+def test_roman_numerals_are_two_capitals_or_more():
     assert roman_numerals("Đại hội XIII, khóa XIV, Phụ lục I, CIVIL, QH11") == {"XIII", "XIV"}
 
 
@@ -880,34 +880,36 @@ def test_a_question_on_who_signed_reads_the_documents_identity_card(qa_settings)
     assert not scope.identity and hits and not any(hit.chunk.card for hit in hits)
 
 
-def test_a_named_weekday_answers_a_when_question(qa_settings):
-    meta = DocumentMetadata(title="Nghị quyết phát động phong trào bảo vệ môi trường", doc_number="394/NQ-CP")
-    library = FakeLibrary([Chunk("nq::1", "nq.txt", "UBND các tỉnh tổ chức ra quân tổng vệ sinh môi trường vào ngày "
-                                 "thứ Bảy hoặc Chủ nhật hằng tuần tại các khu dân cư.", "Điều 2", None, 1, meta)])
-    question = "Theo Nghị quyết 394/NQ-CP, UBND các tỉnh tổ chức ra quân tổng vệ sinh môi trường vào những ngày nào?"
-    chain, _ = chain_with(["UBND các tỉnh ra quân tổng vệ sinh vào thứ Bảy hoặc Chủ nhật hằng tuần [1]."],
-                          qa_settings, library)
-    assert not chain.ask(question).refused
-    chain, _ = chain_with(["UBND các tỉnh ra quân tổng vệ sinh môi trường tại các khu dân cư [1]."], qa_settings,
-                          library)
-    assert chain.ask(question).refused  # no day stated at all
+# (passage, question, answer naming it in words, answer naming none): a day named rather than numbered answers "ngày
+# nào"; a count written in words ("hai lần liên tục", as the law writes it) answers "mấy lần" — such an answer had been
+# refused as stating no number.
+_IN_WORDS = [
+    (Chunk("nq::1", "nq.txt", "UBND các tỉnh tổ chức ra quân tổng vệ sinh môi trường vào ngày thứ Bảy hoặc Chủ nhật "
+           "hằng tuần tại các khu dân cư.", "Điều 2", None, 1,
+           DocumentMetadata(title="Nghị quyết phát động phong trào bảo vệ môi trường", doc_number="394/NQ-CP")),
+     "Theo Nghị quyết 394/NQ-CP, UBND các tỉnh tổ chức ra quân tổng vệ sinh môi trường vào những ngày nào?",
+     "UBND các tỉnh ra quân tổng vệ sinh vào thứ Bảy hoặc Chủ nhật hằng tuần [1].",
+     "UBND các tỉnh ra quân tổng vệ sinh môi trường tại các khu dân cư [1]."),
+    (Chunk("luat::1", "luat.txt", "Danh hiệu Chiến sĩ thi đua toàn quốc được xét tặng cho cá nhân có hai lần liên tục "
+           "đạt danh hiệu Chiến sĩ thi đua cấp tỉnh.", "Điều 23", None, 1,
+           DocumentMetadata(title="Luật Thi đua, khen thưởng", doc_number="15/2003/QH11")),
+     "Cá nhân phải mấy lần liên tục đạt Chiến sĩ thi đua cấp tỉnh thì được xét Chiến sĩ thi đua toàn quốc?",
+     "Cá nhân phải có hai lần liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh [1].",
+     "Cá nhân phải liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh [1]."),
+]
 
 
-def test_a_count_written_in_words_answers_a_how_many_question(qa_settings):
-    """The law writes "hai lần liên tục"; asked "mấy lần", the model copied the words, and no digit stood in the
-    answer, so it was refused as stating no number. A count in words is a count; a "thứ hai" (Monday) is none."""
-    meta = DocumentMetadata(title="Luật Thi đua, khen thưởng", doc_number="15/2003/QH11")
-    library = FakeLibrary([Chunk("luat::1", "luat.txt", "Danh hiệu Chiến sĩ thi đua toàn quốc được xét tặng cho cá "
-                                 "nhân có hai lần liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh.", "Điều 23", None, 1,
-                                 meta)])
-    question = "Cá nhân phải mấy lần liên tục đạt Chiến sĩ thi đua cấp tỉnh thì được xét Chiến sĩ thi đua toàn quốc?"
-    chain, _ = chain_with(["Cá nhân phải có hai lần liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh [1]."],
-                          qa_settings, library)
+@pytest.mark.parametrize("passage, question, in_words, none", _IN_WORDS, ids=["weekday", "count"])
+def test_a_day_or_count_in_words_answers_a_when_or_how_many_question(qa_settings, passage, question, in_words, none):
+    chain, _ = chain_with([in_words], qa_settings, FakeLibrary([passage]))
     assert not chain.ask(question).refused
-    chain, _ = chain_with(["Cá nhân phải liên tục đạt danh hiệu Chiến sĩ thi đua cấp tỉnh [1]."], qa_settings,
-                          library)
-    assert chain.ask(question).refused  # no count stated at all
+    chain, _ = chain_with([none], qa_settings, FakeLibrary([passage]))
+    assert chain.ask(question).refused
+
+
+def test_a_weekday_is_no_count():
     assert not COUNT_IN_WORDS_RE.search("họp vào thứ hai năm nay")
+    assert COUNT_IN_WORDS_RE.search("xét tặng hai năm một lần")
 
 
 def test_a_cut_identity_card_keeps_its_signature():
