@@ -165,6 +165,15 @@ _CONG_VAN_PARTS = (("Quán triệt, triển khai các nội dung thi đua:", ("s
 _LAST_UNTIL = re.compile(r"(?i)\b(?:đến|hết|trước)\b(?!.*\b(?:đến|hết|trước)\b)(.*)", re.DOTALL)
 
 
+_LIST_MARK = re.compile(r"-\s+")  # the mark a carried paragraph opens with ("- …", `compose.pieces`)
+
+
+def _split_mark(text: str) -> tuple[str, str]:
+    """(list mark, sentence): "- Tổ chức …" -> ("- ", "Tổ chức …"); ("", text) when there is none."""
+    mark = _LIST_MARK.match(text)
+    return (mark.group(0), text[mark.end():]) if mark else ("", text)
+
+
 def ended_before(text: str, first_year: int | None) -> bool:
     """Whether a time frame ends in a year before `first_year`, the plan's first: the source's "từ nay đến hết năm
     2025" copied into a plan for năm 2026 would set its dates in the past."""
@@ -734,9 +743,8 @@ class PlanDrafter:
         self._adapted = []
         if not todo:
             return sections
-        bullets = [re.match(r"-\s+", text) for text in todo]  # the list mark stays ours, the model sees the sentence
-        numbered = "\n".join(f"{n}. {text[mark.end() if mark else 0:]}"
-                              for n, (text, mark) in enumerate(zip(todo, bullets), start=1))
+        marked = [_split_mark(text) for text in todo]  # the list mark stays ours, the model sees the sentence
+        numbered = "\n".join(f"{n}. {sentence}" for n, (_, sentence) in enumerate(marked, start=1))
         prompt = render_prompt("draft_smooth", self.settings.prompts_dir, issuer=request.issuer, sentences=numbered,
                                count=len(todo))
         reply = self._invoke(render_prompt("draft_system", self.settings.prompts_dir).strip(), prompt)
@@ -744,11 +752,11 @@ class PlanDrafter:
         for line in reply.split("\n"):
             match = re.match(r"^\s*(\d{1,2})[.)]\s*(.+)$", line.strip())
             if match and 1 <= int(match.group(1)) <= len(todo):
-                old, mark = todo[int(match.group(1)) - 1], bullets[int(match.group(1)) - 1]
-                new = re.sub(r"^-\s+", "", match.group(2).strip().strip("*").strip())
+                old, mark = todo[int(match.group(1)) - 1], marked[int(match.group(1)) - 1][0]
+                new = _split_mark(match.group(2).strip().strip("*").strip())[1]
                 if checks.accept_rewrite(new, old):
                     new = new if re.search(r"[.;:]$", new) else new + old[-1:]
-                    better[old] = (mark.group(0) if mark else "") + new
+                    better[old] = mark + new
         self._timings["smoothed"] = len(better)
         if not better:
             return sections
