@@ -436,7 +436,7 @@ def test_award_forms_follow_the_issuers_authority_and_the_users_table(tmp_path):
 
 
 def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
-    from assistant.drafting.compose import own_duties
+    from assistant.drafting.compose import own_share
     from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 
     def duty(agency):
@@ -455,12 +455,12 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
     city = SourceDoc("kh.txt", "157/KH-UBND", "Kế hoạch", "UBND thành phố Cần Thơ", "18/11/2025", "ke-hoach",
                      "Cần Thơ", "directive", level="tinh")
     sheet = TaskSheet(sources=[city], items=city_plan)
-    own, shared = own_duties(sheet, "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", "xa")
+    own, shared = own_share(sheet, "Ủy ban nhân dân phường Ninh Kiều, thành phố Cần Thơ", "xa")
     assert [d.id for d in own] == ["Ủy ban nhân dân xã, phường", "Ủy ban nhân dân cấp xã", "ward"]
     assert [d.agency for d in shared] == ["", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố",
                                           "Hội đồng Thi đua - Khen thưởng các cấp",
                                           "Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"]
-    own, shared = own_duties(sheet, "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "so")
+    own, shared = own_share(sheet, "Sở Văn hóa, Thể thao và Du lịch thành phố Cần Thơ", "so")
     # the city's departments as a group include the Sở, not the ward
     assert [d.agency for d in own] == ["Các Sở, ngành, đơn vị liên quan", "Sở Văn hóa, Thể thao và Du lịch",
                                        "Các phòng, ban, ngành quận"]
@@ -469,7 +469,7 @@ def test_a_lower_plan_assigns_only_its_own_share_of_the_superiors_duties():
 
 
 def test_a_commune_implementing_a_government_resolution_takes_the_local_governments_share():
-    from assistant.drafting.compose import own_duties
+    from assistant.drafting.compose import own_share
     from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 
     agencies = ("Bộ Công Thương", "Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương", "Các bộ, ngành",
@@ -479,12 +479,17 @@ def test_a_commune_implementing_a_government_resolution_takes_the_local_governme
     government = SourceDoc("nq.txt", "394/NQ-CP", "Nghị quyết", "Chính phủ", "03/12/2025", "nghi-quyet", "",
                            "directive", level="trung-uong")
     sheet = TaskSheet(sources=[government], items=duties)
-    own, shared = own_duties(sheet, "Ủy ban nhân dân xã Bảo Hà, tỉnh Lào Cai", "xa")
+    own, shared = own_share(sheet, "Ủy ban nhân dân xã Bảo Hà, tỉnh Lào Cai", "xa")
     assert [d.agency for d in own] == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
                                        "Ủy ban nhân dân các cấp", "Chủ tịch Ủy ban nhân dân các tỉnh"]
     assert [d.agency for d in shared] == ["Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", ""]
     for issuer, level in (("Ủy ban nhân dân tỉnh Lào Cai", "tinh"), ("Sở Công Thương tỉnh Lào Cai", "so")):
-        assert own_duties(sheet, issuer, level) == ([], duties)  # the role adapter makes a ministry's duties theirs
+        assert own_share(sheet, issuer, level) == ([], duties)  # the role adapter makes a ministry's duties theirs
+    # the same lines as reports: what the Government asks the provinces to send the ministry is not the commune's
+    reports = TaskSheet(sources=[government], items=[replace(item, kind="report") for item in duties])
+    own, shared = own_share(reports, "Ủy ban nhân dân xã Bảo Hà, tỉnh Lào Cai", "xa", kind="report")
+    assert [d.agency for d in own] == ["Ủy ban nhân dân các cấp"]
+    assert [d.agency for d in shared] == ["Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", ""]
 
 
 def test_a_commune_plan_from_the_government_resolution_gives_no_orders_to_departments(sample_library, settings):
@@ -495,6 +500,11 @@ def test_a_commune_plan_from_the_government_resolution_gives_no_orders_to_depart
     assert "\nCác ban, ngành, đoàn thể, đơn vị thuộc xã Bảo Hà:\n- Triển khai đồng bộ các đợt ra quân" in duties
     assert not re.search(r"(?m)^- (?:Sở|Bộ) ", duties)
     assert any(row.item.agency == "Bộ Công Thương" for row in draft.missing())
+    # the resolution's reports from the provinces to the ministry are the province's channel, not the commune's
+    reports = draft.section("III").text.split("Chế độ báo cáo")[1]
+    assert "Bộ Nông nghiệp và Môi trường" not in reports and "Ủy ban nhân dân xã Bảo Hà" in reports
+    assert any(row.item.kind == "report" and "gửi Bộ Nông nghiệp" in row.item.text for row in draft.missing())
+    assert "… tháng … năm …" in reports  # no deadline set before theirs
 
 
 def test_a_ward_plan_from_the_city_plan_gives_no_orders_to_the_citys_departments(sample_library, settings):

@@ -153,7 +153,8 @@ _DEPARTMENTS = re.compile(rf"(?i)^(?:đề nghị\s+)?(?:(?:thủ trưởng|giá
                           rf"cơ sở|cấp xã|cấp huyện))")
 
 
-def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetItem], list[SheetItem]]:
+def own_share(sheet: TaskSheet, issuer: str, level: str,
+              kind: str = "duty") -> tuple[list[SheetItem], list[SheetItem]]:
     """(own, shared): the sheet's duties a Sở's, a district's or a commune's plan can assign when its sources are
     above it: the province's or the district's plan, or, for a district or a commune, the Government's documents (a
     ministry's document speaks to "Sở Y tế các tỉnh", which the role adapter, not this, makes a Sở's own; any other
@@ -162,29 +163,39 @@ def own_duties(sheet: TaskSheet, issuer: str, level: str) -> tuple[list[SheetIte
     heading it sits under; shared, those to no one body ("Các cơ quan, đơn vị") and the commune's Mặt trận. Another
     body's ("Sở Y tế", "Bộ Công Thương", "Ngân hàng Nhà nước") are not the issuer's to assign: left out, and the
     coverage table lists them. Those to the superior's departments as a group are a Sở's own and not a district's
-    or a commune's."""
-    duties = sheet.of("duty")
+    or a commune's. The same reading sorts the sheet's report lines (`kind` "report"), except that a report the
+    Government asks of the provinces ("gửi Bộ … để tổng hợp, báo cáo Thủ tướng") is the province's channel: a district
+    or a commune reports to the level above it, so there it is left out."""
+    items = sheet.of(kind)
     above = {doc.level for doc in sheet.sources if doc.role == "directive"}
     reaches = ("tinh", "huyen", "trung-uong") if level in ("huyen", "xa") else ("tinh", "huyen")
     if level not in ("so", "huyen", "xa") or not above or not all(
             source in reaches and LEVEL_RANK[source] < LEVEL_RANK[level] for source in above):
-        return [], duties
+        return [], items
     kinds = [_OWN_KIND[level]] if level in _OWN_KIND else []
-    if "trung-uong" in above:  # the Government speaks to the provinces' local government
-        kinds.append(r"(?:tỉnh|cấp tỉnh)")
-    own_kind = re.compile(rf"(?i)^(?:đề nghị\s+)?(?:chủ tịch\s+)?{UBND}\s+(?:(?:các\s+|\d+\s+)?(?:{'|'.join(kinds)})|"
-                          rf"các cấp)\b") if kinds else None
+    own_kind = _local_government(kinds) if kinds else None
+    # the Government speaks to the provinces' local government
+    provinces = _local_government([r"(?:tỉnh|cấp tỉnh)"]) if "trung-uong" in above else None
     own, shared = [], []
-    for item in duties:  # an item not naming one body belongs to the body its heading names, if any
+    for item in items:  # an item not naming one body belongs to the body its heading names, if any
         heading = next((label for label in reversed(_own_labels(item)) if ONE_BODY.match(label)), "")
         agency = item.agency if ONE_BODY.match(item.agency) or not heading else heading
         departments = bool(_DEPARTMENTS.match(agency))
-        if own_kind and own_kind.match(agency) \
+        to_provinces = bool(provinces and provinces.match(agency))
+        if own_kind and own_kind.match(agency) or to_provinces and kind != "report" \
                 or level == "so" and (departments or _same_body(agency, issuer)):
             own.append(item)
-        elif not (departments or ONE_BODY.match(agency)) or kinds and re.search(r"(?i)mặt trận", agency):
+        elif not (departments or to_provinces or ONE_BODY.match(agency)) \
+                or kinds and re.search(r"(?i)mặt trận", agency):
             shared.append(item)
     return own, shared
+
+
+def _local_government(kinds: list[str]) -> re.Pattern:
+    """An agency that is the local government of one of `kinds` ("Ủy ban nhân dân các xã, phường", "Chủ tịch Ủy ban
+    nhân dân cấp tỉnh") or of every level ("Ủy ban nhân dân các cấp")."""
+    return re.compile(rf"(?i)^(?:đề nghị\s+)?(?:chủ tịch\s+)?{UBND}\s+(?:(?:các\s+|\d+\s+)?(?:{'|'.join(kinds)})|"
+                      rf"các cấp)\b")
 
 
 def _same_body(a: str, b: str) -> bool:

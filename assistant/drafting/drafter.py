@@ -26,7 +26,7 @@ from assistant.drafting.cleaning import (
     trim,
     words,
 )
-from assistant.drafting.compose import Piece, earlier, own_duties, pieces, superior
+from assistant.drafting.compose import Piece, earlier, own_share, pieces, superior
 from assistant.drafting.legal import (
     RELEVANT_SCORE,
     Basis,
@@ -51,6 +51,7 @@ from assistant.drafting.models import (
     DraftHeader,
     DraftRequest,
     DraftSection,
+    SheetItem,
     TaskSheet,
     clean_field,
 )
@@ -247,7 +248,7 @@ class PlanDrafter:
         if row.placed:
             return draft
         context = self._context(draft.request, draft.sheet)
-        own = own_duties(draft.sheet, draft.request.issuer, context.level)[0]
+        own = own_share(draft.sheet, draft.request.issuer, context.level)[0]
         adapter = context.own_adapter if row.item in own else context.adapter
         piece = pieces([row.item], adapter, agency=row.item.kind == "duty")[0]
         key = "body" if draft.doc_type == "cong-van" else _SECTION_OF_KIND.get(row.item.kind, "II")
@@ -561,11 +562,12 @@ class PlanDrafter:
         return receiver(request.issuer, context.level)
 
     def _deadline(self, request: DraftRequest, context: _Context) -> tuple[str, list[str]]:
-        """The issuer's reporting deadline: the user's; else before the superior's, flagged "cần xác nhận"."""
+        """The issuer's reporting deadline: the user's; else before that of a report line it passes on, flagged "cần
+        xác nhận"."""
         if request.report_deadline:
             return re.sub(r"(?i)^ngày\s+", "", request.report_deadline), []
         if context.sheet and context.superior:
-            for item in context.sheet.of("report"):
+            for item in self._reports(request, context):
                 new = earlier(item.deadline, self.settings.draft_report_lead_days) if item.deadline else ""
                 if new:
                     return (f"{new} (cần xác nhận)",
@@ -574,7 +576,7 @@ class PlanDrafter:
 
     def _section_iii(self, request: DraftRequest, instruction: str, context: _Context):
         sheet, warnings, sources = context.sheet, [], []
-        own, duties = own_duties(sheet, request.issuer, context.level) if sheet else ([], [])
+        own, duties = own_share(sheet, request.issuer, context.level) if sheet else ([], [])
         rewards = sheet.of("reward") if sheet else []
         receiver = self._receiver(request, context)
         deadline, notes = self._deadline(request, context)
@@ -619,7 +621,7 @@ class PlanDrafter:
         number += 1
         lines.append(f"{number}. Chế độ báo cáo")
         if sheet:
-            lines += [p.text for p in self._keep(pieces(sheet.of("report"), NO_ADAPTATION))]
+            lines += [p.text for p in self._keep(pieces(self._reports(request, context), NO_ADAPTATION))]
         lines += self._fixed("draft_fixed_bao_cao", values)
         lines += self._fixed("draft_fixed_ket_thuc", values)
         return lines, sources + (self._sheet_sources(sheet) if sheet else []), warnings
@@ -660,12 +662,20 @@ class PlanDrafter:
         number += 1
         lines.append(f"{number}. Chế độ báo cáo:")
         if sheet:
-            lines += [p.text for p in self._keep(pieces(sheet.of("report"), NO_ADAPTATION))]
+            lines += [p.text for p in self._keep(pieces(self._reports(request, context), NO_ADAPTATION))]
         lines += self._fixed("draft_fixed_bao_cao", values)
         lines += self._fixed("draft_fixed_cong_van_ket_thuc", values)
         sources = self._sheet_sources(sheet) if sheet else []
         return [line.replace("Kế hoạch về", "về") if "báo cáo kết quả thực hiện Kế hoạch" in line else line
                 for line in lines], sources, warnings
+
+    @staticmethod
+    def _reports(request: DraftRequest, context: _Context) -> list[SheetItem]:
+        """The superior's report lines, as written, that the issuer's plan passes on: those to its own kind or to
+        everyone (`own_share`). A line to another body (a Sở, a ministry, the provinces) is not its units' to follow:
+        left out, and the coverage table lists it."""
+        own, shared = own_share(context.sheet, request.issuer, context.level, kind="report")
+        return [item for item in context.sheet.of("report") if item in own or item in shared]
 
     def _keep(self, made: list[Piece]) -> list[Piece]:
         """Remember adapted paragraphs (candidates for the model's smoothing)."""
