@@ -565,7 +565,7 @@ def test_a_paragraph_repeating_the_one_before_it_is_not_carried_twice():
 
 
 def test_deadline_before_the_superior():
-    assert earlier("31/3/2026", 5) == "26/3/2026"
+    assert earlier("31/3/2026", 5) == earlier("31 tháng 3 năm 2026", 5) == "26/3/2026"  # the year is kept
     assert earlier("15 tháng 12 hàng năm", 5) == "10 tháng 12 hằng năm"
     assert earlier("sớm", 5) == ""
 
@@ -598,7 +598,12 @@ def test_plan_from_a_ministerial_level_source_carries_targets_adapted(drafter):
     assert all(row.placed or row.where() == "chưa đưa vào" for row in draft.coverage)
     assert sum(row.placed for row in draft.coverage) >= 0.95 * len(draft.coverage)
     assert "Sở Nông nghiệp và Môi trường" in draft.section("III").text  # Bộ X -> Sở X
-    assert "(cần xác nhận)" in draft.section("III").text  # the deadline before the ministry's
+    # the deadline set before the ministry's is stated, not blanked as a date the library lacks
+    assert "trước ngày 26/12/2025 (cần xác nhận)" in draft.section("III").text
+    # for a plan of 2026 that deadline is gone: the yearly one is set before the ministry's yearly report instead
+    later = drafter.draft(DraftRequest(province="Thái Nguyên", period="năm 2026", theme="bảo vệ môi trường",
+                                       sources=[NQ_394]))
+    assert "trước ngày 10 tháng 12 hằng năm (cần xác nhận)" in later.section("III").text
     assert "Phụ lục: đối chiếu" in draft.markdown(appendix=True)
     payload = draft.to_dict()
     assert payload["coverage"] and payload["coverage_complete"]

@@ -119,9 +119,9 @@ def _short_run(items: list[SheetItem], start: int, limit: int = 70) -> list[Shee
 
 
 def earlier(deadline: str, days: int) -> str:
-    """A reporting deadline `days` before the superior's: "31/3/2026" -> "26/3/2026", "15 tháng 12 hàng năm" ->
-    "10 tháng 12 hằng năm"; "" when the deadline cannot be read."""
-    found = find_dates(deadline)
+    """A reporting deadline `days` before the superior's: "31/3/2026" or "31 tháng 3 năm 2026" -> "26/3/2026",
+    "15 tháng 12 hàng năm" -> "10 tháng 12 hằng năm"; "" when the deadline cannot be read."""
+    found = find_dates(f"ngày {deadline}")  # "31 tháng 12 năm 2025" is a full date only after "ngày"
     if found:
         d, m, y = found[0][1]
         new = date(y, m, d) - timedelta(days=days)

@@ -363,7 +363,9 @@ class PlanDrafter:
         label = "Phần mở đầu" if key == "opening" else ("Công văn" if key == "body" else f"Mục {key}")
         years_from = None if key in ("opening", "body") or context.sheet else \
             " ".join([request.all_text(), *context.laws, *context.law_items])  # a law's own years are not stray
-        known = context.known.with_text(request.all_text(), *self._cited_texts(lines) if context.sheet else ())
+        # the issuer's report deadline, set before the superior's, is ours to state (flagged "cần xác nhận")
+        known = context.known.with_text(request.all_text(), self._deadline(request, context)[0],
+                                        *self._cited_texts(lines) if context.sheet else ())
         text, checked = verify_text("\n".join(lines), known, request.province, label, years_from, context.places)
         self._timings["sections"][key] = round(time.perf_counter() - started, 2)
         return DraftSection(key, SECTION_TITLES[key], text, _unique(sources), warnings + checked)
@@ -562,14 +564,16 @@ class PlanDrafter:
         return receiver(request.issuer, context.level)
 
     def _deadline(self, request: DraftRequest, context: _Context) -> tuple[str, list[str]]:
-        """The issuer's reporting deadline: the user's; else before that of a report line it passes on, flagged "cần
-        xác nhận"."""
+        """The issuer's reporting deadline: the user's; else before that of a report line it passes on (not one gone
+        before the plan's first year), flagged "cần xác nhận"."""
         if request.report_deadline:
             return re.sub(r"(?i)^ngày\s+", "", request.report_deadline), []
         if context.sheet and context.superior:
+            first_year = plan_years(request)[0]
             for item in self._reports(request, context):
                 new = earlier(item.deadline, self.settings.draft_report_lead_days) if item.deadline else ""
-                if new:
+                year = YEAR_RE.search(new)
+                if new and not (first_year and year and int(year.group()) < first_year):
                     return (f"{new} (cần xác nhận)",
                             [f"Hạn báo cáo «{new}» được đặt trước hạn của cấp trên ({item.deadline}) — cần xác nhận."])
         return "… tháng … năm …", ["Chưa có hạn báo cáo, đã để trống «…» để điền."]
