@@ -213,6 +213,10 @@ def test_a_plan_implementing_a_law_cites_it_and_does_not_copy_its_articles(tmp_p
     assert ("3. Rà soát các văn bản đã ban hành liên quan đến thi đua, khen thưởng để kịp thời sửa đổi, bổ sung, thay "
             "thế hoặc bãi bỏ cho phù hợp với quy định của Luật Thi đua, khen thưởng;") in draft.section("II").text
     assert any("Văn bản nguồn là luật" in warning for warning in draft.warnings)
+    # the model's line citing a directive of the example plans is not the law's: dropped, like any figure a source
+    # does not hold (the directive is in the library, so the number check alone lets it through)
+    assert "41-CT/TW" not in draft.section("II").text and "99/CT-UBND" not in markdown  # 41-CT/TW opens the plan
+    assert any("đã bỏ 2 câu có số liệu không có trong văn bản nguồn" in warning for warning in draft.warnings)
     assert not any("2024" in warning for warning in draft.warnings)  # the law's own year is no stray one
     assert not any("thay thế bởi" in warning for warning in draft.warnings)
 

@@ -327,18 +327,20 @@ class PlanDrafter:
         own_adapter = make_adapter(source_level, level, own=True, **roles)
         adapter = NO_ADAPTATION if directive and states_rules(directive) else make_adapter(source_level, level, **roles)
         above = bool(sheet) and superior(sheet, level, request.issuer)
+        # a draft from sources states no figure they do not hold, a law's too (the model copies retrieved example
+        # plans' references); a draft without sources draws on the whole library
+        texts = [chunk.text for doc in sheet.sources for chunk in self.library.iter_chunks(doc.source)] if sheet else []
+        allowed = checks.allowed_facts(*texts, *(f"{d.doc_number} {d.title} {d.date}" for d in sheet.sources),
+                                       request.all_text()) if sheet and sheet.sources else set()
         if sheet and sheet.items:
-            texts = [chunk.text for doc in sheet.sources for chunk in self.library.iter_chunks(doc.source)]
             known = KnownFacts()
             for doc in sheet.sources:
                 known.add_text(f"{doc.doc_number} {doc.title}")
                 known.add_iso_date(doc.date)
             for text in texts:
                 known.add_text(text)
-            allowed = checks.allowed_facts(*texts, *(f"{d.doc_number} {d.title} {d.date}" for d in sheet.sources),
-                                           request.all_text())
         else:
-            known, allowed = self._known_facts(), set()
+            known = self._known_facts()
         laws, law_items = [], []
         for doc in sheet.sources if sheet else []:
             if doc.role == "law":
@@ -732,18 +734,21 @@ class PlanDrafter:
         system = render_prompt("draft_system", self.settings.prompts_dir).strip()
         items = clean_items(self._invoke(system, prompt, shared.strip()))
         warnings = []
-        if context.allowed:
-            kept = [item for item in items if not checks.stray_figures(item, context.allowed)]
-            if len(kept) < len(items):
-                warnings.append(f"Phần «{part_key}»: đã bỏ {len(items) - len(kept)} câu có số liệu không có trong "
-                                f"văn bản nguồn.")
-            items = kept
+
+        def sourced(lines: list[str]) -> list[str]:  # none with a figure the sources do not hold
+            return [line for line in lines if not (context.allowed and checks.stray_figures(line, context.allowed))]
+
+        kept = sourced(items)
+        if len(kept) < len(items):
+            warnings.append(f"Phần «{part_key}»: đã bỏ {len(items) - len(kept)} câu có số liệu không có trong "
+                            f"văn bản nguồn.")
+        items = kept
         if not items:
-            items = clean_items(examples)[:3]
+            items = sourced(clean_items(examples))[:3]
             warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, đã chép đoạn mẫu — cần biên tập lại.")
         elif sum(len(item) for item in items) < self.settings.draft_thin_section_chars:
             seen = {frozenset(words(item)) for item in items}
-            extra = [item for item in clean_items(examples)  # whole example lines only, not ones cut by the budget
+            extra = [item for item in sourced(clean_items(examples))  # whole example lines, not ones cut short
                      if frozenset(words(item)) not in seen and re.search(r"[.;!?]$", item)]
             items += extra[:max(1, 3 - len(items))]
             if extra:
