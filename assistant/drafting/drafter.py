@@ -745,7 +745,8 @@ class PlanDrafter:
         items = kept
         if not items:
             items = sourced(clean_items(examples))[:3]
-            warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, đã chép đoạn mẫu — cần biên tập lại.")
+            warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, " +
+                            ("đã chép đoạn mẫu — cần biên tập lại." if items else "phần này để trống — cần soạn."))
         elif sum(len(item) for item in items) < self.settings.draft_thin_section_chars:
             seen = {frozenset(words(item)) for item in items}
             extra = [item for item in sourced(clean_items(examples))  # whole example lines, not ones cut short
