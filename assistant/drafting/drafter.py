@@ -352,10 +352,13 @@ class PlanDrafter:
                     "topics": f"; trọng tâm là các quy định về {'; '.join(topics)}" if topics else "",
                     "law_name": name, "field": name[5:6].lower() + name[6:] if name.startswith("Luật ") else name})
         places = frozenset(places_named(self.library, sheet.sources)) if sheet else frozenset()
-        return _Context(sheet if sheet and sheet.items else None, adapter, own_adapter, level,
-                        unit_phrase(request.issuer, level),
-                        above, display_name(directive.issuer) if directive else "", known, allowed, places, laws,
-                        law_items)
+        context = _Context(sheet if sheet and sheet.items else None, adapter, own_adapter, level,
+                           unit_phrase(request.issuer, level),
+                           above, display_name(directive.issuer) if directive else "", known, allowed, places, laws,
+                           law_items)
+        # the issuer's report deadline, set before the superior's, is ours to state (flagged "cần xác nhận")
+        context.known = known.with_text(self._deadline(request, context)[0])
+        return context
 
     def _build(self, key: str, request: DraftRequest, instruction: str, context: _Context) -> DraftSection:
         started = time.perf_counter()
@@ -365,9 +368,7 @@ class PlanDrafter:
         label = "Phần mở đầu" if key == "opening" else ("Công văn" if key == "body" else f"Mục {key}")
         years_from = None if key in ("opening", "body") or context.sheet else \
             " ".join([request.all_text(), *context.laws, *context.law_items])  # a law's own years are not stray
-        # the issuer's report deadline, set before the superior's, is ours to state (flagged "cần xác nhận")
-        known = context.known.with_text(request.all_text(), self._deadline(request, context)[0],
-                                        *self._cited_texts(lines) if context.sheet else ())
+        known = context.known.with_text(request.all_text(), *self._cited_texts(lines) if context.sheet else ())
         text, checked = verify_text("\n".join(lines), known, request.province, label, years_from, context.places)
         self._timings["sections"][key] = round(time.perf_counter() - started, 2)
         return DraftSection(key, SECTION_TITLES[key], text, _unique(sources), warnings + checked)
