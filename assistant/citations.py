@@ -301,12 +301,17 @@ class SourceText:
 
     def segments(self) -> list[tuple[list[str], set[str]]]:
         """(tokens, words near every token of them) for each part a fact can stand in. The ordinals that open a
-        heading or list item ("1. Khổ giấy", "2)") count nothing, so they state no figure."""
+        heading or list item ("1. Khổ giấy", "2)") count nothing, so they state no figure. A heading that is a whole
+        label ("5. Bà Dương Thị Minh Lý - Chuyên viên", "3. Sở Khoa học và Công nghệ") names whom or what the text
+        under it is about, so the text stands near it; a label cut short ("…") is the opening sentence of a
+        paragraph and keeps to itself."""
         context = set(_tokens(self.heading)) | set(_tokens(self.title))
         headings = _HEADING_NUMBER.sub(" ", self.heading.replace(" > ", "\n"))
+        labels = "\n".join(part for part in self.heading.split(" > ") if not part.endswith("…"))
         parts = [(_ORDINAL.sub(" ", self.text), context), (headings, set(_tokens(self.title))),
+                 (_HEADING_NUMBER.sub(" ", labels), set(_tokens(self.title)) | set(_tokens(self.text))),
                  (self.title, set(_tokens(self.heading))), (self.record, set())]
-        return [(_tokens(text), near) for text, near in parts if text]
+        return [(_tokens(text), near) for text, near in parts if text.strip()]
 
 
 @dataclass

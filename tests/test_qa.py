@@ -639,6 +639,25 @@ def test_a_figure_in_the_section_heading_is_stated_but_the_heading_number_is_not
     assert cit.fact_supported(cit.Fact("number", ("6",)), passage, focus, rules)
     assert not cit.fact_supported(cit.Fact("number", ("3",)), passage, focus, rules)
 
+def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
+    """An assignment table lists each person's or body's duties under a heading that names them ("5. Bà … -
+    Chuyên viên", "3. Sở Khoa học và Công nghệ"): the name answers who does what the text says, with the focus words
+    far from it. A label cut short ("…") is a paragraph's opening sentence, not a name over the text."""
+    question = "Ai làm kế hoạch tuyên truyền gương điển hình tiên tiến trên Báo Quảng Bình?"
+    duty = ("- Tham mưu xây dựng Kế hoạch tuyên truyền hàng năm, tổng hợp, giới thiệu các gương điển hình tiên tiến "
+            "tuyên truyền trên Báo Quảng Bình.")
+    person = cit.Fact("name", ("dương", "thị", "minh", "lý"), person=True)
+    focus, rules = cit.focus_terms(question), cit.SupportRules()
+    labelled = cit.SourceText(duty, "II. Phân công nhiệm vụ > 5. Bà Dương Thị Minh Lý - Chuyên viên")
+    assert cit.fact_supported(person, labelled, focus, rules)
+    body = cit.Fact("name", ("sở", "khoa", "học"))
+    parent = cit.SourceText("b) Tổng hợp kết quả thực hiện chuyển đổi số của các cơ quan, đơn vị.",
+                            "3. Sở Khoa học và Công nghệ > b) Tổng hợp kết quả thực hiện chuyển đổi số của các cơ quan, …")
+    assert cit.fact_supported(body, parent, cit.focus_terms("Cơ quan nào tổng hợp kết quả chuyển đổi số?"), rules)
+    cut = cit.SourceText(duty, "II. Phân công > 1. Giao Bà Dương Thị Minh Lý theo dõi, đôn đốc các đơn vị thuộc khối…")
+    assert not cit.fact_supported(person, cut, focus, rules)
+
+
 
 def test_a_title_quoted_with_a_slogan_inside_it_is_no_focus_of_the_question():
     """The question's quoted title names the document, so none of its words is what the question asks about — also
