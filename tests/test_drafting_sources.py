@@ -544,11 +544,15 @@ def test_a_ward_named_like_a_former_province_keeps_its_name_in_the_draft(sample_
     assert "phường Cần Thơ" not in markdown and not any("Sóc Trăng" in w for w in draft.warnings)
 
 
-def test_a_unit_named_by_a_number_is_written_in_full_before_the_date(sample_library, settings):
+def test_a_unit_named_by_a_number_or_after_a_person_is_written_in_full_before_the_date(sample_library, settings):
     draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
         province="Hồ Chí Minh", period="năm 2026", theme="phòng, chống tác hại của thuốc lá",
         issuer="Ủy ban nhân dân phường 5, quận 3, thành phố Hồ Chí Minh"))
     assert draft.header.place_date == "Phường 5, ngày … tháng … năm …"  # Nghị định 30: not "5, ngày …"
+    city = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="TP. Hồ Chí Minh", period="năm 2026", theme="phòng, chống tác hại của thuốc lá",
+        issuer="Ủy ban nhân dân Thành phố Hồ Chí Minh"))
+    assert city.header.place_date == "Thành phố Hồ Chí Minh, ngày … tháng … năm …"  # named after a person: in full
 
 
 def test_a_paragraph_repeating_the_one_before_it_is_not_carried_twice():

@@ -213,6 +213,19 @@ def test_findings_say_what_was_found_and_what_the_rule_asks(checker, tmp_path):
     assert any("KH" in f.expected for f in number)
 
 
+def test_a_city_named_after_a_person_is_written_in_full_and_fixed(checker, tmp_path):
+    """Phụ lục I: a unit named after a person is written with its full name ("Thành phố Hồ Chí Minh, ngày …"), the
+    decree's own example; the list of such names is data (`full_names`). Other places keep their bare name."""
+    document, _ = plan_document(place_date="Hồ Chí Minh, ngày 29 tháng 6 năm 2019")
+    report, fixed = checker.fix(save(document, tmp_path / "hcm.docx"), tmp_path / "hcm-fixed.docx")
+    assert report.codes == {"dia-danh-thoi-gian"} and report.findings[0].fixable
+    assert report.findings[0].expected == "«Thành phố Hồ Chí Minh, ngày 29 tháng 6 năm 2019»."
+    assert fixed.findings == []
+    for place_date in ("Thành phố Hồ Chí Minh, ngày 29 tháng 6 năm 2019", "Hà Nội, ngày 05 tháng 01 năm 2020"):
+        document, _ = plan_document(place_date=place_date)
+        assert checker.check(save(document, tmp_path / "ok.docx")).findings == []
+
+
 def test_placeholders_of_an_unsigned_draft_are_accepted(checker, tmp_path):
     document, _ = plan_document(number="Số: …/KH-UBND", place_date="Lâm Đồng, ngày … tháng … năm …")
     assert checker.check(save(document, tmp_path / "draft.docx")).findings == []

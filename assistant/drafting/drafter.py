@@ -56,6 +56,7 @@ from assistant.drafting.models import (
     clean_field,
 )
 from assistant.drafting.sources import extract_sheet, law_outline, places_named, resolve_sources, states_rules
+from assistant.format_check.rules import load_rulebook
 from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
@@ -844,6 +845,7 @@ class PlanDrafter:
             name = re.sub(r"(?i)^(quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)\s*", "", unit)
             # a unit named by a number is written in full (Nghị định 30, Phụ lục I): "Phường 5, ngày …"
             place = (unit[:1].upper() + unit[1:] if name[:1].isdigit() else name) or request.province
+        place = load_rulebook().full_place(place)  # "Thành phố Hồ Chí Minh, ngày …"
         summary = summary_line(request)
         if request.doc_type == "cong-van":
             return DraftHeader(lines, number, f"{place}, ngày … tháng … năm …", "",

@@ -400,6 +400,12 @@ class _Check:
         if place.strip() and not place.strip()[0].isupper():
             self.add("dia-danh-thoi-gian", para, f"Địa danh «{place.strip(' ,')}» không viết hoa chữ cái đầu.",
                      "Các chữ cái đầu của địa danh viết hoa.")
+        named = place.strip(" ,")
+        if named and (full := self.rulebook.full_place(named)) != named:
+            fixed = f"{full}, ngày{text.partition('ngày')[2]}"
+            self.add("dia-danh-thoi-gian", para, f"Địa danh «{named}» phải ghi tên gọi đầy đủ «{full}».",
+                     f"«{fixed}».", self.retext(para, fixed))
+            text = fixed
         dates = find_dates(text)
         if dates:
             match, (day, month, year) = dates[0]

@@ -3,13 +3,17 @@ against (paper, margins, font, sizes, spacing, indents, patterns) and, per rule 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from core.vietnamese import province_key
+
 RULES_FILE = Path(__file__).with_name("rules_nd30.toml")
 SEVERITIES = ("error", "warning")
+_UNIT_WORD = re.compile(r"(?i)^(?:thành phố|tp\.?|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã|đặc khu)\s+")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,14 @@ class Rulebook:
 
     def rule(self, code: str) -> Rule:
         return self.rules[code]
+
+    def full_place(self, place: str) -> str:
+        """The place of the place-and-date line as it must be written: the full name of a unit listed in
+        `dia_danh_thoi_gian.full_names` whose name `place` gives bare ("Hồ Chí Minh", "TP. Hồ Chí Minh"), else
+        `place` unchanged."""
+        bare = province_key(_UNIT_WORD.sub("", place.strip(" ,")))
+        return next((full for full in self.values.get("dia_danh_thoi_gian", {}).get("full_names", [])
+                     if province_key(_UNIT_WORD.sub("", full)) == bare), place)
 
 
 def parse_rulebook(data: dict) -> Rulebook:
