@@ -6,6 +6,8 @@ import re
 
 from core import vietnamese as vn
 
+# A whole line the model put in quotation marks (often with its list mark inside): '"- Phát huy …".'
+_WRAPPED = re.compile(r'^["“](?P<line>[^"“”]+)["”][.;,]?$')
 _BULLET = re.compile(r"^(?:\s*(?:[-*•+–]|\d{1,2}[.)]|[a-zđ]\))\s*)+")
 _REPEAT = re.compile(r"(?i)\b(\w+(?: \w+){0,3})(?:,? \1\b)+")  # "tổ chức, tổ chức, tổ chức" -> "tổ chức"
 _STOP = frozenset(["thi", "đua", "phong", "trào", "kế", "hoạch", "của", "và", "các", "năm", "tỉnh", "thành", "phố", "về", "trên", "địa", "bàn", "ubnd", "ủy", "ban", "nhân", "dân", "phát", "động", "lần", "thứ", "đảng", "với", "cho", "trong", "theo", "thực", "hiện", "tổ", "chức", "triển", "khai", "khen", "thưởng", "công", "tác", "nhiệm", "vụ", "quy", "định", "cấp", "có", "một", "những"])
@@ -52,7 +54,8 @@ def drop_repeated_phrases(text: str, n: int = 3) -> str:
 
 
 def clean_items(text: str) -> list[str]:
-    """One item per line from model output: bullets, numbering, Markdown, headings, repeats and cut-off tails dropped."""
+    """One item per line from model output: bullets, numbering, Markdown, headings, quotation marks around the whole
+    line, repeats and cut-off tails dropped."""
     items: list[str] = []
     for raw in text.replace("\r", "").split("\n"):
         line = re.sub(r"[*#`_]+", "", raw).strip()
@@ -60,7 +63,9 @@ def clean_items(text: str) -> list[str]:
             continue
         if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", line) or vn.addresses_the_reader(line):
             continue  # the model sometimes drifts into Chinese, or into speaking to the reader
-        line = _REPEAT.sub(r"\1", _BULLET.sub("", line).strip())
+        line = _BULLET.sub("", line).strip()
+        line = _BULLET.sub("", _WRAPPED.sub(r"\g<line>", line)).strip()  # the mark inside the quotes too
+        line = _REPEAT.sub(r"\1", line)
         line = line[:1].upper() + line[1:]
         letters = sum(ch.isalpha() for ch in line)
         if (letters >= 12 and letters >= len(line) / 2 and not line.endswith(":") and line not in items
