@@ -157,6 +157,25 @@ def test_a_directives_closing_request_is_not_carried_as_a_duty(settings, tmp_pat
     assert not any("Chỉ thị này" in text for text in texts)
 
 
+def test_a_regulation_is_named_where_it_spoke_of_itself_and_its_chapter_titles_are_no_items(settings, tmp_path):
+    """A circular's "Thông tư này có hiệu lực …" carried into a Sở's công văn said that the công văn took effect; it
+    is passed on naming the circular. "Quy định chung", the title under "Chương I", was carried as a content line."""
+    library = _library_with(
+        settings, tmp_path / "thong-tu.txt",
+        "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/2009/TT-BNN\n"
+        "Hà Nội, ngày 06 tháng 3 năm 2009\nTHÔNG TƯ\nVỀ XÉT TẶNG GIẢI THƯỞNG BÔNG LÚA VÀNG VIỆT NAM\n"
+        "Chương I\nQuy định chung\nĐiều 1. Phạm vi điều chỉnh\n"
+        "Thông tư này quy định về trình tự, thủ tục xét tặng Giải thưởng Bông lúa vàng Việt Nam.\n"
+        "Điều 2. Hồ sơ\nHồ sơ gồm 03 bộ, gửi Hội đồng cấp cơ sở chậm nhất ngày 31/01.\n"
+        "Chương II\nĐiều khoản thi hành\nĐiều 3. Hiệu lực thi hành\n"
+        "Thông tư này có hiệu lực sau 45 ngày, kể từ ngày ký ban hành.\n")
+    texts = [item.text for item in _sheet(library, "12/2009/TT-BNN").items]
+    assert "Thông tư số 12/2009/TT-BNN có hiệu lực sau 45 ngày, kể từ ngày ký ban hành." in texts
+    assert any(text.startswith("Thông tư số 12/2009/TT-BNN quy định về trình tự") for text in texts)
+    assert any("Hồ sơ gồm 03 bộ" in text for text in texts)
+    assert not any("này" in text or text in ("Quy định chung", "Điều khoản thi hành") for text in texts)
+
+
 def test_a_source_title_read_with_its_full_stop_is_cited_without_it():
     from types import SimpleNamespace
 

@@ -16,8 +16,8 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import (IN_FORCE_FROM, doc_kind_pattern, find_provinces, nfc, number_key, parse_doc_number,
-                             same_place, short_doc_refs)
+from core.vietnamese import (DOC_TYPE_LABELS, DOC_TYPE_NAMES, IN_FORCE_FROM, doc_kind_pattern, find_provinces, nfc,
+                             number_key, parse_doc_number, same_place, short_doc_refs)
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -293,7 +293,7 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
             continue
         if line.section != lead_section and not line.section.startswith(lead_section):
             lead = ""
-        if not re.search(r"[^\W\d_]", text) or _CLOSING.match(text):
+        if not re.search(r"[^\W\d_]", text) or _CLOSING.match(text) or _heading_title(line):
             continue
         bare = strip_bullet(text)
         if not line.is_heading and len(bare) <= 90 and not re.search(r"[.;:,]$", bare) and re.match(AGENCY_HEAD, bare):
@@ -304,7 +304,7 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
             kind = "duty"
         if not kind:
             continue
-        body = strip_bullet(text)
+        body = _named_itself(strip_bullet(text), doc)
         if kind == "purpose":
             below = line.section.split(" > ")[1:]  # under "I. MỤC ĐÍCH, YÊU CẦU": "1. Mục đích" or "2. Yêu cầu"
             (sheet.requirements if any(re.search(r"(?i)yêu cầu", part) for part in below) else sheet.purposes) \
@@ -317,6 +317,30 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
             agency = match.group("agency").strip() if match else agency_label
         deadline = _deadline_text(body) if kind == "report" else ""
         add(kind, body, line, context=context, lead=lead, agency=agency, deadline=deadline)
+
+
+# A sentence about the source document itself ("Thông tư này quy định …", "… có hiệu lực sau 45 ngày", "… thay thế
+# Quyết định số …"): in a lower document "này" would name that document, so the source is named instead.
+_SELF_REFERENCE = re.compile(rf"(?i)^(?P<kind>{doc_kind_pattern((*DOC_TYPE_NAMES, 'Quy chế', 'Pháp lệnh'))})\s+này\b")
+# A chapter, section or part heading with no title of its own ("Chương I"): the short line under it is that title.
+_UNTITLED_HEADING = re.compile(r"(?i)^(?:chương|mục|phần)\s+[ivxlc\d]+[.:]?$")
+
+
+def _heading_title(line: Line) -> bool:
+    """The title of a chapter whose heading line carries none ("Chương I" / "Quy định chung"): no task for anyone."""
+    return bool(_UNTITLED_HEADING.match(line.section.split(" > ")[-1])) and len(line.text) <= 90 and not re.search(
+        r"[.;:]$", line.text)
+
+
+def _named_itself(text: str, doc: SourceDoc) -> str:
+    """"Thông tư này có hiệu lực …" as "Thông tư số 12/2009/TT-BNN có hiệu lực …" (without a number, "Thông tư có
+    hiệu lực …"): said in another document, "này" would be that document."""
+    match = _SELF_REFERENCE.match(text)
+    if not match:
+        return text
+    kind = match.group("kind")
+    own = DOC_TYPE_LABELS.get(doc.doc_type, "").casefold() == kind.casefold() and doc.doc_number
+    return f"{kind} số {doc.doc_number}" + text[match.end():] if own else kind + text[match.end():]
 
 
 def _deadline_text(text: str) -> str:
