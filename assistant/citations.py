@@ -17,6 +17,7 @@ from core.vietnamese import (
     DOC_NUMBER_RE,
     DOC_TYPE_NAMES,
     PERSON_TITLES,
+    POINT_MARK,
     QUESTION_WORDS,
     YEAR_RE,
     canonical_spelling,
@@ -49,7 +50,7 @@ _ORDINAL_NUMBER = r"\d{1,2}(?:\.\d{1,2})*[.)]"  # "1.", "2.3.", "4)"
 _ORDINAL = re.compile(rf"(?m)^[ \t]*{_ORDINAL_NUMBER}(?=\s)")  # opening a line
 # The number a heading opens with ("Điều 3.", "Chương II", "Mục 1", "2.3.", "b)"): it numbers, it states no figure.
 _HEADING_NUMBER = re.compile(rf"(?im)^[ \t]*(?:(?:điều|chương|mục|phần|phụ lục)\s+[\divxlc]+[a-z]?[.:]?"
-                             rf"|{_ORDINAL_NUMBER}|[a-zđ]\))(?=\s|$)")
+                             rf"|{_ORDINAL_NUMBER}|{POINT_MARK})(?=\s|$)")
 # A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in
 # another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
 # too many ways ("15/8", "15 tháng 8").

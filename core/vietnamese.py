@@ -352,6 +352,10 @@ IN_FORCE_FROM = r"có hiệu lực(?: thi hành)?(?: kể)? từ"
 IN_FORCE_FROM_SIGNING = re.compile(
     rf"(?i)\b{IN_FORCE_FROM} ngày (?:ký(?: ban hành)?|ban hành)\b(?!\s*(?:[,(]\s*)?(?:tức|là)?\s*(?:ngày\s*)?\d)")
 
+# The mark of a point of a clause: a letter in Vietnamese alphabetical order and ")" (Nghị định 30: a, b, c, d, đ, e,
+# g, …, o, ô, ơ, p, …, u, ư, v, x, y).
+POINT_MARK = r"[a-zđăâêôơư]\)"
+
 # Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)
 # A count written in words before what it counts ("hai lần liên tục", "ba năm"): an answer to "mấy / bao nhiêu".

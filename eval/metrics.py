@@ -414,7 +414,7 @@ def must_include_coverage(markdown: str, must_include: list[str], *, threshold: 
     return {"coverage": coverage, "items": items}
 
 
-_ENUMERATOR = re.compile(r"^\s*(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-zđ]\)|[-+•])\s+")
+_ENUMERATOR = re.compile(rf"^\s*(?:[IVX]+\.|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}\.?|{vn.POINT_MARK}|[-+•])\s+")
 
 
 def opening(markdown: str) -> str:

@@ -22,7 +22,7 @@ from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
-CHUNKING_VERSION = "13"  # bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
+CHUNKING_VERSION = "14"  # bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
 _CARD_HEAD_CHARS = 400
 _CARD_TAIL_CHARS = 250
 _CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature
@@ -38,7 +38,7 @@ _HEADINGS: list[tuple[int, re.Pattern]] = [
     (3, re.compile(r"^\d{1,2}\.\s+\S")),
     (4, re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+\S")),
     (5, re.compile(r"^\d{1,2}\.\d{1,2}\.\d{1,2}\.?\s+\S")),
-    (6, re.compile(r"^[a-zđ]\)\s+\S")),
+    (6, re.compile(rf"^{vn.POINT_MARK}\s+\S")),
 ]
 # A heading the file's markup marks but that carries no number of its own: h2 ranks with "I.", h3 with "1.", and so on
 # down. h1 (Word's Title) is the document's or the web page's title, not a section.

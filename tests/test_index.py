@@ -308,6 +308,18 @@ def test_normalize_text_nfc_and_broken_lines():
         "Quyết tâm thực hiện thắng lợi nhiệm vụ giai đoạn 2021- 2025\n22:19 | 22/11/2021")
 
 
+def test_points_lettered_past_o_open_their_own_line_and_section():
+    """Nghị định 30 letters points in Vietnamese order (…, o, ô, ơ, p, …, u, ư, v): "ô)" and "ơ)" had been glued to
+    the point before them ("… Uỷ viên Hội đồng; ô) Lãnh đạo Công đoàn …") and named no section of their own."""
+    text = ("Điều 7. Hội đồng xét tặng cấp Bộ\no) Lãnh đạo Thanh tra Bộ: Uỷ viên Hội đồng;\n"
+            "ô) Lãnh đạo Công đoàn ngành: Uỷ viên Hội đồng;\nơ) Phó Vụ trưởng Vụ Tổ chức cán bộ: Uỷ viên Hội đồng;")
+    assert normalize_text(text).split("\n")[2:] == ["ô) Lãnh đạo Công đoàn ngành: Uỷ viên Hội đồng;",
+                                                   "ơ) Phó Vụ trưởng Vụ Tổ chức cán bộ: Uỷ viên Hội đồng;"]
+    chunks = chunk_document(LoadedDocument(source="tt.txt", pages=[PageText(text=normalize_text(text))]),
+                            max_tokens=30, overlap_tokens=0)
+    assert any(chunk.section.endswith("> ơ) Phó Vụ trưởng Vụ Tổ chức cán bộ: Uỷ viên Hội đồng;") for chunk in chunks)
+
+
 def test_pdf_lines_the_page_wrapped_are_joined_whatever_their_first_letter():
     full = "Các cơ quan, đơn vị quán triệt và triển khai thực hiện nghiêm túc kế hoạch."  # the page's long lines
     page = "\n".join([full, full, full,

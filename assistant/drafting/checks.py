@@ -6,9 +6,9 @@ import re
 
 from assistant.drafting.cleaning import repeats_itself
 from assistant.drafting.models import NOT_PLACED, CoverageRow, Draft, SheetItem
-from core.vietnamese import content_words, implied_facts, key_facts, syllables
+from core.vietnamese import POINT_MARK, content_words, implied_facts, key_facts, syllables
 
-_ENUMERATOR = re.compile(r"^\s*(?:[IVX]+\.|\d{1,2}(?:\.\d{1,2}){0,2}\.?|[a-zđ]\)|[-+•])\s+")
+_ENUMERATOR = re.compile(rf"^\s*(?:[IVX]+\.|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}\.?|{POINT_MARK}|[-+•])\s+")
 
 
 def line_facts(line: str) -> set[str]:

@@ -8,7 +8,7 @@ from core import vietnamese as vn
 
 # A whole line the model put in quotation marks (often with its list mark inside): '"- Phát huy …".'
 _WRAPPED = re.compile(r'^["“](?P<line>[^"“”]+)["”][.;,]?$')
-_BULLET = re.compile(r"^(?:\s*(?:[-*•+–]|\d{1,2}[.)]|[a-zđ]\))\s*)+")
+_BULLET = re.compile(rf"^(?:\s*(?:[-*•+–]|\d{{1,2}}[.)]|{vn.POINT_MARK})\s*)+")
 _REPEAT = re.compile(r"(?i)\b(\w+(?: \w+){0,3})(?:,? \1\b)+")  # "tổ chức, tổ chức, tổ chức" -> "tổ chức"
 _STOP = frozenset(["thi", "đua", "phong", "trào", "kế", "hoạch", "của", "và", "các", "năm", "tỉnh", "thành", "phố", "về", "trên", "địa", "bàn", "ubnd", "ủy", "ban", "nhân", "dân", "phát", "động", "lần", "thứ", "đảng", "với", "cho", "trong", "theo", "thực", "hiện", "tổ", "chức", "triển", "khai", "khen", "thưởng", "công", "tác", "nhiệm", "vụ", "quy", "định", "cấp", "có", "một", "những"])
 
@@ -93,4 +93,4 @@ def trim(text: str, limit: int) -> str:
 
 def strip_bullet(line: str) -> str:
     """A source line without its list marker ("a)", "-", "+", "2.1.")."""
-    return re.sub(r"^(?:[-+•*–]\s*|\d{1,2}(?:\.\d{1,2}){0,2}\.?\)?\s+|[a-zđ]\)\s*)", "", line.strip()).strip()
+    return re.sub(rf"^(?:[-+•*–]\s*|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}\.?\)?\s+|{vn.POINT_MARK}\s*)", "", line.strip()).strip()

@@ -16,8 +16,8 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import (DOC_TYPE_LABELS, DOC_TYPE_NAMES, IN_FORCE_FROM, doc_kind_pattern, find_provinces, nfc,
-                             number_key, parse_doc_number, same_place, short_doc_refs)
+from core.vietnamese import (DOC_TYPE_LABELS, DOC_TYPE_NAMES, IN_FORCE_FROM, POINT_MARK, doc_kind_pattern,
+                             find_provinces, nfc, number_key, parse_doc_number, same_place, short_doc_refs)
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -179,7 +179,7 @@ def _continues(previous: str, text: str) -> bool:
     """`text` is the rest of `previous`: a sentence cut at a chunk's word budget or by a line break in the source (a
     web page's "… Chỉ thị số 16/CT-UBND" + "ngày 13/9/2021 của UBND tỉnh …"), or a piece cut at ";" inside an open
     parenthesis."""
-    if re.match(r"^(?:[-+•*–]|\d{1,2}(?:\.\d{1,2})*\.?\s|[a-zđ]\)|[IVX]+\.)", text):
+    if re.match(rf"^(?:[-+•*–]|\d{{1,2}}(?:\.\d{{1,2}})*\.?\s|{POINT_MARK}|[IVX]+\.)", text):
         return False
     if previous.count("(") > previous.count(")"):
         return True
