@@ -9,8 +9,8 @@ For every answerable item with evidence: is each evidence text inside the passag
 it is a screen, not the verdict: a retrieval change that raised it on tune (0.724 -> 0.759, counted word for word
 before `evidence_found`) lowered answer correctness there (0.431 -> 0.362), so a change is kept only on the recorded
 answers of the tune split.
-The data directory must hold the documents of every dataset (the unseen ones via
-`plan-assistant ingest sample_library ../shared/validation_docs`).
+The data directory must hold the documents of every dataset (the unseen ones as `plan-assistant eval qa-table
+--library ../shared/validation_docs` ingests them: the files its SOURCES.tsv lists).
 """
 
 from __future__ import annotations

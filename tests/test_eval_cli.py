@@ -177,3 +177,21 @@ def test_draft_evaluation_writes_files_and_scores_with_fake_chat_model(sample_li
     assert item["must_include"]["coverage"] in (0.0, 1.0)
     page = report.render_html(suite.assemble(results, {}))
     assert "Drafts" in page and "t1" in page
+
+
+def test_an_evaluation_library_takes_only_the_files_a_catalogued_folder_lists(settings, tmp_path):
+    """`eval draft --library` and `eval qa-table --library` ingest a folder with a SOURCES.tsv as its catalogue says:
+    the README beside the documents had been ingested as a news page when the folder was given to `ingest`."""
+    from cli.commands.eval import _with_documents
+
+    sample = tmp_path / "mau"
+    sample.mkdir()
+    (sample / "01_ke-hoach.txt").write_text("KẾ HOẠCH\nPhát động phong trào thi đua năm 2026.\n", encoding="utf-8")
+    folder = tmp_path / "ngoai"
+    folder.mkdir()
+    (folder / "SOURCES.tsv").write_text("file\ttitle\n02_chi-thi.txt\tChỉ thị về phòng, chống tác hại thuốc lá\n",
+                                        encoding="utf-8")
+    (folder / "02_chi-thi.txt").write_text("CHỈ THỊ\nTăng cường phòng, chống tác hại thuốc lá.\n", encoding="utf-8")
+    (folder / "README.md").write_text("# Ghi chú\nNăm văn bản thật không có trong thư viện mẫu.\n", encoding="utf-8")
+    services = _with_documents(settings.model_copy(update={"sample_library": sample}), [folder])
+    assert {record.source for record in services.library.documents()} == {"01_ke-hoach.txt", "02_chi-thi.txt"}

@@ -61,6 +61,9 @@ def register(subparsers) -> None:
 
     draft = commands.add_parser("draft", help="soạn kế hoạch: thể thức, tỉnh, số hiệu, must_include, thời gian")
     draft.add_argument("--dataset", type=Path, required=True, help="JSONL theo định dạng dev_drafting_tasks.jsonl")
+    draft.add_argument("--library", type=Path, action="append", default=[],
+                       help="tài liệu nạp thêm bên cạnh thư viện mẫu (thư mục có SOURCES.tsv chỉ nạp các tệp được "
+                            "liệt kê)")
     draft.set_defaults(handler=run_draft)
 
     everything = commands.add_parser("all", help="truy xuất + hỏi đáp + soạn thảo, một báo cáo HTML/JSON")
@@ -174,7 +177,21 @@ def run_qa(args) -> int:
     return _finish(args, *_evaluate(args, qa_path=args.dataset, drafts_path=None, options=_options(args, systems=())))
 
 
+def _with_documents(settings, paths: list[Path]):
+    """The services of this run, their library holding the sample library and `paths` (a catalogued folder: only
+    the files its SOURCES.tsv lists, not its README)."""
+    from assistant.services import Services, catalogued
+
+    services = Services(settings)
+    services.ensure_sample_library()
+    if paths:
+        services.library.ingest_paths(catalogued(paths))
+    return services
+
+
 def run_draft(args) -> int:
+    if args.library:
+        _with_documents(get_settings(), args.library)
     return _finish(args, *_evaluate(args, qa_path=None, drafts_path=args.dataset, options=_options(args)))
 
 
@@ -189,17 +206,14 @@ def run_qa_table(args) -> int:
     import functools
     import json
 
-    from assistant.services import Services, catalogued, document_texts, make_embeddings
+    from assistant.services import document_texts, make_embeddings
     from eval import compare, qa_table
     from eval.retrieval import NaiveBaseline
 
     settings = get_settings()
     if args.set:
         settings = compare.make_settings(settings, compare.parse_config(f"run={args.set}"), args.out)
-    services = Services(settings)
-    services.ensure_sample_library()
-    if args.library:
-        services.library.ingest_paths(catalogued(args.library))
+    services = _with_documents(settings, args.library)
     items = qa_table.load_items(args.dataset)
     ours = qa_table.predict(services.qa, items, args.out, reuse=args.reuse, replay=args.replay, progress=_log)
     systems = {qa_table.OURS_ROW: ours, qa_table.REFUSAL_ROW: qa_table.refuse_everything(items),
