@@ -22,7 +22,8 @@ from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
-CHUNKING_VERSION = "14"  # bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
+# bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
+CHUNKING_VERSION = "14"
 _CARD_HEAD_CHARS = 400
 _CARD_TAIL_CHARS = 250
 _CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature

@@ -12,8 +12,8 @@ from core.vietnamese import POINT_MARK
 # Lines that open a new block in Vietnamese administrative documents (and a table row, a news article's dateline,
 # "22:19 | 22/11/2021"): never glue them to the previous line.
 BLOCK_START = re.compile(
-    rf"^\s*(?:\||#{{1,6}}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|{POINT_MARK}\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|Mục\s+\d|"
-    r"MỤC\s+\d|"
+    rf"^\s*(?:\||#{{1,6}}\s|[IVXLC]+\.\s|\d+(?:\.\d+)*[.)]\s|{POINT_MARK}\s|[-–•+*]\s|Chương\s|CHƯƠNG\s|Điều\s+\d|"
+    r"Mục\s+\d|MỤC\s+\d|"
     r"Phụ lục|PHỤ LỤC|Nơi nhận|Căn cứ|Số:|KẾ HOẠCH|TM\.|KT\.|Q\.|CHỦ TỊCH|\d{1,2}:\d{2}\W+\d{1,2}/\d{1,2}/\d{4})"
 )
 # A line whose length plus the next line's first word reaches this share of the document's long lines had no room

@@ -324,7 +324,8 @@ def test_clean_items_drops_markdown_headings_chinese_and_cut_off_tail():
           "- Ý cuối bị cắt giữa chừng vì"
     assert clean_items(raw) == ["Phát huy tinh thần thi đua yêu nước;", "Tổ chức các hoạt động văn hóa;"]
     assert clean_items("- Thi đua phấn đấu hoàn thành nhiệm vụ, góp…") == []
-    quoted = '- "- Phong trào thi đua giúp nâng cao nhận thức của người dân.".\n- Hưởng ứng phong trào “Ngày Chủ nhật xanh”.'
+    quoted = ('- "- Phong trào thi đua giúp nâng cao nhận thức của người dân.".\n'
+              '- Hưởng ứng phong trào “Ngày Chủ nhật xanh”.')
     assert clean_items(quoted) == ["Phong trào thi đua giúp nâng cao nhận thức của người dân.",
                                    "Hưởng ứng phong trào “Ngày Chủ nhật xanh”."]
     spoken = ("- Tạo điều kiện thuận lợi cho các bạn tham gia;\n- Chúng ta cùng thi đua lập thành tích;\n"

@@ -652,7 +652,7 @@ def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
     assert cit.fact_supported(person, labelled, focus, rules)
     body = cit.Fact("name", ("sở", "khoa", "học"))
     parent = cit.SourceText("b) Tổng hợp kết quả thực hiện chuyển đổi số của các cơ quan, đơn vị.",
-                            "3. Sở Khoa học và Công nghệ > b) Tổng hợp kết quả thực hiện chuyển đổi số của các cơ quan, …")
+                            "3. Sở Khoa học và Công nghệ > b) Tổng hợp kết quả thực hiện chuyển đổi số của các …")
     assert cit.fact_supported(body, parent, cit.focus_terms("Cơ quan nào tổng hợp kết quả chuyển đổi số?"), rules)
     cut = cit.SourceText(duty, "II. Phân công > 1. Giao Bà Dương Thị Minh Lý theo dõi, đôn đốc các đơn vị thuộc khối…")
     assert not cit.fact_supported(person, cut, focus, rules)

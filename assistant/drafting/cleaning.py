@@ -93,4 +93,5 @@ def trim(text: str, limit: int) -> str:
 
 def strip_bullet(line: str) -> str:
     """A source line without its list marker ("a)", "-", "+", "2.1.")."""
-    return re.sub(rf"^(?:[-+•*–]\s*|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}\.?\)?\s+|{vn.POINT_MARK}\s*)", "", line.strip()).strip()
+    mark = rf"^(?:[-+•*–]\s*|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}\.?\)?\s+|{vn.POINT_MARK}\s*)"
+    return re.sub(mark, "", line.strip()).strip()
