@@ -460,9 +460,15 @@ def _about_elsewhere(source: SourceText, places: list[str]) -> bool:
     return bool(named) and not any(same_place(place, other) for other in named for place in places)
 
 
+# "ngày 30/2020": a day and a year with no month, made of a số ký hiệu's figures ("30/2020/NĐ-CP"), is no date.
+_NO_DATE = re.compile(r"(?i)\bngày\s+\d{1,2}/\d{4}\b(?!/)")
+
+
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
               rules: SupportRules, stats: LibraryStats | None) -> str:
     """"" when the chosen passages support the claim, else why not."""
+    if no_date := _NO_DATE.search(body):
+        return f"«{no_date.group()}» is no date"
     joined = "\n".join(source.everything for source in chosen)
     if term_share(body, joined, question) < rules.term_share:
         return "words not in the passages"

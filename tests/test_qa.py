@@ -639,6 +639,18 @@ def test_a_figure_in_the_section_heading_is_stated_but_the_heading_number_is_not
     assert cit.fact_supported(cit.Fact("number", ("6",)), passage, focus, rules)
     assert not cit.fact_supported(cit.Fact("number", ("3",)), passage, focus, rules)
 
+def test_a_day_and_year_taken_from_a_document_number_is_no_date():
+    """Tune v2-158: "Nghị định 30/2020/NĐ-CP … có hiệu lực từ ngày 30/2020" — the figures of the số ký hiệu, which the
+    question states, read as a date. A real date still passes."""
+    question = "Nghị định 30/2020/NĐ-CP về công tác văn thư có hiệu lực từ ngày nào?"
+    passage = cit.SourceText("Nghị định này có hiệu lực thi hành kể từ ngày 05 tháng 3 năm 2020.",
+                             record="số 30/2020/NĐ-CP ban hành ngày 05/3/2020")
+    claims = cit.attribute("Nghị định 30/2020/NĐ-CP có hiệu lực từ ngày 30/2020 [1].\n"
+                           "Nghị định 30/2020/NĐ-CP có hiệu lực từ ngày 05/3/2020 [1].", [passage], question)
+    assert [claim.supported for claim in claims] == [False, True]
+    assert claims[0].reason == "«ngày 30/2020» is no date"
+
+
 def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
     """An assignment table lists each person's or body's duties under a heading that names them ("5. Bà … -
     Chuyên viên", "3. Sở Khoa học và Công nghệ"): the name answers who does what the text says, with the focus words
