@@ -90,8 +90,46 @@ def test_a_duty_opening_with_a_body_and_a_verb_is_that_bodys(sample_library):
     # "Bộ Nội vụ rà soát, hoàn thiện Luật …" had kept the agency of the list before it (the provinces')
     resolution = _sheet(sample_library, NQ_394)
     agency = {item.text[:30]: item.agency for item in resolution.of("duty")}
-    assert agency["Bộ Nội vụ rà soát, hoàn thiện "] == "Bộ Nội vụ"
     assert agency["Ngân hàng Nhà nước Việt Nam rà"] == "Ngân hàng Nhà nước Việt Nam"
+    assert not any(item.text.startswith("Bộ Nội vụ rà soát") and item.agency.startswith("Ủy ban")
+                   for item in resolution.items)
+
+
+def test_an_agency_holds_only_for_its_own_section(sample_library):
+    """"a) Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương" had stayed the agency of every later line of
+    Nghị quyết 394/NQ-CP: a commune's plan read "Ủy ban nhân dân các xã, phường: bộ trưởng, Thủ trưởng cơ quan ngang
+    bộ …". An agency named by a heading (however long, when it only names agencies: "1. Bộ trưởng, …, Chủ tịch Ủy ban
+    nhân dân các tỉnh, …"), a lead-in line ("Ủy ban nhân dân các tỉnh, …:") or a paragraph ("- Bộ Nông nghiệp và Môi
+    trường") holds for the lines under it."""
+    items = _sheet(sample_library, NQ_394).items
+
+    def item(start: str) -> SheetItem:
+        return next(item for item in items if item.text.startswith(start))
+
+    assert item("Trước ngày 15 tháng 12 hàng năm").agency.startswith("Bộ trưởng, Thủ trưởng cơ quan ngang bộ")
+    assert item("Hoàn thiện hạ tầng kỹ thuật đồng bộ").kind == "content"
+    assert item("Rà soát, tổng hợp danh mục các dự án").agency.startswith("Ủy ban nhân dân các tỉnh")
+    assert item("Xây dựng và vận hành nền tảng dữ liệu số").agency == "Bộ Nông nghiệp và Môi trường"
+
+
+def test_duties_listed_under_a_persons_heading_are_that_persons(settings, tmp_path):
+    """A staff assignment lists each person's duties under their name ("2. Bà … - Chuyên viên"); a công văn
+    announcing who handles what had carried the duties without the names."""
+    library = _library_with(
+        settings, tmp_path / "phan-cong.txt",
+        "SỞ NỘI VỤ\nPHÒNG THI ĐUA, KHEN THƯỞNG\nQuảng Bình, ngày 04 tháng 5 năm 2021\nPHÂN CÔNG NHIỆM VỤ\n"
+        "A. Phân công nhiệm vụ:\n1. Ông Nguyễn Văn An - Trưởng phòng\n"
+        "- Phụ trách chung, quản lý thành viên trong Phòng;\n2. Bà Trần Thị Bình - Chuyên viên\n"
+        "+ Tham mưu, giúp Trưởng phòng thực hiện một số nhiệm vụ sau:\n"
+        "- Thẩm định hồ sơ khen thưởng của Khối thi đua các Ngân hàng;\n"
+        "- Xây dựng kế hoạch tuyên truyền gương điển hình tiên tiến trên Báo Quảng Bình.\n")
+    sheet = extract_sheet(library, [record for record in library.documents()])
+    duties = {item.text[:20]: item.agency for item in sheet.of("duty")}
+    assert duties["Phụ trách chung, quả"] == "Ông Nguyễn Văn An - Trưởng phòng"
+    assert duties["Thẩm định hồ sơ khen"] == duties["Xây dựng kế hoạch tu"] == "Bà Trần Thị Bình - Chuyên viên"
+    lines = [piece.text for piece in pieces(sheet.of("duty"), NO_ADAPTATION, labels=True, agency=True)]
+    assert lines[0].startswith("- Ông Nguyễn Văn An - Trưởng phòng: phụ trách chung")
+    assert lines[1].startswith("- Bà Trần Thị Bình - Chuyên viên: tham mưu, giúp Trưởng phòng")
 
 
 def test_a_duty_that_collects_funding_proposals_is_no_report(sample_library):

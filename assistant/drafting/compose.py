@@ -55,11 +55,13 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
         short = _short_run(items, i)
         if item.lead or len(short) > 1:
             group = [item]
-            while i + 1 < len(items) and items[i + 1].lead == item.lead \
+            while i + 1 < len(items) and items[i + 1].lead == item.lead and items[i + 1].agency == item.agency \
                     and (item.lead or len(group) < len(short)):
                 i += 1
                 group.append(items[i])
             lead = item.lead or (_own_labels(item) or [""])[-1] or KIND_TITLES.get(item.kind, "")
+            if agency and item.lead:  # "Ông A - Chuyên viên: tham mưu … các nhiệm vụ sau: …"
+                lead = _with_agency(lead, item.agency)
             if labels and not item.lead and out and out[-1].text == _lead_in(lead, adapter).text:
                 out.pop()  # the label now leads the paragraph itself
             body = "; ".join(g.text.rstrip(" .;,") for g in group)
@@ -73,15 +75,19 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
             text = f"{lead.rstrip(' :')}: {body}."
             members = group
         else:
-            text = _end(item.text)
-            if agency and item.agency and not re.match(rf"(?i)(?:đề nghị\s+|giao\s+)?{re.escape(item.agency)}",
-                                                       item.text):
-                text = f"{item.agency}: {_lower_first(text)}"
+            text = _with_agency(_end(item.text), item.agency) if agency else _end(item.text)
             members = [item]
         adapted, changed = adapter.adapt(text)
         _append(out, Piece(f"- {adapted}", members, changed))
         i += 1
     return out
+
+
+def _with_agency(text: str, agency: str) -> str:
+    """A duty led by the agency (or person) it belongs to, unless it already names them first."""
+    if not agency or re.match(rf"(?i)(?:đề nghị\s+|giao\s+)?{re.escape(agency)}", text):
+        return text
+    return f"{agency}: {_lower_first(text)}"
 
 
 _SAME_POINT = 0.9  # share of syllables two neighbouring paragraphs share (of all either has) to say the same thing

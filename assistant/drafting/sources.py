@@ -16,8 +16,8 @@ from assistant.drafting.cleaning import strip_bullet
 from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
-from core.vietnamese import (DOC_TYPE_LABELS, DOC_TYPE_NAMES, IN_FORCE_FROM, POINT_MARK, doc_kind_pattern,
-                             find_provinces, nfc, number_key, parse_doc_number, same_place, short_doc_refs)
+from core.vietnamese import (DOC_TYPE_LABELS, DOC_TYPE_NAMES, IN_FORCE_FROM, PERSON_TITLES, POINT_MARK,
+                             doc_kind_pattern, find_provinces, nfc, number_key, parse_doc_number, same_place, short_doc_refs)
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:
@@ -199,14 +199,27 @@ def _label(text: str) -> str:
     return strip_bullet(text).rstrip(" :")
 
 
+def _own_section(line: Line) -> str:
+    """The section a heading line opens: its path up to its own label. The chunker files a heading followed at once
+    by a sub-heading under the sub-heading ("3. Sở Khoa học và Công nghệ" under "… > 3. Sở … > a) Tham mưu …"), and
+    the sub-heading's siblings ("b) …") are under the heading too."""
+    parts = line.section.split(" > ")
+    text = line.text.rstrip(" :")
+    for n, part in enumerate(parts):
+        if part and text.startswith(part.rstrip("…").rstrip(" :")):
+            return " > ".join(parts[:n + 1])
+    return line.section
+
+
 def _is_label(line: Line) -> bool:
-    """A heading without content of its own ("2. Hình thức khen thưởng", "a) Đối với tập thể:"), or a lead-in line
-    that introduces a list ("... đạt các tiêu chuẩn sau:")."""
+    """A heading without content of its own ("2. Hình thức khen thưởng", "a) Đối với tập thể:", however long when it
+    only names agencies), or a lead-in line that introduces a list ("... đạt các tiêu chuẩn sau:")."""
     body = strip_bullet(line.text)
     if not line.is_heading:
         return body.endswith(":")
     rest = body.partition(":")[2]
-    return len(body) <= 90 and not rest.strip() and not re.search(r"[.;]$", body)
+    names_agencies = bool(re.match(AGENCY_HEAD, body)) and not _AGENCY.match(body)  # "1. Bộ trưởng, …, Chủ tịch …"
+    return (len(body) <= 90 or names_agencies) and not rest.strip() and not re.search(r"[.;]$", body)
 
 
 _BY_HEADING = (  # a heading's words -> the kind of the lines under it; the deepest heading that says wins
@@ -286,18 +299,20 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
         if _is_label(line):
             label = _label(text)
             if line.is_heading:
-                agency_label = label if re.match(AGENCY_HEAD, label) else ""
-                lead, lead_section = "", line.section
+                agency_label = label if re.match(AGENCY_HEAD, label) or _PERSON_HEAD.match(label) else ""
+                lead, lead_section = "", _own_section(line)
             else:
                 lead, lead_section = label, line.section
+                if re.match(AGENCY_HEAD, label):  # "Ủy ban nhân dân các tỉnh, …:" — its duties below
+                    agency_label = label
             continue
         if line.section != lead_section and not line.section.startswith(lead_section):
-            lead = ""
+            lead = agency_label = ""  # out of the heading's section: neither its lead-in nor its agency holds
         if not re.search(r"[^\W\d_]", text) or _CLOSING.match(text) or _heading_title(line):
             continue
         bare = strip_bullet(text)
         if not line.is_heading and len(bare) <= 90 and not re.search(r"[.;:,]$", bare) and re.match(AGENCY_HEAD, bare):
-            agency_label, lead = bare, ""  # a paragraph naming an agency, its duties below
+            agency_label, lead, lead_section = bare, "", line.section  # a paragraph naming an agency, its duties below
             continue
         kind = _classify(line.section, text)
         if kind == "content" and agency_label:
@@ -319,6 +334,8 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
         add(kind, body, line, context=context, lead=lead, agency=agency, deadline=deadline)
 
 
+# A heading naming a person ("3. Ông Lê Mạnh Sơn - Chuyên viên"): the duties under it are theirs, as under an agency.
+_PERSON_HEAD = re.compile(rf"^(?i:đồng chí|{'|'.join(sorted(PERSON_TITLES - {'chí'}))})\s+[A-ZĐ]")
 # A sentence about the source document itself ("Thông tư này quy định …", "… có hiệu lực sau 45 ngày", "… thay thế
 # Quyết định số …"): in a lower document "này" would name that document, so the source is named instead.
 _SELF_REFERENCE = re.compile(rf"(?i)^(?P<kind>{doc_kind_pattern((*DOC_TYPE_NAMES, 'Quy chế', 'Pháp lệnh'))})\s+này\b")
