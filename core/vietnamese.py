@@ -464,6 +464,8 @@ CITY_PROVINCES = frozenset({"Hà Nội", "Huế", "Hải Phòng", "Đà Nẵng",
 # Names that are also ordinary words or people: only counted after an administrative prefix.
 _NEEDS_PREFIX = {"Hồ Chí Minh", "Huế", "Hòa Bình", "Điện Biên", "Thái Bình"}
 _PREFIX = r"(?:tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.?|Tp\.?)\s+"
+# The word naming any administrative unit before its name, for code that takes the name alone ("quận 3" -> "3").
+ADMIN_UNIT_WORD = r"(?:thành phố|tp\.?|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã|đặc khu)"
 # The same prefix, captured, for code that rewrites a name together with its prefix.
 ADMIN_PREFIX = r"(?:(?P<prefix>tỉnh|Tỉnh|TỈNH|thành phố|Thành phố|THÀNH PHỐ|TP\.|TP)\s+)?"
 

@@ -539,14 +539,16 @@ def test_a_commune_implementing_a_government_resolution_takes_the_local_governme
     own, shared = own_share(sheet, "Ủy ban nhân dân xã Bảo Hà, tỉnh Lào Cai", "xa")
     assert [d.agency for d in own] == ["Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương",
                                        "Ủy ban nhân dân các cấp", "Chủ tịch Ủy ban nhân dân các tỉnh"]
-    assert [d.agency for d in shared] == ["Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", ""]
+    assert [d.agency for d in shared] == ["Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
+                                          ""]
     for issuer, level in (("Ủy ban nhân dân tỉnh Lào Cai", "tinh"), ("Sở Công Thương tỉnh Lào Cai", "so")):
         assert own_share(sheet, issuer, level) == ([], duties)  # the role adapter makes a ministry's duties theirs
     # the same lines as reports: what the Government asks the provinces to send the ministry is not the commune's
     reports = TaskSheet(sources=[government], items=[replace(item, kind="report") for item in duties])
     own, shared = own_share(reports, "Ủy ban nhân dân xã Bảo Hà, tỉnh Lào Cai", "xa", kind="report")
     assert [d.agency for d in own] == ["Ủy ban nhân dân các cấp"]
-    assert [d.agency for d in shared] == ["Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", ""]
+    assert [d.agency for d in shared] == ["Các bộ, ngành, địa phương", "Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam",
+                                          ""]
 
 
 def test_a_commune_plan_from_the_government_resolution_gives_no_orders_to_departments(sample_library, settings):

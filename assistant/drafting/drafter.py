@@ -61,7 +61,7 @@ from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
-from core.vietnamese import YEAR_RE, number_key, number_keys, same_place
+from core.vietnamese import ADMIN_UNIT_WORD, YEAR_RE, number_key, number_keys, same_place
 
 Progress = Callable[[str, int, int], None]
 SECTION_ORDER = ("opening", "I", "II", "III")
@@ -842,7 +842,7 @@ class PlanDrafter:
         place = request.province
         if level in ("xa", "huyen"):
             unit = unit_phrase(issuer, level).split(",")[0].strip()
-            name = re.sub(r"(?i)^(quận|huyện|thị xã|thành phố|xã|phường|thị trấn|đặc khu)\s*", "", unit)
+            name = re.sub(rf"(?i)^{ADMIN_UNIT_WORD}\s*", "", unit)
             # a unit named by a number is written in full (Nghị định 30, Phụ lục I): "Phường 5, ngày …"
             place = (unit[:1].upper() + unit[1:] if name[:1].isdigit() else name) or request.province
         place = load_rulebook().full_place(place)  # "Thành phố Hồ Chí Minh, ngày …"

@@ -17,7 +17,8 @@ from assistant.drafting.levels import AGENCY_HEAD, UBND, issuer_level
 from assistant.drafting.models import SheetItem, SourceDoc, TaskSheet
 from core.errors import DraftInputError
 from core.vietnamese import (DOC_TYPE_LABELS, DOC_TYPE_NAMES, IN_FORCE_FROM, PERSON_TITLES, POINT_MARK,
-                             doc_kind_pattern, find_provinces, nfc, number_key, parse_doc_number, same_place, short_doc_refs)
+                             doc_kind_pattern, find_provinces, nfc, number_key, parse_doc_number, same_place,
+                             short_doc_refs)
 
 OPENING = "Phần mở đầu"
 # Documents on how to lay out a document (Nghị định 30/2020 on văn thư and its appendices) are format references:

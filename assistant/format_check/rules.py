@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from core.vietnamese import province_key
+from core.vietnamese import ADMIN_UNIT_WORD, province_key
 
 RULES_FILE = Path(__file__).with_name("rules_nd30.toml")
 SEVERITIES = ("error", "warning")
-_UNIT_WORD = re.compile(r"(?i)^(?:thành phố|tp\.?|tỉnh|quận|huyện|thị xã|thị trấn|phường|xã|đặc khu)\s+")
+_UNIT_WORD = re.compile(rf"(?i)^{ADMIN_UNIT_WORD}\s+")
 
 
 @dataclass(frozen=True)
