@@ -43,8 +43,8 @@ from assistant.drafting.legal import (
     theme_share,
     theme_words,
 )
-from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, issuer_level, make_adapter, receiver,
-                                      unit_phrase, without_province)
+from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, internal_units, issuer_level, make_adapter,
+                                      receiver, unit_phrase, without_province)
 from assistant.drafting.models import (
     SECTION_TITLES,
     Draft,
@@ -200,6 +200,13 @@ class _Context:
     places: frozenset = frozenset()  # provinces the sources name as facts ("Thủ đô Hà Nội"): never replaced
     laws: list = field(default_factory=list)  # the laws among the sources, cited first: "Luật … số … ngày …"
     law_items: list = field(default_factory=list)  # what section II says of them: quán triệt, phổ biến, its topics
+    internal: re.Pattern | None = None  # what names the superior's own units (`internal_units`)
+
+    def assignable(self, items: list[SheetItem]) -> list[SheetItem]:
+        """The items less the duties and reports given to the superior's own units: those are its business, and the
+        coverage table lists them as not placed."""
+        return [item for item in items if not (self.internal and item.kind in ("duty", "report") and (
+            self.internal.match(item.text) or self.internal.match(item.agency)))]
 
 
 class PlanDrafter:
@@ -357,6 +364,7 @@ class PlanDrafter:
                            unit_phrase(request.issuer, level),
                            above, display_name(directive.issuer) if directive else "", known, allowed, places, laws,
                            law_items)
+        context.internal = internal_units(source_level, level, roles["extra_files"])
         # the issuer's report deadline, set before the superior's, is ours to state (flagged "cần xác nhận")
         context.known = known.with_text(self._deadline(request, context)[0])
         return context
@@ -526,7 +534,7 @@ class PlanDrafter:
         less those already ended, duties led by their agency, the rest carried as written (adapted)."""
         lines, warnings, number = [], [], 0
         for title, kinds in parts:
-            items = context.sheet.of(*kinds)
+            items = context.assignable(context.sheet.of(*kinds))
             if not items:
                 continue
             number += 1
@@ -584,7 +592,7 @@ class PlanDrafter:
 
     def _section_iii(self, request: DraftRequest, instruction: str, context: _Context):
         sheet, warnings, sources = context.sheet, [], []
-        own, duties = own_share(sheet, request.issuer, context.level) if sheet else ([], [])
+        own, duties = map(context.assignable, own_share(sheet, request.issuer, context.level)) if sheet else ([], [])
         rewards = sheet.of("reward") if sheet else []
         receiver = self._receiver(request, context)
         deadline, notes = self._deadline(request, context)
@@ -683,7 +691,7 @@ class PlanDrafter:
         everyone (`own_share`). A line to another body (a Sở, a ministry, the provinces) is not its units' to follow:
         left out, and the coverage table lists it."""
         own, shared = own_share(context.sheet, request.issuer, context.level, kind="report")
-        return [item for item in context.sheet.of("report") if item in own or item in shared]
+        return context.assignable([item for item in context.sheet.of("report") if item in own or item in shared])
 
     def _keep(self, made: list[Piece]) -> list[Piece]:
         """Remember adapted paragraphs (candidates for the model's smoothing)."""

@@ -122,9 +122,10 @@ def _styled(new: str, old: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str], dict[str, str]]:
-    """Rules, kept patterns and award forms of the role tables, the first file's award form of a level winning."""
-    rules, keep, awards = [], [], {}
+def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str], dict[str, str], dict[str, list[str]]]:
+    """Rules, kept patterns, award forms and internal units of the role tables, the first file's award form of a
+    level winning; the internal units of all files together."""
+    rules, keep, awards, internal = [], [], {}, {}
     for path in paths:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -134,10 +135,12 @@ def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str], dict[str, str]
         rules += data.get("rule", [])
         keep += data.get("keep", {}).get("patterns", [])
         awards = {**data.get("awards", {}), **awards}
-    return rules, keep, awards
+        for level, units in data.get("internal", {}).items():
+            internal[level] = internal.get(level, []) + list(units)
+    return rules, keep, awards, internal
 
 
-def _tables(extra_files: tuple[Path, ...]) -> tuple[list[dict], list[str], dict[str, str]]:
+def _tables(extra_files: tuple[Path, ...]) -> tuple[list[dict], list[str], dict[str, str], dict[str, list[str]]]:
     return _load(tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(ROLES_FILE),))
 
 
@@ -155,15 +158,20 @@ def _district_word(issuer: str) -> str:
     return match.group(1).casefold() if match else "huyện"
 
 
+def below(level: str, other: str) -> bool:
+    """Whether `level` is lower than `other` (both known): a plan one level down or more."""
+    return bool(level and other) and LEVEL_RANK[level] > LEVEL_RANK[other]
+
+
 def make_adapter(source_level: str, target_level: str, *, province: str, source_province: str, issuer: str,
                  source_issuer: str = "", extra_files: tuple[Path, ...] = (), own: bool = False) -> Adapter:
     """The adapter from a source at `source_level` to an issuer at `target_level` (no rules unless one level down
     or more). Files in `extra_files` (the user's own table) come first, so their rules win. Rules marked `own` (the
     units' reports go to the issuer) apply only with `own`: to the issuer's share of the duties, which its units
     carry out, and not where the issuer itself stays the addressee ("Ủy ban nhân dân phường …: … gửi về Sở …")."""
-    if not source_level or not target_level or LEVEL_RANK[target_level] <= LEVEL_RANK[source_level]:
+    if not below(target_level, source_level):
         return NO_ADAPTATION
-    rules, keep, _ = _tables(extra_files)
+    rules, keep = _tables(extra_files)[:2]
     values = _values(province, issuer, target_level, source_province, source_issuer, source_level)
     compiled = []
     for rule in rules:
@@ -172,6 +180,17 @@ def make_adapter(source_level: str, target_level: str, *, province: str, source_
             for find, replace in rule.get("pairs", []):
                 compiled.append((re.compile(_fill(find, values)), _fill(replace, values).replace("\\", "\\\\")))
     return Adapter(tuple(compiled), tuple(re.compile(p) for p in keep))
+
+
+def internal_units(source_level: str, target_level: str, extra_files: tuple[Path, ...] = ()) -> re.Pattern | None:
+    """What names the source level's own units (the `internal` table of `roles.toml`: a ministry's "Vụ", "Tổng cục",
+    "Văn phòng Bộ"), at the start of a line or after its lead-in label ("Các cơ quan, đơn vị: Vụ Tài chính, …"). A duty
+    given to them is the superior's own business: a lower level has no such unit to assign it to. None when the
+    issuer is not below the source or the table names none."""
+    if not below(target_level, source_level):
+        return None
+    units = _tables(extra_files)[3].get(source_level, [])
+    return re.compile(rf"^(?:[^:\n]{{0,40}}:\s*)?(?:{'|'.join(units)})(?![\wÀ-ỹ])") if units else None
 
 
 def award_forms(level: str, *, province: str, issuer: str, extra_files: tuple[Path, ...] = ()) -> str:
