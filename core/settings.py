@@ -219,6 +219,10 @@ class Settings(BaseSettings):
     qa_history_turns: int = Field(default=4, description="Conversation turns shown when condensing a follow-up.")
 
     # Drafting
+    draft_min_item_words: int = Field(
+        default=7, description="A line the model writes with fewer words is a stub (\"Hoàn thành nhiệm vụ;\"), "
+                               "dropped: in the tune documents no purpose, requirement, content or duty line is that "
+                               "short (the shorter ones are headings, bodies' names and form fields).")
     draft_thin_section_chars: int = Field(
         default=160, description="Below this a generated sub-section is padded with lines of the closest example.")
     draft_example_chars: int = Field(

@@ -342,6 +342,17 @@ def test_empty_model_reply_falls_back_to_examples_with_warning(tmp_path):
     assert set(find_provinces(draft.markdown())) == {"Lâm Đồng"}
 
 
+def test_a_models_stub_lines_are_dropped_and_its_full_sentences_kept(tmp_path):
+    """The small model sometimes writes purposes as stubs ("Hoàn thành nhiệm vụ;"), which no plan writes."""
+    full = "Phát huy tinh thần yêu nước, ý chí tự lực, tự cường của cán bộ, công chức và Nhân dân trong tỉnh;"
+    stubs = ScriptedChat(respond=lambda prompt: f"- Khơi dậy tinh thần thi đua;\n- Hoàn thành nhiệm vụ;\n- {full}")
+    draft = PlanDrafter(FakeLibrary(), stubs, Settings(home=tmp_path)).draft(request())
+    lines = draft.markdown().split("\n")
+    assert any(full.rstrip(";") in line for line in lines)
+    assert not any(line.rstrip(";.") in ("- Hoàn thành nhiệm vụ", "- Khơi dậy tinh thần thi đua") for line in lines)
+    assert any("ý quá ngắn" in warning for warning in draft.warnings)
+
+
 def test_draft_against_sample_library(sample_library, settings):
     drafter = PlanDrafter(sample_library, ScriptedChat(respond=planted_reply), settings)
     draft = drafter.draft(DraftRequest(province="Đắk Lắk", period="tháng 4/2026 (tổng kết)",

@@ -61,7 +61,7 @@ from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
-from core.vietnamese import ADMIN_UNIT_WORD, YEAR_RE, number_key, number_keys, same_place
+from core.vietnamese import ADMIN_UNIT_WORD, YEAR_RE, number_key, number_keys, same_place, syllables
 
 Progress = Callable[[str, int, int], None]
 SECTION_ORDER = ("opening", "I", "II", "III")
@@ -742,8 +742,10 @@ class PlanDrafter:
                                details="\n".join(d for d in details if d), examples=examples or "(không có)")
         prompt = render_prompt("draft_section", self.settings.prompts_dir, place=place, period=request.period, task=task)
         system = render_prompt("draft_system", self.settings.prompts_dir).strip()
-        items = clean_items(self._invoke(system, prompt, shared.strip()))
-        warnings = []
+        written = clean_items(self._invoke(system, prompt, shared.strip()))
+        items = [item for item in written if len(syllables(item)) >= self.settings.draft_min_item_words]
+        warnings = [f"Phần «{part_key}»: đã bỏ {len(written) - len(items)} ý quá ngắn của mô hình."] \
+            if len(items) < len(written) else []
 
         def sourced(lines: list[str]) -> list[str]:  # none with a figure the sources do not hold
             return [line for line in lines if not (context.allowed and checks.stray_figures(line, context.allowed))]
