@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from assistant.drafting.cleaning import strip_bullet
-from assistant.drafting.levels import LEVEL_RANK, ONE_BODY, UBND, Adapter
+from assistant.drafting.levels import ONE_BODY, UBND, Adapter, below
 from assistant.drafting.models import SheetItem, TaskSheet
 from core.vietnamese import find_dates, key_facts, syllables
 
@@ -145,7 +145,7 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
         if doc.role != "directive":
             continue
         same_body = _same_body(doc.issuer, issuer)
-        if not same_body and (not doc.level or not target_level or LEVEL_RANK[doc.level] <= LEVEL_RANK[target_level]):
+        if not same_body and not below(doc.level, target_level):
             return True
     return False
 
@@ -176,7 +176,7 @@ def own_share(sheet: TaskSheet, issuer: str, level: str,
     above = {doc.level for doc in sheet.sources if doc.role == "directive"}
     reaches = ("tinh", "huyen", "trung-uong") if level in ("huyen", "xa") else ("tinh", "huyen")
     if level not in ("so", "huyen", "xa") or not above or not all(
-            source in reaches and LEVEL_RANK[source] < LEVEL_RANK[level] for source in above):
+            source in reaches and below(level, source) for source in above):
         return [], items
     kinds = [_OWN_KIND[level]] if level in _OWN_KIND else []
     own_kind = _local_government(kinds) if kinds else None
