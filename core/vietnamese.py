@@ -542,6 +542,14 @@ def deputy_posts(text: str) -> set[str]:
     return deputies - leading_posts(text)
 
 
+def body_of(issuer: str) -> str:
+    """The body an issuer's name names, without its head's post: "Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn"
+    -> "Bộ Nông nghiệp và Phát triển nông thôn"."""
+    issuer = nfc(issuer).strip()
+    match = _LEADING_POSTS.match(issuer)
+    return issuer[match.end():].strip() if match and not match.group(1) else issuer
+
+
 def same_place(a: str, b: str) -> bool:
     """"Huế" and "Thừa Thiên Huế" name the same place; otherwise names must match."""
     a, b = province_key(a), province_key(b)

@@ -25,6 +25,7 @@ from assistant.drafting.levels import NO_ADAPTATION, award_forms, issuer_level, 
 from assistant.drafting.models import SheetItem, SourceDoc
 from assistant.drafting.sources import extract_sheet, places_named, resolve_sources, states_rules
 from assistant.superseded import successors
+from core.vietnamese import body_of
 
 BAU_CU = "001_daklak-kh-0125-kh-ubnd-2025-thi-dua-bau-cu.txt"
 DAI_HOI = "002_daklak-kh-0124-kh-ubnd-2025-dot-thi-dua-dai-hoi-xiv.txt"
@@ -215,17 +216,18 @@ def test_a_regulation_is_named_where_it_spoke_of_itself_and_its_chapter_titles_a
 
 
 def test_duties_of_a_ministrys_own_units_are_not_passed_on_by_a_province_body(settings, tmp_path):
-    """A circular gives its own departments their part ("Vụ Tổ chức cán bộ là cơ quan thường trực"): a Sở's công văn
-    carried it to the province's bodies, which have no such unit. It is left out and listed as not placed; the
-    Sở's own duty is carried."""
+    """A circular gives the ministry and its own departments their part ("Vụ Tổ chức cán bộ là cơ quan thường
+    trực"): a Sở's công văn carried it to the province's bodies, which have no such unit. It is left out and listed as
+    not placed; the Sở's own duty is carried."""
     library = _library_with(
         settings, tmp_path / "thong-tu.txt",
         "BỘ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 12/2009/TT-BNN\n"
         "Hà Nội, ngày 06 tháng 3 năm 2009\nTHÔNG TƯ\nVỀ XÉT TẶNG GIẢI THƯỞNG BÔNG LÚA VÀNG VIỆT NAM\n"
         "Điều 1. Hồ sơ\nHồ sơ gồm 03 bộ, gửi Hội đồng cấp cơ sở chậm nhất ngày 31/01.\n"
         "Điều 2. Tổ chức thực hiện\n1. Vụ Tổ chức cán bộ là cơ quan thường trực tổ chức Giải thưởng.\n"
-        "2. Các cơ quan, đơn vị: Văn phòng Bộ, Vụ Tài chính phối hợp với Vụ Tổ chức cán bộ tổ chức Giải thưởng.\n"
-        "3. Giám đốc Sở Nông nghiệp và Phát triển nông thôn các tỉnh phổ biến Thông tư đến các tập thể, cá nhân.\n")
+        "2. Bộ Nông nghiệp và Phát triển nông thôn đăng ký Giải thưởng với Ban Thi đua - Khen thưởng Trung ương.\n"
+        "3. Các cơ quan, đơn vị: Văn phòng Bộ, Vụ Tài chính phối hợp với Vụ Tổ chức cán bộ tổ chức Giải thưởng.\n"
+        "4. Giám đốc Sở Nông nghiệp và Phát triển nông thôn các tỉnh phổ biến Thông tư đến các tập thể, cá nhân.\n")
     drafter = PlanDrafter(library, PassageEchoChat(), settings)
     draft = drafter.draft(DraftRequest(province="Long An", period="năm 2026", doc_type="cong-van",
                                        issuer="Sở Nông nghiệp và Phát triển nông thôn tỉnh Long An",
@@ -233,9 +235,17 @@ def test_duties_of_a_ministrys_own_units_are_not_passed_on_by_a_province_body(se
                                        sources=["12/2009/TT-BNN"]))
     body = draft.section("body").text
     assert "phổ biến Thông tư" in body and "Hồ sơ gồm 03 bộ" in body
-    assert "Vụ Tổ chức cán bộ" not in body and "Vụ Tài chính" not in body
+    assert not any(name in body for name in ("Vụ Tổ chức cán bộ", "Vụ Tài chính", "đăng ký Giải thưởng"))
     left_out = [row.item.text for row in draft.coverage if row.item.kind == "duty" and not row.placed]
-    assert [text[:12] for text in left_out] == ["Vụ Tổ chức c", "Các cơ quan,"]
+    assert [text[:12] for text in left_out] == ["Vụ Tổ chức c", "Bộ Nông nghi", "Các cơ quan,"]
+
+
+def test_an_issuer_named_by_its_heads_post_names_its_body():
+    """A catalogue names a circular's issuer by its minister ("Bộ trưởng Bộ …"); the duties name the ministry."""
+    assert body_of("Bộ trưởng Bộ Nông nghiệp và Phát triển nông thôn") == "Bộ Nông nghiệp và Phát triển nông thôn"
+    assert body_of("Chủ tịch Ủy ban nhân dân tỉnh Long An") == "Ủy ban nhân dân tỉnh Long An"
+    assert body_of("Phó Chủ tịch Ủy ban nhân dân tỉnh") == "Phó Chủ tịch Ủy ban nhân dân tỉnh"  # a person, no body
+    assert body_of("Chính phủ") == "Chính phủ"
 
 
 def test_a_source_title_read_with_its_full_stop_is_cited_without_it():

@@ -61,7 +61,7 @@ from assistant.prompts import render_prompt
 from assistant.superseded import successor_by, successors
 from assistant.verification import PLACEHOLDER, KnownFacts, verify_text
 from core.errors import DraftInputError
-from core.vietnamese import ADMIN_UNIT_WORD, YEAR_RE, number_key, number_keys, same_place, syllables
+from core.vietnamese import ADMIN_UNIT_WORD, YEAR_RE, body_of, number_key, number_keys, same_place, syllables
 
 Progress = Callable[[str, int, int], None]
 SECTION_ORDER = ("opening", "I", "II", "III")
@@ -364,7 +364,10 @@ class PlanDrafter:
                            unit_phrase(request.issuer, level),
                            above, display_name(directive.issuer) if directive else "", known, allowed, places, laws,
                            law_items)
-        context.internal = internal_units(source_level, level, roles["extra_files"])
+        # a regulation's duties to its own issuing body ("Bộ … đăng ký Giải thưởng …") are that body's: a plan's are
+        # re-assigned one level down by the adapter ("Bộ Y tế" -> "Sở Y tế")
+        itself = body_of(directive.issuer) if directive and states_rules(directive) else ""
+        context.internal = internal_units(source_level, level, roles["extra_files"], itself)
         # the issuer's report deadline, set before the superior's, is ours to state (flagged "cần xác nhận")
         context.known = known.with_text(self._deadline(request, context)[0])
         return context

@@ -182,14 +182,15 @@ def make_adapter(source_level: str, target_level: str, *, province: str, source_
     return Adapter(tuple(compiled), tuple(re.compile(p) for p in keep))
 
 
-def internal_units(source_level: str, target_level: str, extra_files: tuple[Path, ...] = ()) -> re.Pattern | None:
+def internal_units(source_level: str, target_level: str, extra_files: tuple[Path, ...] = (),
+                   itself: str = "") -> re.Pattern | None:
     """What names the source level's own units (the `internal` table of `roles.toml`: a ministry's "Vụ", "Tổng cục",
-    "Văn phòng Bộ"), at the start of a line or after its lead-in label ("Các cơ quan, đơn vị: Vụ Tài chính, …"). A duty
-    given to them is the superior's own business: a lower level has no such unit to assign it to. None when the
-    issuer is not below the source or the table names none."""
+    "Văn phòng Bộ") or the source's body `itself`, at the start of a line or after its lead-in label ("Các cơ quan, đơn
+    vị: Vụ Tài chính, …"). A duty given to them is the superior's own business: a lower level has no such unit to
+    assign it to. None when the issuer is not below the source or nothing is named."""
     if not below(target_level, source_level):
         return None
-    units = _tables(extra_files)[3].get(source_level, [])
+    units = _tables(extra_files)[3].get(source_level, []) + ([f"(?i:{re.escape(itself)})"] if itself else [])
     return re.compile(rf"^(?:[^:\n]{{0,40}}:\s*)?(?:{'|'.join(units)})(?![\wÀ-ỹ])") if units else None
 
 
