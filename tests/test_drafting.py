@@ -156,6 +156,8 @@ def test_summary_line_strips_doc_kind_and_adds_period():
         "Phát động phong trào thi đua chuyển đổi số giai đoạn 2026 - 2030"
     line = summary_line(request(theme="Tổng kết phong trào thi đua bầu cử", period="tháng 4/2026 (tổng kết)"))
     assert line == "Tổng kết phong trào thi đua bầu cử (tháng 4/2026)"
+    notice = request(theme="Công văn của Sở Nội vụ thông báo đầu mối tiếp nhận hồ sơ khen thưởng", doc_type="cong-van")
+    assert summary_line(notice) == "Thông báo đầu mối tiếp nhận hồ sơ khen thưởng"  # the V/v says what it does
 
 
 def test_planted_fake_directive_is_replaced_and_warned():

@@ -257,6 +257,12 @@ def test_a_source_title_read_with_its_full_stop_is_cited_without_it():
     directive = SimpleNamespace(source="chi-thi.txt", metadata=DocumentMetadata(
         doc_type="chi-thi", title="Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá."))
     assert record_line(directive) == "Chỉ thị về việc tăng cường hoạt động phòng, chống tác hại thuốc lá"
+    # a document of no known type and no number is still named as one: "Thực hiện ngày 04/5/2021 của …" was cited
+    assignment = SimpleNamespace(source="phan-cong.txt", metadata=DocumentMetadata(
+        title="Phân công nhiệm vụ các thành viên Phòng Thi đua, Khen thưởng", date="2021-05-04",
+        issuer="Sở Nội vụ tỉnh Quảng Bình"))
+    assert record_line(assignment) == ("văn bản ngày 04/5/2021 của Sở Nội vụ tỉnh Quảng Bình về phân công nhiệm vụ "
+                                       "các thành viên Phòng Thi đua, Khen thưởng")
 
 
 def test_a_basis_names_the_document_it_amends_and_drops_the_bracket_it_was_cited_in():

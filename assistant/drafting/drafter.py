@@ -90,18 +90,20 @@ _SECTION_OF_KIND = {"basis": "opening", "content": "II", "target": "II", "time":
                     "duty": "III", "reward": "III", "report": "III", "funding": "III"}
 
 
+# What a plan's trích yếu opens with: what the plan does ("phát động phong trào …", "tổng kết …").
+_LEAD_VERBS = "phát động|triển khai|tổng kết|tổ chức|thực hiện|tiếp tục|đề nghị|hưởng ứng"
+
+
 def summary_line(request: DraftRequest) -> str:
     """Trích yếu: the theme, led by what the plan does, with the period when the theme does not already say it; no
     phrase said twice."""
     theme = re.sub(r"(?i)^(?:kế hoạch|công văn)\s+", "", request.theme)
     theme = re.sub(rf"(?i)^(?:của\s+)?(?:{UBND}|Sở)\s+(?:tỉnh|thành phố|phường|xã|quận|huyện)?[^,;]*?"
-                   r"\s+(?=(?:phát động|triển khai|tổng kết|tổ chức|thực hiện|tiếp tục|đề nghị|hưởng ứng|về)\b)", "",
-                   theme)
+                   rf"\s+(?=(?:{_LEAD_VERBS}|thông báo|hướng dẫn|về)\b)", "", theme)
     theme = re.sub(rf"\s+của\s+{UBND}\s+(?:tỉnh|thành phố)(?:\s+" + re.escape(request.province)
                    + r")?", "", theme)
     theme = re.sub(r"(?i)^về\s+", "", theme)
-    if request.doc_type == "ke-hoach" and not re.match(
-            r"(?i)(phát động|triển khai|tổng kết|tổ chức|thực hiện|tiếp tục|hưởng ứng|đề nghị)", theme):
+    if request.doc_type == "ke-hoach" and not re.match(rf"(?i)(?:{_LEAD_VERBS})", theme):
         theme = re.sub(r"(?i)^(?:phong trào\s+)?thi đua\s+", "", theme)  # "thi đua chuyển đổi số": said once
         theme = f"phát động phong trào thi đua {theme[:1].lower()}{theme[1:]}"
     period = re.sub(r"\s*\([^)]*\)", "", request.period).strip()

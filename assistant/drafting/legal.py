@@ -120,6 +120,7 @@ def record_line(record) -> str:
         name = re.split(r"\s+(?:số\s|\d)|\s*\(", title, maxsplit=1)[0].strip(" ,;")
         return " ".join(filter(None, [name, f"số {meta.doc_number}" if meta.doc_number else "",
                                       f"ngày {date}" if date else ""]))
+    kind = kind or "văn bản"  # a document of no known type (a staff assignment, a notice) is still named as one
     head = f"{kind} số {meta.doc_number}" if meta.doc_number else kind
     issuer = display_name(meta.issuer)
     return " ".join(filter(None, [head, f"ngày {date}" if date else "", f"của {issuer}" if issuer else "", rest]))
