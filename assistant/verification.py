@@ -33,6 +33,9 @@ PLACEHOLDER = "…"
 
 _YEAR_RE = re.compile(r"\bnăm\s+(\d{4})\b")
 _LAW_WITH_YEAR_RE = re.compile(rf"\bLuật\s+{LAW_NAME}\s+năm\s+\d{{4}}\b")
+# A document cited by its date, issuer and title ("… ngày 18/11/2025 của UBND tỉnh Đắk Lắk về …", to the end of the
+# citation): its names are facts.
+_CITED_ISSUER = re.compile(r"(?i)\bngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}\s+của\s+[^;\n(]{0,200}")
 
 
 @dataclass
@@ -100,7 +103,8 @@ def _styled(replacement: str, original: str) -> str:
 
 def fix_provinces(text: str, province: str, label: str, kept: frozenset[str] = frozenset()) -> tuple[str, list[str]]:
     """Replace other provinces' names (with their "tỉnh"/"thành phố" prefix) by the target province, except the
-    `kept` ones, which the sources name as facts."""
+    `kept` ones, which the sources name as facts, and those of a document cited by its date ("Kế hoạch số
+    0124/KH-UBND ngày 18/11/2025 của UBND tỉnh Đắk Lắk về …"): another province's plan keeps its name."""
     text = unicodedata.normalize("NFC", text)
     foreign = [name for name in find_provinces(text) if not same_place(name, province) and name not in kept]
     if not foreign:
@@ -109,12 +113,14 @@ def fix_provinces(text: str, province: str, label: str, kept: frozenset[str] = f
     canonical = canonical_spelling(text)
     warnings: list[str] = []
     for name in foreign:
+        cited = [match.span() for match in _CITED_ISSUER.finditer(canonical)]  # after the names replaced so far
         pattern = re.compile(rf"(?<![\wÀ-ỹ]){ADMIN_PREFIX}{name_pattern_body(name)}(?![\wÀ-ỹ])")
         # the word before a match decides whether a bare "Hòa Bình" is the place or a person ("Nguyễn Hòa Bình")
-        spans = [m for m in pattern.finditer(canonical)
+        found = [m for m in pattern.finditer(canonical)
                  if name in find_provinces(f"{' '.join(canonical[:m.start()].split()[-1:])} {m.group(0)}")]
-        if not spans:
-            warnings.append(f"{label}: có nhắc tên tỉnh khác «{name}», cần kiểm tra lại.")
+        spans = [m for m in found if not any(start <= m.start() < end for start, end in cited)]
+        if not spans:  # named only as a cited document's issuer, or where no name can be told apart
+            warnings += [] if found else [f"{label}: có nhắc tên tỉnh khác «{name}», cần kiểm tra lại."]
             continue
         for match in reversed(spans):
             original = text[match.start():match.end()]

@@ -183,6 +183,11 @@ def test_foreign_province_replaced_with_target_prefix_and_case():
     assert none == [] and same == "Thừa Thiên Huế và thành phố Huế"
     person, _ = fix_provinces("Phó Thủ tướng Nguyễn Hòa Bình ký; các xã của Hòa Bình thi đua.", "Cần Thơ", "x")
     assert person == "Phó Thủ tướng Nguyễn Hòa Bình ký; các xã của Cần Thơ thi đua."  # a person keeps his name
+    # another province's document cited by its date keeps its issuer and title; the plan's own lines do not
+    cited, _ = fix_provinces("Thực hiện Kế hoạch số 0124/KH-UBND ngày 18/11/2025 của UBND tỉnh Đắk Lắk về thi đua "
+                             "tỉnh Đắk Lắk; Nhân dân tỉnh Đắk Lắk thi đua.", "Lào Cai", "x")
+    assert cited == ("Thực hiện Kế hoạch số 0124/KH-UBND ngày 18/11/2025 của UBND tỉnh Đắk Lắk về thi đua tỉnh Đắk "
+                     "Lắk; Nhân dân tỉnh Lào Cai thi đua.")
 
 
 def test_a_commune_or_district_named_like_a_province_keeps_its_name():
