@@ -35,7 +35,7 @@ _YEAR_RE = re.compile(r"\bnăm\s+(\d{4})\b")
 _LAW_WITH_YEAR_RE = re.compile(rf"\bLuật\s+{LAW_NAME}\s+năm\s+\d{{4}}\b")
 # A document cited by its date, issuer and title ("… ngày 18/11/2025 của UBND tỉnh Đắk Lắk về …", to the end of the
 # citation): its names are facts.
-_CITED_ISSUER = re.compile(r"(?i)\bngày\s+\d{1,2}(?:/|\s+tháng\s+)\d{1,2}(?:/|\s+năm\s+)\d{4}\s+của\s+[^;\n(]{0,200}")
+_CITED_ISSUER = re.compile(rf"(?:{FULL_DATE_RE.pattern})\s+của\s+[^;\n(]{{0,200}}", re.IGNORECASE)
 
 
 @dataclass

@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from core.errors import DataTableError
 from core.vietnamese import AGENCY_NAME, CITY_PROVINCES, doc_kind_pattern, province_phrase, resolve_province
@@ -121,10 +122,18 @@ def _styled(new: str, old: str) -> str:
     return new[:1].upper() + new[1:] if old[:1].isupper() else new
 
 
+class RoleTables(NamedTuple):
+    """The role tables of `roles.toml` and the user's own files."""
+    rules: list[dict]  # wording rules from one level to a lower one
+    keep: list[str]  # patterns kept as written
+    awards: dict[str, str]  # award forms by level
+    internal: dict[str, list[str]]  # a level's own units by level
+
+
 @lru_cache(maxsize=8)
-def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str], dict[str, str], dict[str, list[str]]]:
-    """Rules, kept patterns, award forms and internal units of the role tables, the first file's award form of a
-    level winning; the internal units of all files together."""
+def _load(paths: tuple[str, ...]) -> RoleTables:
+    """The role tables of `paths`, the first file's award form of a level winning; the internal units of all files
+    together."""
     rules, keep, awards, internal = [], [], {}, {}
     for path in paths:
         try:
@@ -137,10 +146,10 @@ def _load(paths: tuple[str, ...]) -> tuple[list[dict], list[str], dict[str, str]
         awards = {**data.get("awards", {}), **awards}
         for level, units in data.get("internal", {}).items():
             internal[level] = internal.get(level, []) + list(units)
-    return rules, keep, awards, internal
+    return RoleTables(rules, keep, awards, internal)
 
 
-def _tables(extra_files: tuple[Path, ...]) -> tuple[list[dict], list[str], dict[str, str], dict[str, list[str]]]:
+def _tables(extra_files: tuple[Path, ...]) -> RoleTables:
     return _load(tuple(str(p) for p in extra_files if Path(p).is_file()) + (str(ROLES_FILE),))
 
 
@@ -171,7 +180,8 @@ def make_adapter(source_level: str, target_level: str, *, province: str, source_
     carry out, and not where the issuer itself stays the addressee ("Ủy ban nhân dân phường …: … gửi về Sở …")."""
     if not below(target_level, source_level):
         return NO_ADAPTATION
-    rules, keep = _tables(extra_files)[:2]
+    tables = _tables(extra_files)
+    rules, keep = tables.rules, tables.keep
     values = _values(province, issuer, target_level, source_province, source_issuer, source_level)
     compiled = []
     for rule in rules:
@@ -190,14 +200,14 @@ def internal_units(source_level: str, target_level: str, extra_files: tuple[Path
     assign it to. None when the issuer is not below the source or nothing is named."""
     if not below(target_level, source_level):
         return None
-    units = _tables(extra_files)[3].get(source_level, []) + ([f"(?i:{re.escape(itself)})"] if itself else [])
+    units = _tables(extra_files).internal.get(source_level, []) + ([f"(?i:{re.escape(itself)})"] if itself else [])
     return re.compile(rf"^(?:[^:\n]{{0,40}}:\s*)?(?:{'|'.join(units)})(?![\wÀ-ỹ])") if units else None
 
 
 def award_forms(level: str, *, province: str, issuer: str, extra_files: tuple[Path, ...] = ()) -> str:
     """The award forms an issuer at `level` gives or proposes (the `awards` table of `roles.toml`): a plan whose
     sources name none still states who rewards, by law, instead of the model inventing it."""
-    awards = _tables(extra_files)[2]
+    awards = _tables(extra_files).awards
     return _fill(awards.get(level) or awards["tinh"], _values(province, issuer, level))
 
 
