@@ -114,10 +114,12 @@ FUNCTION_WORDS = frozenset(
     "và của các là có được cho trong với những một này theo về để đã từ khi không thì tại do đến như trên"
     " bị nào gì ai sao".split()
 )
+# Words that point back to what was said ("trong đó", "người ấy"): they carry no content of their own.
+DEMONSTRATIVES = frozenset("đó ấy kia".split())
 # Beyond those, words of a question or of administrative prose that say nothing about which fact is meant.
-QUESTION_WORDS = FUNCTION_WORDS | frozenset(
+QUESTION_WORDS = FUNCTION_WORDS | DEMONSTRATIVES | frozenset(
     """
-    bao nhiêu đâu thế đó ấy kia ra vào lần hay hoặc bởi ở mấy gồm sẽ đang phải cần nên mà việc người cũng
+    bao nhiêu đâu thế ra vào lần hay hoặc bởi ở mấy gồm sẽ đang phải cần nên mà việc người cũng
     rằng vì vậy nếu nhưng còn dưới sau trước đây nêu ghi tên hãy biết nói rõ số ngày tháng năm tất cả
     quy định văn bản tài liệu đoạn thông tin trả lời câu hỏi
     """.split()

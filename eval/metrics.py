@@ -26,7 +26,8 @@ def syllables(text: str) -> list[str]:
 
 
 def content_syllables(text: str) -> list[str]:
-    return [s for s in syllables(text) if s not in vn.FUNCTION_WORDS]
+    """Syllables that say something: not function words, not demonstratives ("trong đó" adds nothing to a gold)."""
+    return [s for s in syllables(text) if s not in vn.FUNCTION_WORDS and s not in vn.DEMONSTRATIVES]
 
 
 def token_f1(prediction: str, gold: str) -> float:

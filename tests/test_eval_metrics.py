@@ -269,6 +269,15 @@ def test_restating_the_question_is_not_substance():
                                       question=question)["correct"]
 
 
+def test_a_demonstrative_in_the_gold_is_not_substance():
+    question = "Sở Nội vụ có bao nhiêu phòng chuyên môn và phòng nào phụ trách thi đua, khen thưởng?"
+    gold = "06 phòng chuyên môn, trong đó Phòng Thi đua - Khen thưởng phụ trách thi đua, khen thưởng."
+    answer = "Sở Nội vụ có 6 phòng chuyên môn [1]. Phòng Thi đua - Khen thưởng phụ trách thi đua, khen thưởng [1]."
+    assert metrics.answer_correctness(answer, gold, question=question)["correct"]
+    count_only = "Sở Nội vụ có 6 phòng chuyên môn [1]."  # the other half of the gold is still needed
+    assert not metrics.answer_correctness(count_only, gold, question="Sở Nội vụ có bao nhiêu phòng chuyên môn?")["correct"]
+
+
 def test_a_bound_is_not_a_negation():
     gold = "Mỗi đơn vị không quá 02 tập thể và 05 cá nhân."
     assert metrics.answer_correctness("Mỗi đơn vị tối đa 02 tập thể, 05 cá nhân [1].", gold)["correct"]
