@@ -1000,3 +1000,35 @@ def test_a_broken_table_in_the_data_directory_is_a_clear_error(tmp_path):
     with pytest.raises(DataTableError):
         make_adapter("tinh", "xa", province="Cần Thơ", source_province="Cần Thơ", issuer="Ủy ban nhân dân phường X",
                      extra_files=(roles,))
+
+
+class _CopyingChat(PromptRecorder):
+    """Writes the purposes as the small model often does: one of the source's own content lines, then one of its own."""
+
+    def _reply(self, messages) -> str:
+        prompt = "\n".join(str(m.content) for m in messages)
+        if "nêu mục đích" in prompt:
+            return ("- Tăng cường tuyên truyền tác hại của thuốc lá trong cơ quan, trường học và khu dân cư;\n"
+                    "- Nâng cao nhận thức, ý thức tự giác của cán bộ, công chức và Nhân dân về phòng, chống thuốc lá.")
+        return super()._reply(messages)
+
+
+def test_a_purpose_that_restates_a_content_line_is_not_said_twice(settings, tmp_path):
+    """A source without purposes gives its contents as the purposes' examples: the model copies one, and a thin
+    section used to be padded with more. Each says in part I what part II already carries."""
+    library = _library_with(
+        settings, tmp_path / "chi-thi-thuoc-la.txt",
+        "ỦY BAN NHÂN DÂN\nQUẬN 5\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 08/CT-UBND\n"
+        "Quận 5, ngày 10 tháng 3 năm 2025\nCHỈ THỊ\nVỀ VIỆC TĂNG CƯỜNG PHÒNG, CHỐNG TÁC HẠI CỦA THUỐC LÁ\n"
+        "Chủ tịch Ủy ban nhân dân quận chỉ thị:\n"
+        "1. Tăng cường tuyên truyền tác hại của thuốc lá trong cơ quan, trường học và khu dân cư.\n"
+        "2. Xây dựng môi trường làm việc không khói thuốc tại các cơ quan, đơn vị trên địa bàn quận.\n")
+    draft = PlanDrafter(library, _CopyingChat(), settings).draft(DraftRequest(
+        province="Hồ Chí Minh", period="năm 2026", theme="phòng, chống tác hại của thuốc lá",
+        issuer="Ủy ban nhân dân quận 5, thành phố Hồ Chí Minh", sources=["08/CT-UBND"]))
+    body = draft.markdown().split("\n")
+    for line in ("Tăng cường tuyên truyền tác hại của thuốc lá trong cơ quan, trường học",
+                 "Xây dựng môi trường làm việc không khói thuốc"):
+        assert sum(line in text for text in body if text.startswith("- ")) == 1, line
+    assert "Nâng cao nhận thức, ý thức tự giác của cán bộ" in draft.section("I").text
+    assert any("nhắc lại" in warning for warning in draft.warnings)

@@ -22,6 +22,13 @@ def content_words(text: str) -> set[str]:
     return vn.content_words(text)
 
 
+def restates(text: str, said: list[set[str]]) -> bool:
+    """Whether every content word of `text` is in one line already said (`said`: their `content_words`): the line
+    adds nothing to the draft."""
+    own = content_words(text)
+    return bool(own) and any(own <= other for other in said)
+
+
 def repeats_itself(text: str) -> bool:
     """A phrase of one to four words said three times in a row, or any 4-word phrase said three times: the small
     model's loop ("người sáng tạo, người sáng tạo, người sáng tạo")."""

@@ -21,8 +21,10 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant.drafting import checks
 from assistant.drafting.cleaning import (
     clean_items,
+    content_words,
     drop_repeated_phrases,
     punctuate,
+    restates,
     trim,
     words,
 )
@@ -494,14 +496,23 @@ class PlanDrafter:
     def _section_i(self, request: DraftRequest, instruction: str, context: _Context):
         lines, sources, warnings = [], [], []
         purposes, requirements = (context.sheet.purposes, context.sheet.requirements) if context.sheet else ([], [])
+        said = self._carried(context)
         for heading, part, texts in (("1. Mục đích", "muc_dich", purposes or requirements),
                                      ("2. Yêu cầu", "yeu_cau", requirements or purposes)):
             examples = trim("\n".join(texts), self.settings.draft_example_chars) if texts else None
-            items, used, notes = self._generate(part, request, instruction, context, examples=examples)
+            items, used, notes = self._generate(part, request, instruction, context, examples=examples, said=said)
+            said += [content_words(item) for item in items]
             lines += [heading, *(f"- {item}" for item in punctuate(items))]
             sources += used
             warnings += notes
         return lines, sources, warnings
+
+    @staticmethod
+    def _carried(context: _Context) -> list[set[str]]:
+        """Content words of the source lines that sections II and III carry (as adapted): a line the model writes
+        elsewhere that only restates one of them says it twice."""
+        return [content_words(context.adapter.adapt(item.text)[0]) for item in context.sheet.items
+                if item.kind not in ("basis", "purpose")] if context.sheet else []
 
     @staticmethod
     def _units(request: DraftRequest, context: _Context) -> str:
@@ -614,7 +625,8 @@ class PlanDrafter:
                           *(p.text for p in self._keep(pieces(own, context.own_adapter)))]
             lines += [p.text for p in self._keep(pieces(duties, context.adapter, labels=True, agency=True))]
         else:
-            items, used, more = self._generate("trach_nhiem", request, instruction, context)
+            items, used, more = self._generate("trach_nhiem", request, instruction, context,
+                                               said=self._carried(context))
             number += 1
             lines += [f"{number}. Các sở, ban, ngành, Ủy ban nhân dân các xã, phường"
                       if context.level in ("tinh", "") else f"{number}. Các cơ quan, đơn vị",
@@ -725,9 +737,10 @@ class PlanDrafter:
         return _content(reply)
 
     def _generate(self, part_key: str, request: DraftRequest, instruction: str, context: _Context,
-                  examples: str | None = None):
+                  examples: str | None = None, said: list[set[str]] = ()):
         """(items, sources, warnings) for one sub-section: examples (the sources' own text, else retrieved), one
-        short LLM call, the lines cleaned; a line with a figure the sources do not hold is dropped."""
+        short LLM call, the lines cleaned; a line with a figure the sources do not hold is dropped, and so is one
+        that only restates a line `said` elsewhere in the draft (unless no other is left)."""
         part = _PARTS[part_key]
         if not examples and context.sheet:  # with sources: their own wording, never another plan's topic
             examples = trim("\n".join(item.text for item in context.sheet.items if item.kind != "basis"),
@@ -760,14 +773,18 @@ class PlanDrafter:
             warnings.append(f"Phần «{part_key}»: đã bỏ {len(items) - len(kept)} câu có số liệu không có trong "
                             f"văn bản nguồn.")
         items = kept
+        fresh = [item for item in items if not restates(item, said)]
+        if fresh and len(fresh) < len(items):
+            warnings.append(f"Phần «{part_key}»: đã bỏ {len(items) - len(fresh)} ý nhắc lại nội dung đã có ở phần khác.")
+        items = fresh or items
         if not items:
             items = sourced(clean_items(examples))[:3]
             warnings.append(f"Phần «{part_key}»: mô hình không trả lời được, " +
                             ("đã chép đoạn mẫu — cần biên tập lại." if items else "phần này để trống — cần soạn."))
         elif sum(len(item) for item in items) < self.settings.draft_thin_section_chars:
-            seen = {frozenset(words(item)) for item in items}
+            seen = [*said, *(content_words(item) for item in items)]
             extra = [item for item in sourced(clean_items(examples))  # whole example lines, not ones cut short
-                     if frozenset(words(item)) not in seen and re.search(r"[.;!?]$", item)]
+                     if not restates(item, seen) and re.search(r"[.;!?]$", item)]
             items += extra[:max(1, 3 - len(items))]
             if extra:
                 warnings.append(f"Phần «{part_key}»: mô hình viết quá ngắn, đã bổ sung ý từ văn bản mẫu — cần biên tập.")
