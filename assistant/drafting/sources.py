@@ -232,7 +232,7 @@ _BY_HEADING = (  # a heading's words -> the kind of the lines under it; the deep
     ("subject", r"đối tượng|phạm vi"),
     ("target", r"chỉ tiêu|mục tiêu"),
     ("content", r"nội dung|nhiệm vụ|giải pháp|chủ đề|hình thức|biện pháp"),
-    ("purpose", r"mục đích|yêu cầu"),
+    ("purpose", r"mục đích|yêu cầu|quan điểm"),  # a resolution's "Quan điểm chỉ đạo" guides as its purposes do
 )
 
 
