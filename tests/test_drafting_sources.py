@@ -75,6 +75,15 @@ def test_sheet_keeps_a_plans_requirements_apart_from_its_purposes(sample_library
     assert len("\n".join(sheet.purposes)) > 900  # the default example budget: the requirements never reached it
 
 
+def test_a_resolutions_guiding_viewpoints_are_its_purposes_not_contents(sample_library):
+    # "I. QUAN ĐIỂM CHỈ ĐẠO" was read as contents: part II carried its lines, and the model copied them into part I.
+    sheet = _sheet(sample_library, "006_chinhphu-nq-394-nq-cp-2025-phat-dong-phong-trao-bao-ve-moi-truong.txt")
+    viewpoint = "Bảo vệ môi trường phải có sự tham gia tích cực của mọi tầng lớp Nhân dân"
+    assert any(viewpoint in text for text in sheet.purposes)
+    assert not any(viewpoint in item.text for item in sheet.items)
+    assert any("95% rác thải sinh hoạt đô thị" in item.text for item in sheet.of("target"))
+
+
 def test_an_agency_is_a_whole_word_naming_a_body_not_a_verb(sample_library):
     # "Cách thức xếp hạng" was read as an agency ("Các…"), its ranking rules as duties; "Ban hành …" lines took the
     # verb for their agency instead of the ministry heading them.
