@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from core import vietnamese as vn
 
@@ -22,7 +23,7 @@ def content_words(text: str) -> set[str]:
     return vn.content_words(text)
 
 
-def restates(text: str, said: list[set[str]]) -> bool:
+def restates(text: str, said: Iterable[set[str]]) -> bool:
     """Whether every content word of `text` is in one line already said (`said`: their `content_words`): the line
     adds nothing to the draft."""
     own = content_words(text)

@@ -13,7 +13,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -737,7 +737,7 @@ class PlanDrafter:
         return _content(reply)
 
     def _generate(self, part_key: str, request: DraftRequest, instruction: str, context: _Context,
-                  examples: str | None = None, said: list[set[str]] = ()):
+                  examples: str | None = None, said: Sequence[set[str]] = ()):
         """(items, sources, warnings) for one sub-section: examples (the sources' own text, else retrieved), one
         short LLM call, the lines cleaned; a line with a figure the sources do not hold is dropped, and so is one
         that only restates a line `said` elsewhere in the draft (unless no other is left)."""
