@@ -275,7 +275,8 @@ def test_a_demonstrative_in_the_gold_is_not_substance():
     answer = "Sở Nội vụ có 6 phòng chuyên môn [1]. Phòng Thi đua - Khen thưởng phụ trách thi đua, khen thưởng [1]."
     assert metrics.answer_correctness(answer, gold, question=question)["correct"]
     count_only = "Sở Nội vụ có 6 phòng chuyên môn [1]."  # the other half of the gold is still needed
-    assert not metrics.answer_correctness(count_only, gold, question="Sở Nội vụ có bao nhiêu phòng chuyên môn?")["correct"]
+    count_question = "Sở Nội vụ có bao nhiêu phòng chuyên môn?"
+    assert not metrics.answer_correctness(count_only, gold, question=count_question)["correct"]
 
 
 def test_a_bound_is_not_a_negation():
