@@ -776,7 +776,7 @@ class PlanDrafter:
         fresh = [item for item in items if not restates(item, said)]
         if fresh and len(fresh) < len(items):
             warnings.append(f"Phần «{part_key}»: đã bỏ {len(items) - len(fresh)} ý nhắc lại nội dung đã có ở phần "
-                            f"khác.")
+                            "khác.")
         items = fresh or items
         if not items:
             items = sourced(clean_items(examples))[:3]
