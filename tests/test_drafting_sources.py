@@ -1012,13 +1012,15 @@ def test_a_broken_table_in_the_data_directory_is_a_clear_error(tmp_path):
 
 
 class _CopyingChat(PromptRecorder):
-    """Writes the purposes as the small model often does: one of the source's own content lines, then one of its own."""
+    """Writes the purposes as the small model often does: one of the source's content lines, one of its own and a
+    clause of another content line."""
 
     def _reply(self, messages) -> str:
         prompt = "\n".join(str(m.content) for m in messages)
         if "nêu mục đích" in prompt:
             return ("- Tăng cường tuyên truyền tác hại của thuốc lá trong cơ quan, trường học và khu dân cư;\n"
-                    "- Nâng cao nhận thức, ý thức tự giác của cán bộ, công chức và Nhân dân về phòng, chống thuốc lá.")
+                    "- Nâng cao nhận thức, ý thức tự giác của cán bộ, công chức và Nhân dân về phòng, chống thuốc lá;\n"
+                    "- Xây dựng môi trường làm việc không khói thuốc.")
         return super()._reply(messages)
 
 
@@ -1037,7 +1039,9 @@ def test_a_purpose_that_restates_a_content_line_is_not_said_twice(settings, tmp_
         issuer="Ủy ban nhân dân quận 5, thành phố Hồ Chí Minh", sources=["08/CT-UBND"]))
     body = draft.markdown().split("\n")
     for line in ("Tăng cường tuyên truyền tác hại của thuốc lá trong cơ quan, trường học",
-                 "Xây dựng môi trường làm việc không khói thuốc"):
+                 "Xây dựng môi trường làm việc không khói thuốc tại các cơ quan"):
         assert sum(line in text for text in body if text.startswith("- ")) == 1, line
-    assert "Nâng cao nhận thức, ý thức tự giác của cán bộ" in draft.section("I").text
+    purposes = draft.section("I").text
+    assert "Nâng cao nhận thức, ý thức tự giác của cán bộ" in purposes
+    assert "- Xây dựng môi trường làm việc không khói thuốc." in purposes  # a clause of a line, not the line again
     assert any("nhắc lại" in warning for warning in draft.warnings)

@@ -23,11 +23,13 @@ def content_words(text: str) -> set[str]:
     return vn.content_words(text)
 
 
-def restates(text: str, said: Iterable[set[str]]) -> bool:
-    """Whether every content word of `text` is in one line already said (`said`: their `content_words`): the line
-    adds nothing to the draft."""
+def restates(text: str, said: Iterable[set[str]], *, in_part: bool = False) -> bool:
+    """Whether `text` has the content words of a line already said (`said`: their `content_words`), no fewer and no
+    more: the same line again. The model's clause drawn from a longer line ("nâng cao nhận thức …" from duties that
+    end "nhằm nâng cao nhận thức …") is a purpose of its own; but a source line copied in part (`in_part`: an example
+    line cut short) says nothing new."""
     own = content_words(text)
-    return bool(own) and any(own <= other for other in said)
+    return bool(own) and any(own <= other if in_part else own == other for other in said)
 
 
 def repeats_itself(text: str) -> bool:

@@ -785,7 +785,7 @@ class PlanDrafter:
         elif sum(len(item) for item in items) < self.settings.draft_thin_section_chars:
             seen = [*said, *(content_words(item) for item in items)]
             extra = [item for item in sourced(clean_items(examples))  # whole example lines, not ones cut short
-                     if not restates(item, seen) and re.search(r"[.;!?]$", item)]
+                     if not restates(item, seen, in_part=True) and re.search(r"[.;!?]$", item)]
             items += extra[:max(1, 3 - len(items))]
             if extra:
                 warnings.append(f"Phần «{part_key}»: mô hình viết quá ngắn, đã bổ sung ý từ văn bản mẫu — cần biên tập.")
