@@ -1045,3 +1045,27 @@ def test_a_purpose_that_restates_a_content_line_is_not_said_twice(settings, tmp_
     assert "Nâng cao nhận thức, ý thức tự giác của cán bộ" in purposes
     assert "- Xây dựng môi trường làm việc không khói thuốc." in purposes  # a clause of a line, not the line again
     assert any("nhắc lại" in warning for warning in draft.warnings)
+
+
+def test_the_sources_groups_keep_their_labels_in_part_ii_and_a_cong_van(settings, tmp_path):
+    """Criteria grouped by whom they concern ("a) Đối với tỉnh …", "b) Đối với các cơ quan …") lost their labels, so
+    the groups read as one list saying things twice. A label that only repeats the part's title is not written."""
+    library = _library_with(
+        settings, tmp_path / "ke-hoach-thi-dua.txt",
+        "ỦY BAN NHÂN DÂN\nTỈNH NGHỆ AN\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 77/KH-UBND\n"
+        "Nghệ An, ngày 10 tháng 3 năm 2025\nKẾ HOẠCH\nPhát động thi đua năm 2025\n"
+        "I. NỘI DUNG THI ĐUA\n1. Nội dung thi đua\n"
+        "- Thi đua hoàn thành vượt mức các nhiệm vụ phát triển kinh tế - xã hội của năm 2025.\n"
+        "II. TIÊU CHÍ THI ĐUA\na) Đối với các cơ quan nhà nước\n"
+        "- Tổ chức tốt công tác tuyên truyền về phong trào thi đua của tỉnh.\n"
+        "b) Đối với các doanh nghiệp\n"
+        "- Tổ chức tốt công tác tuyên truyền về phong trào thi đua của tỉnh.\n"
+        "- Sản xuất kinh doanh hiệu quả, bền vững, đóng góp vào ngân sách của tỉnh.\n")
+    for doc_type in ("ke-hoach", "cong-van"):
+        draft = PlanDrafter(library, PromptRecorder(), settings).draft(DraftRequest(
+            province="Nghệ An", period="năm 2025", theme="thi đua năm 2025", doc_type=doc_type,
+            issuer="Sở Nội vụ tỉnh Nghệ An", sources=["77/KH-UBND"]))
+        lines = draft.markdown().split("\n")
+        assert "Đối với các cơ quan nhà nước:" in lines and "Đối với các doanh nghiệp:" in lines, doc_type
+        assert lines.index("Đối với các cơ quan nhà nước:") < lines.index("Đối với các doanh nghiệp:")
+        assert "Nội dung thi đua:" not in lines

@@ -38,9 +38,11 @@ def _own_labels(item: SheetItem) -> list[str]:
             and not label.endswith("…") and ":" not in label]
 
 
-def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, agency: bool = False) -> list[Piece]:
+def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, agency: bool = False,
+           title: str = "") -> list[Piece]:
     """Items as paragraphs: a list under a lead-in line becomes one paragraph "lead: a; b; c."; with `labels`, the
-    sub-heading a run of items sits under is written before it; with `agency`, duties start with their agency."""
+    sub-heading a run of items sits under is written before it ("Đối với cá nhân:"), unless it only repeats the part's
+    `title` ("Nội dung:" under "Nội dung thi đua"); with `agency`, duties start with their agency."""
     out: list[Piece] = []
     last_labels: list[str] = []
     i = 0
@@ -49,8 +51,10 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
         if labels:
             own = _own_labels(item)
             new = [label for n, label in enumerate(own) if n >= len(last_labels) or last_labels[n] != label]
-            if new and own and new[-1] != item.agency:
-                out.append(_lead_in(new[-1], adapter))
+            label = new[-1] if new and own else ""
+            if label and label != item.agency and not label.endswith(".") \
+                    and not set(syllables(label)) <= set(syllables(title)):  # a sentence is no label
+                out.append(_lead_in(label, adapter))
             last_labels = own
         short = _short_run(items, i)
         if item.lead or len(short) > 1:

@@ -559,7 +559,8 @@ class PlanDrafter:
                 shown, notes = self._time_frame(items, request, context)
                 lines, warnings = lines + shown, warnings + notes
             else:
-                lines += [p.text for p in self._keep(pieces(items, context.adapter, agency="duty" in kinds))]
+                lines += [p.text for p in self._keep(pieces(items, context.adapter, labels=True, agency="duty" in kinds,
+                                                            title=title))]
         return lines, warnings, number
 
     def _time_frame(self, items: list, request: DraftRequest, context: _Context) -> tuple[list[str], list[str]]:
