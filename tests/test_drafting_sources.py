@@ -438,6 +438,8 @@ def test_level_adaptation_one_level_down():
     programme = "Thực hiện Chương trình số 05/CTr-BNV ngày 04/11/2025 của Bộ Nội vụ."  # any type Phụ lục III lists
     assert adapter.adapt(programme) == (programme, False)
     assert adapter.adapt("Bộ Chính trị lãnh đạo.")[0] == "Bộ Chính trị lãnh đạo."
+    for front in ("Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam", "Trung ương Mặt trận Tổ quốc Việt Nam"):
+        assert adapter.adapt(f"Đề nghị {front}:")[0] == "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh:"
     city = make_adapter("trung-uong", "tinh", province="Cần Thơ", source_province="", issuer="UBND thành phố Cần Thơ")
     assert city.adapt("Thủ tướng Chính phủ")[0] == "Chủ tịch Ủy ban nhân dân thành phố"
     same = make_adapter("tinh", "tinh", province="Đắk Lắk", source_province="Đắk Lắk", issuer="UBND tỉnh Đắk Lắk")
