@@ -51,9 +51,9 @@ def pieces(items: list[SheetItem], adapter: Adapter, *, labels: bool = False, ag
         if labels:
             own = _own_labels(item)
             new = [label for n, label in enumerate(own) if n >= len(last_labels) or last_labels[n] != label]
-            label = new[-1] if new and own else ""
-            if label and label != item.agency and not label.endswith(".") \
-                    and not set(syllables(label)) <= set(syllables(title)):  # a sentence is no label
+            label = new[-1] if new else ""
+            said_already = label == item.agency or set(syllables(label)) <= set(syllables(title))
+            if label and not said_already and not label.endswith("."):  # a sentence is no label
                 out.append(_lead_in(label, adapter))
             last_labels = own
         short = _short_run(items, i)
