@@ -48,6 +48,7 @@ from assistant.drafting.legal import (
 from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, internal_units, issuer_level, make_adapter,
                                       receiver, unit_phrase, without_province)
 from assistant.drafting.models import (
+    OF_ITSELF,
     SECTION_TITLES,
     Draft,
     DraftHeader,
@@ -512,7 +513,7 @@ class PlanDrafter:
         """Content words of the source lines that sections II and III carry (as adapted): a line the model writes
         elsewhere that only restates one of them says it twice."""
         return [content_words(context.adapter.adapt(item.text)[0]) for item in context.sheet.items
-                if item.kind not in ("basis", "purpose")] if context.sheet else []
+                if item.kind not in OF_ITSELF] if context.sheet else []
 
     @staticmethod
     def _units(request: DraftRequest, context: _Context) -> str:
@@ -744,7 +745,7 @@ class PlanDrafter:
         that only restates a line `said` elsewhere in the draft (unless no other is left)."""
         part = _PARTS[part_key]
         if not examples and context.sheet:  # with sources: their own wording, never another plan's topic
-            examples = trim("\n".join(item.text for item in context.sheet.items if item.kind != "basis"),
+            examples = trim("\n".join(item.text for item in context.sheet.items if item.kind not in OF_ITSELF),
                             self.settings.draft_example_chars)
         if examples and context.sheet:  # the superior's roles as the issuer's, as in sections II and III
             examples = "\n".join(context.adapter.adapt(line)[0] for line in examples.split("\n"))

@@ -320,6 +320,10 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
             kind = "duty"
         if not kind:
             continue
+        lead_ins = [part for part in line.section.split(" > ") if not text.startswith(part.rstrip("…"))
+                    and not part.endswith(".")]  # headings above the line that introduce it ("…, gồm:")
+        if any(_OWN_VALIDITY.match(strip_bullet(said)) for said in (text, lead, *lead_ins)):
+            kind = "validity"  # the line, or the lead-in it completes ("… này thay thế …, gồm:")
         body = _named_itself(strip_bullet(text), doc)
         if kind == "purpose":
             below = line.section.split(" > ")[1:]  # under "I. MỤC ĐÍCH, YÊU CẦU": "1. Mục đích" or "2. Yêu cầu"
@@ -339,7 +343,13 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
 _PERSON_HEAD = re.compile(rf"^(?i:đồng chí|{'|'.join(sorted(PERSON_TITLES - {'chí'}))})\s+[A-ZĐ]")
 # A sentence about the source document itself ("Thông tư này quy định …", "… có hiệu lực sau 45 ngày", "… thay thế
 # Quyết định số …"): in a lower document "này" would name that document, so the source is named instead.
-_SELF_REFERENCE = re.compile(rf"(?i)^(?P<kind>{doc_kind_pattern((*DOC_TYPE_NAMES, 'Quy chế', 'Pháp lệnh'))})\s+này\b")
+_OWN_KINDS = doc_kind_pattern((*DOC_TYPE_NAMES, "Quy chế", "Pháp lệnh"))
+_SELF_REFERENCE = re.compile(rf"(?i)^(?P<kind>{_OWN_KINDS})\s+này\b")
+# What the source says of its own validity ("Điều 1. Ban hành kèm theo Quyết định này Quy định …", "Điều 2. Quyết định
+# này có hiệu lực kể từ …", "Thông tư có hiệu lực sau 45 ngày", "Nghị quyết này thay thế …"): no task for a lower body,
+# and in its plan it would read as that plan's own. Listed in the coverage table as not placed.
+_OWN_VALIDITY = re.compile(rf"(?i)^(?:Điều\s+\d+\w?\.\s*)?(?:Ban hành kèm theo\s+(?:{_OWN_KINDS})\s+này\b|"
+                           rf"(?:{_OWN_KINDS})(?:\s+này)?\s+(?:có hiệu lực|thay thế|bãi bỏ)\b)")
 # A chapter, section or part heading with no title of its own ("Chương I"): the short line under it is that title.
 _UNTITLED_HEADING = re.compile(r"(?i)^(?:chương|mục|phần)\s+[ivxlc\d]+[.:]?$")
 
