@@ -158,6 +158,8 @@ def test_summary_line_strips_doc_kind_and_adds_period():
     assert line == "Tổng kết phong trào thi đua bầu cử (tháng 4/2026)"
     notice = request(theme="Công văn của Sở Nội vụ thông báo đầu mối tiếp nhận hồ sơ khen thưởng", doc_type="cong-van")
     assert summary_line(notice) == "Thông báo đầu mối tiếp nhận hồ sơ khen thưởng"  # the V/v says what it does
+    notice = request(theme="Công văn của Sở thông báo, hướng dẫn đăng ký xét tặng Giải thưởng", doc_type="cong-van")
+    assert summary_line(notice) == "Thông báo, hướng dẫn đăng ký xét tặng Giải thưởng"  # the issuer named as "Sở"
 
 
 def test_planted_fake_directive_is_replaced_and_warned():

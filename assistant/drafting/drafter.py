@@ -101,7 +101,7 @@ def summary_line(request: DraftRequest) -> str:
     """Trích yếu: the theme, led by what the plan does, with the period when the theme does not already say it; no
     phrase said twice."""
     theme = re.sub(r"(?i)^(?:kế hoạch|công văn)\s+", "", request.theme)
-    theme = re.sub(rf"(?i)^(?:của\s+)?(?:{UBND}|Sở)\s+(?:tỉnh|thành phố|phường|xã|quận|huyện)?[^,;]*?"
+    theme = re.sub(rf"(?i)^(?:của\s+)?(?:{UBND}|Sở)(?:\s+[^,;]*?)?"  # "của Sở Nội vụ", "của Sở" ("Sở" alone)
                    rf"\s+(?=(?:{_LEAD_VERBS}|thông báo|hướng dẫn|về)\b)", "", theme)
     theme = re.sub(rf"\s+của\s+{UBND}\s+(?:tỉnh|thành phố)(?:\s+" + re.escape(request.province)
                    + r")?", "", theme)
