@@ -224,11 +224,12 @@ def test_a_regulation_is_named_where_it_spoke_of_itself_and_its_chapter_titles_a
     assert not any("này" in text or text in ("Quy định chung", "Điều khoản thi hành") for text in texts)
 
 
-def test_what_a_source_says_of_its_own_validity_is_no_line_of_the_plan(settings, tmp_path):
-    """A Quyết định's "Điều 1. Ban hành kèm theo Quyết định này Quy định … tỉnh Bắc Ninh" and "Điều 2. Quyết định này
-    có hiệu lực …" were carried as contents of another province's plan: with the province replaced, the first said
-    that the plan issued Lào Cai's regulation. Lines on the source's own issue, effect and replacement (also a list
-    a "… này thay thế …, gồm:" line leads) are listed as not placed; the rules and the duties are carried."""
+def test_a_sources_enacting_clauses_are_no_lines_of_the_plan(settings, tmp_path):
+    """A Quyết định's "Điều 1. Ban hành kèm theo Quyết định này Quy định … tỉnh Bắc Ninh", "Điều 2. Quyết định này
+    có hiệu lực …" and "Điều 3. Chánh Văn phòng … chịu trách nhiệm thi hành Quyết định này" were carried as contents
+    of another province's plan: with the province replaced, the first said that the plan issued Lào Cai's
+    regulation. The enacting clauses (issue, effect, replacement — also a list a "… này thay thế …, gồm:" line leads —
+    and who carries the source out) are listed as not placed; the rules and the duties are carried."""
     library = _library_with(
         settings, tmp_path / "quyet-dinh.txt",
         "ỦY BAN NHÂN DÂN TỈNH BẮC NINH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 86/2025/QĐ-UBND\n"
@@ -237,20 +238,23 @@ def test_what_a_source_says_of_its_own_validity_is_no_line_of_the_plan(settings,
         "Điều 2. Quyết định này có hiệu lực kể từ ngày 15 tháng 12 năm 2025.\n"
         "Điều 3. Quy định này thay thế các quy chế đã ban hành trước đây, gồm:\n"
         "a) Quy chế thi đua theo Quyết định số 13/2024/QĐ-UBND ngày 31/5/2024;\n"
-        "Điều 4. Nội dung thi đua\n1. Tổ chức phong trào thi đua gắn với nhiệm vụ chính trị của từng cơ quan.\n"
-        "Điều 5. Tổ chức thực hiện\n"
+        "Điều 4. Chánh Văn phòng Ủy ban nhân dân tỉnh; Giám đốc các sở; Chủ tịch Ủy ban nhân dân các xã, phường "
+        "chịu trách nhiệm thi hành Quyết định này./.\n"
+        "Điều 5. Nội dung thi đua\n1. Tổ chức phong trào thi đua gắn với nhiệm vụ chính trị của từng cơ quan.\n"
+        "Điều 6. Tổ chức thực hiện\n"
         "Sở Nội vụ hướng dẫn, kiểm tra việc thực hiện phong trào thi đua trên địa bàn tỉnh.\n")
-    validity = [item.text for item in _sheet(library, "86/2025/QĐ-UBND").of("validity")]
-    assert [text[:20] for text in validity] == ["Điều 1. Ban hành kèm", "Điều 2. Quyết định n",
-                                                "Quy chế thi đua theo"]
+    enacting = [item.text for item in _sheet(library, "86/2025/QĐ-UBND").of("enactment")]
+    assert [text[:20] for text in enacting] == ["Điều 1. Ban hành kèm", "Điều 2. Quyết định n",
+                                                "Quy chế thi đua theo", "Điều 4. Chánh Văn ph"]
     drafter = PlanDrafter(library, PassageEchoChat(), settings)
     draft = drafter.draft(DraftRequest(province="Lào Cai", period="năm 2026", issuer="Ủy ban nhân dân tỉnh Lào Cai",
                                        theme="triển khai công tác thi đua, khen thưởng",
                                        sources=["86/2025/QĐ-UBND"]))
     text = "\n".join(section.text for section in draft.sections)
     assert "gắn với nhiệm vụ chính trị của từng cơ quan" in text and "hướng dẫn, kiểm tra việc thực hiện" in text
-    assert not any(words in text for words in ("Ban hành kèm theo", "có hiệu lực kể từ", "13/2024/QĐ-UBND"))
-    assert [row.placed for row in draft.coverage if row.item.kind == "validity"] == [False, False, False]
+    assert not any(words in text for words in ("Ban hành kèm theo", "có hiệu lực kể từ", "13/2024/QĐ-UBND",
+                                               "thi hành Quyết định"))
+    assert [row.placed for row in draft.coverage if row.item.kind == "enactment"] == [False] * 4
 
 
 def test_duties_of_a_ministrys_own_units_are_not_passed_on_by_a_province_body(settings, tmp_path):

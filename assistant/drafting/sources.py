@@ -322,8 +322,8 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
             continue
         lead_ins = [part for part in line.section.split(" > ") if not text.startswith(part.rstrip("…"))
                     and not part.endswith(".")]  # headings above the line that introduce it ("…, gồm:")
-        if any(_OWN_VALIDITY.match(strip_bullet(said)) for said in (text, lead, *lead_ins)):
-            kind = "validity"  # the line, or the lead-in it completes ("… này thay thế …, gồm:")
+        if any(_ENACTMENT.match(strip_bullet(said)) for said in (text, lead, *lead_ins)):
+            kind = "enactment"  # the line, or the lead-in it completes ("… này thay thế …, gồm:")
         body = _named_itself(strip_bullet(text), doc)
         if kind == "purpose":
             below = line.section.split(" > ")[1:]  # under "I. MỤC ĐÍCH, YÊU CẦU": "1. Mục đích" or "2. Yêu cầu"
@@ -345,11 +345,14 @@ _PERSON_HEAD = re.compile(rf"^(?i:đồng chí|{'|'.join(sorted(PERSON_TITLES - 
 # Quyết định số …"): in a lower document "này" would name that document, so the source is named instead.
 _OWN_KINDS = doc_kind_pattern((*DOC_TYPE_NAMES, "Quy chế", "Pháp lệnh"))
 _SELF_REFERENCE = re.compile(rf"(?i)^(?P<kind>{_OWN_KINDS})\s+này\b")
-# What the source says of its own validity ("Điều 1. Ban hành kèm theo Quyết định này Quy định …", "Điều 2. Quyết định
-# này có hiệu lực kể từ …", "Thông tư có hiệu lực sau 45 ngày", "Nghị quyết này thay thế …"): no task for a lower body,
-# and in its plan it would read as that plan's own. Listed in the coverage table as not placed.
-_OWN_VALIDITY = re.compile(rf"(?i)^(?:Điều\s+\d+\w?\.\s*)?(?:Ban hành kèm theo\s+(?:{_OWN_KINDS})\s+này\b|"
-                           rf"(?:{_OWN_KINDS})(?:\s+này)?\s+(?:có hiệu lực|thay thế|bãi bỏ)\b)")
+# The source's enacting clauses ("Điều khoản thi hành"): what it says of its own issue, effect and replacement and who
+# carries it out ("Điều 1. Ban hành kèm theo Quyết định này Quy định …", "Điều 2. Quyết định này có hiệu lực kể từ …",
+# "Thông tư có hiệu lực sau 45 ngày", "Nghị quyết này thay thế …", "Điều 3. Chánh Văn phòng …; Giám đốc … chịu trách
+# nhiệm thi hành Quyết định này"). No task for a lower body: in its plan they would read as that plan's own, the
+# source's province replaced. Listed in the coverage table as not placed.
+_ENACTMENT = re.compile(rf"(?i)^(?:Điều\s+\d+\w?\.\s*)?(?:Ban hành kèm theo\s+(?:{_OWN_KINDS})\s+này\b|"
+                        rf"(?:{_OWN_KINDS})(?:\s+này)?\s+(?:có hiệu lực|thay thế|bãi bỏ)\b|"
+                        rf".*\bchịu trách nhiệm thi hành\s+(?:{_OWN_KINDS})\s+này\b)")
 # A chapter, section or part heading with no title of its own ("Chương I"): the short line under it is that title.
 _UNTITLED_HEADING = re.compile(r"(?i)^(?:chương|mục|phần)\s+[ivxlc\d]+[.:]?$")
 
