@@ -199,6 +199,51 @@ def misattributed_parts(prediction: str, gold: str, question: str = "") -> list[
     return wrong
 
 
+# A comparison the question asks ("văn bản của tỉnh nào ban hành sớm hơn?"): a word of degree and "hơn".
+_COMPARATIVE = re.compile(r"\b(?:sớm|muộn|trễ|nhiều|ít|cao|thấp|lớn|nhỏ|dài|ngắn|mới) hơn\b")
+_STATEMENT_BREAK = re.compile(r"(?<=[.;!?:])\s+|\n+|,\s+(?=(?:còn|trong khi)\s)")
+
+
+def _alternatives(question: str) -> list[str]:
+    """What a comparison question sets side by side, normalised: the provinces it names, else its quoted names."""
+    provinces = list(dict.fromkeys(normalize(name) for name in vn.find_provinces(question)))
+    if len(provinces) >= 2:
+        return provinces
+    quoted = list(dict.fromkeys(normalize(question[a:b]) for a, b in vn.quoted_spans(question)))
+    return [name for name in quoted if name] if len(quoted) >= 2 else []
+
+
+def _winners(text: str, comparative: str, alternatives: list[str]) -> set[str]:
+    """The alternatives `text` says are "<comparative>": in each statement holding it, the one named last before
+    it ("kế hoạch của Đắk Lắk ban hành sớm hơn kế hoạch của Nghệ An" -> Đắk Lắk)."""
+    winners = set()
+    for statement in _STATEMENT_BREAK.split(strip_citation_markers(text)):
+        said = f" {normalize(statement)} "
+        at = said.find(f" {comparative} ")
+        if at < 0:
+            continue
+        before = {name: said.rfind(f" {name} ", 0, at + 1) for name in alternatives}
+        named = {name: where for name, where in before.items() if where >= 0}
+        if named:
+            winners.add(max(named, key=named.get))
+    return winners
+
+
+def comparison_agrees(prediction: str, gold: str, question: str = "") -> bool | None:
+    """For a question asking which of two is earlier, more, … ("sớm hơn", "nhiều hơn"): whether the prediction says
+    that of the one the gold names, and of no other. Having both dates is not the answer: "Chỉ thị ngày 12/01/2023
+    ban hành sớm hơn" beside the other's 03/01/2023 names the wrong one. None when the question asks no comparison,
+    or its alternatives (two provinces, or two quoted names) or the gold's choice cannot be read."""
+    asked = _COMPARATIVE.search(normalize(question))
+    alternatives = _alternatives(question) if asked else []
+    if not alternatives:
+        return None
+    chosen = _winners(gold, asked.group(), alternatives)
+    if len(chosen) != 1:
+        return None
+    return _winners(prediction, asked.group(), alternatives) == chosen
+
+
 def answer_correctness(prediction: str, gold: str, *, refused: bool = False, threshold: float = 0.5,
                        question: str = "") -> dict:
     """Scores one answer to an answerable question, strictly.
@@ -206,7 +251,8 @@ def answer_correctness(prediction: str, gold: str, *, refused: bool = False, thr
     Correct means: every key fact of the gold (numbers, dates in any spelling, document numbers) is in the
     prediction, AND at least `threshold` of the content words of each part of the gold are (parts are separated by
     ";" outside quotes and brackets; words the question states do not count), AND no part's figures stand only beside
-    another part's subject (`misattributed_parts`), AND both or neither are negated ("không", "chưa"). Per part, so
+    another part's subject (`misattributed_parts`), AND a comparison asked is answered with the gold's choice
+    (`comparison_agrees`), AND both or neither are negated ("không", "chưa"). Per part, so
     that an answer about one of two documents does not pass on the other's words, nor by swapping their figures.
     Citation markers are removed first. A refusal is never correct.
     """
@@ -215,11 +261,12 @@ def answer_correctness(prediction: str, gold: str, *, refused: bool = False, thr
     content = min(content_recall(part, prediction, question) for part in gold_parts(gold))
     negation_agrees = _negated(gold, question) == _negated(prediction, question)
     misattributed = misattributed_parts(prediction, gold, question)
+    compared = comparison_agrees(prediction, gold, question)
     correct = (not refused and (facts is None or facts == 1.0) and content >= threshold and negation_agrees
-               and not misattributed)
+               and not misattributed and compared is not False)
     return {"correct": correct, "token_f1": token_f1(prediction, gold), "containment": containment(gold, prediction),
             "content_recall": content, "fact_recall": facts, "negation_agrees": negation_agrees,
-            "misattributed": misattributed}
+            "misattributed": misattributed, "comparison_agrees": compared}
 
 
 def citation_scores(cited_sources: list[str], gold_sources: list[str]) -> dict:

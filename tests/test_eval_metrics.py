@@ -279,6 +279,23 @@ def test_a_demonstrative_in_the_gold_is_not_substance():
     assert not metrics.answer_correctness(count_only, gold, question=count_question)["correct"]
 
 
+def test_a_comparison_is_answered_by_naming_the_gold_choice_not_by_holding_both_dates():
+    question = "Chỉ thị năm 2023 của tỉnh Tây Ninh và của tỉnh Bình Thuận, văn bản của tỉnh nào ban hành sớm hơn?"
+    gold = "Tây Ninh ban hành sớm hơn: Chỉ thị ngày 03/01/2023, còn Bình Thuận là Chỉ thị ngày 12/01/2023."
+    right = ("Chỉ thị của Tây Ninh ban hành ngày 03/01/2023 [1]. Chỉ thị của Bình Thuận ban hành ngày 12/01/2023 [2]. "
+             "Chỉ thị của Tây Ninh ban hành sớm hơn [1].")
+    assert metrics.answer_correctness(right, gold, question=question)["correct"]
+    for wrong in ("Tây Ninh ban hành ngày 03/01/2023 [1]. Chỉ thị của Bình Thuận ngày 12/01/2023 ban hành sớm hơn [2].",
+                  "Tây Ninh ban hành ngày 03/01/2023 [1]. Bình Thuận ban hành ngày 12/01/2023 [2].",  # no choice
+                  "Tây Ninh ngày 03/01/2023 ban hành sớm hơn [1]. Bình Thuận ngày 12/01/2023 ban hành sớm hơn [2]."):
+        scores = metrics.answer_correctness(wrong, gold, question=question)
+        assert scores["fact_recall"] == 1.0 and scores["comparison_agrees"] is False and not scores["correct"]
+    named = "Quy chế “Công dân Thủ đô ưu tú” hay nghị quyết về “Công dân danh dự Thủ đô”, văn bản nào có hiệu lực sớm hơn?"
+    assert metrics.comparison_agrees("Quy chế “Công dân Thủ đô ưu tú” có hiệu lực sớm hơn.",
+                                     "“Công dân Thủ đô ưu tú” (06/12/2025) sớm hơn “Công dân danh dự Thủ đô”.", named)
+    assert metrics.comparison_agrees("Có hiệu lực sớm hơn.", "Sớm hơn.", "Nghị quyết có hiệu lực sớm hơn không?") is None
+
+
 def test_a_bound_is_not_a_negation():
     gold = "Mỗi đơn vị không quá 02 tập thể và 05 cá nhân."
     assert metrics.answer_correctness("Mỗi đơn vị tối đa 02 tập thể, 05 cá nhân [1].", gold)["correct"]
