@@ -18,14 +18,15 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from assistant import citations as cit
 from core.errors import InvalidQuestionError
 from assistant.prompts import load_prompt, render_prompt
-from assistant.question import NamingRules, PassageWords, QuestionScope, analyse, asked_parts, part_question
+from assistant.question import (NamingRules, PassageWords, QuestionScope, analyse, asked_parts, dated_part,
+                                part_question, time_comparison)
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
 from index.chunking import OPENING_SECTION
-from core.vietnamese import (COUNT_IN_WORDS_RE, DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE,
-                             LLM_CHARS_PER_TOKEN, WEEKDAY_RE, doc_numbers, estimate_tokens, letter_codes, nfc,
-                             roman_numerals, same_place, short_date)
+from core.vietnamese import (COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE,
+                             LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens, find_dates,
+                             letter_codes, nfc, roman_numerals, same_place, short_date)
 
 MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
@@ -534,17 +535,15 @@ class QAChain:
         them, reading only that target's passages (numbered on from the previous part's) and asked the question as it
         concerns that target alone (`part_question`); and for a question asking two or more things (of one document,
         or of each target), one per thing, each reading the same passages (`qa_answer_each_thing`, `asked_parts`)."""
-        lowered = question.casefold()
-        in_order = sorted(scope.targets, key=lambda t: lowered.find(t.label.casefold()) % (len(lowered) + 1))
         groups = [(target.label, [hit for hit in hits if hit.chunk.source in target.sources])
-                  for target in in_order] if self._answers_each(scope) else []
+                  for target in _in_question_order(scope.targets, question)] if self._answers_each(scope) else []
         groups = [(label, group) for label, group in groups if group]
         if len(groups) < 2:
             passages = build_passages(hits, question, self._passage_budget(question, scope))
             return self._calls(passages, question, scope, each_thing=not scope.multi)
         parts, first, labels = [], 1, [label for label, _ in groups]
         for label, group in groups:
-            asked, alone = part_question(question, labels, label), QuestionScope()
+            asked, alone = dated_part(part_question(question, labels, label)), QuestionScope()
             passages = build_passages(group, asked, self._passage_budget(asked, alone), first)
             parts += self._calls(passages, asked, alone, each_thing=True)
             first += len(passages)
@@ -575,6 +574,11 @@ class QAChain:
             HumanMessage(render_prompt(_passages_prompt(scope), self.settings.prompts_dir, passages=body,
                                        question=question)),
         ]
+
+
+def _in_question_order(targets: list, question: str) -> list:
+    lowered = question.casefold()
+    return sorted(targets, key=lambda t: lowered.find(t.label.casefold()) % (len(lowered) + 1))
 
 
 def _self_contained(question: str) -> bool:
@@ -667,6 +671,7 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
                            rules, stats)
     unsupported = repaired.dropped + [c.text for c in claims if not c.supported]
     kept = [_signing_dated(c, passages, standalone_question) for c in claims if c.supported]
+    kept = _compared_in_time(kept, passages, scope, standalone_question)
     facts = [c for c in kept if not c.meta]
     stated = [fact for claim in facts for fact in claim.facts]
     expects = scope.expects if scope else frozenset()
@@ -770,6 +775,37 @@ def _signing_dated(claim: cit.Claim, passages: list[Passage], question: str) -> 
         return claim
     text = f"{claim.text[:found.end()]} ({day}){claim.text[found.end():]}"
     return replace(claim, text=text, facts=cit.claim_facts(text, question))
+
+
+def _compared_in_time(claims: list[cit.Claim], passages: list[Passage], scope: QuestionScope | None,
+                      question: str) -> list[cit.Claim]:
+    """For a question asking which of the documents or provinces it names is earlier (or later), each answered
+    apart with its date (`dated_part`): one sentence comparing their dates, in place of the model's own comparisons.
+    The small model reads two dates right and then calls the later one earlier. Each target's date is the first one
+    its claims state after the words compared ("ban hành … ngày 18/11/2025", not the date of the decision the plan
+    implements). Unchanged unless every target has one and no two are the same day."""
+    degree = time_comparison(question)
+    if not degree or not scope or len(scope.targets) < 2:
+        return claims
+    # what is compared: the two words before "sớm hơn" ("ban hành", "hiệu lực"); a date said after them answers it
+    verb = " ".join(nfc(question)[:COMPARATIVE_RE.search(nfc(question)).start()].split()[-2:]).casefold()
+    dated = []
+    for target in _in_question_order(scope.targets, question):
+        found = next(((claim, n, match) for claim in claims if not claim.meta and verb in claim.text.casefold()
+                      for n in claim.cited if passages[n - 1].hit.chunk.source in target.sources
+                      for match, _ in find_dates(claim.text[claim.text.casefold().find(verb):])[:1]), None)
+        if found is None:
+            return claims
+        dated.append((date_of(found[2])[::-1], target.label, found[2].group(), found[0], found[1]))
+    if len({day for day, *_ in dated}) < len(dated):
+        return claims
+    dated.sort(key=lambda entry: entry[0], reverse=degree != "sớm")
+    (_, label, day, claim, n), rest = dated[0], dated[1:]
+    others = ", ".join(f"{other} ({other_day})" for _, other, other_day, *_ in rest)
+    text = f"{label} ({day}) {degree} hơn {others}."
+    compared = replace(claim, text=text, cited=[n, *(m for *_, m in rest if m != n)],
+                       facts=cit.claim_facts(text, question))
+    return [c for c in claims if not COMPARATIVE_RE.search(c.text)] + [compared]
 
 
 def _with_markers(sentence: str, numbers: list[int]) -> str:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from assistant.citations import named_phrases
 from core.models import Chunk, DocumentRecord
-from core.vietnamese import (ASKING_PHRASES, FUNCTION_WORDS, canonical_spelling, comma_term_spans, doc_numbers,
-                             find_doc_numbers, find_provinces, nfc, number_key, parse_doc_number, quoted_spans,
-                             same_place, short_doc_refs, syllables, unbroken_spans)
+from core.vietnamese import (ASKING_PHRASES, COMPARATIVE_RE, FUNCTION_WORDS, TIME_DEGREES, canonical_spelling,
+                             comma_term_spans, doc_numbers, find_doc_numbers, find_provinces, nfc, number_key,
+                             parse_doc_number, quoted_spans, same_place, short_doc_refs, syllables, unbroken_spans)
 
 # Wording that asks about two or more documents, provinces or periods at once.
 _COMPARISON = re.compile(
@@ -32,7 +32,8 @@ _ASKS_NUMBER = re.compile(
 # lines (the identity card) answer.
 _ASKS_IDENTITY = re.compile(
     r"\b(?:ai ký|người ký|do ai|ký thay|ký ban hành|ban hành ngày|ngày ban hành|ban hành khi nào|ký ngày|ký khi nào"
-    r"|số hiệu|số ký hiệu|cơ quan nào ban hành|ai ban hành|đăng ngày|ngày đăng|tác giả)\b",
+    r"|số hiệu|số ký hiệu|cơ quan nào ban hành|ai ban hành|đăng ngày|ngày đăng|tác giả"
+    r"|ban hành (?:sớm|muộn|trễ) hơn)\b",  # which was issued earlier: each one's issue date
     re.IGNORECASE,
 )
 # Questions whose answer is a person: the answer must name one.
@@ -384,6 +385,25 @@ def _predicate_start(text: str) -> int:
             return previous if previous is not None and text[previous:found].strip().casefold() == "do" else found
         previous, at = found, found + len(word)
     return 0
+
+
+def time_comparison(question: str) -> str:
+    """"sớm" or "muộn" when the question asks which of the things it names is earlier or later ("văn bản của tỉnh nào
+    ban hành sớm hơn?"), else ""."""
+    found = COMPARATIVE_RE.search(nfc(question))
+    degree = found.group("degree").casefold() if found else ""
+    return degree if degree in TIME_DEGREES else ""
+
+
+def dated_part(part: str) -> str:
+    """A part of a time comparison, asked of one target, as the date it compares: "… Tây Ninh, văn bản của tỉnh nào
+    ban hành sớm hơn?" -> "… Tây Ninh, văn bản của tỉnh ban hành vào ngày nào?" (one target has no "sớm hơn"; the
+    dates are compared in code)."""
+    found = COMPARATIVE_RE.search(part)
+    if not found or found.group("degree").casefold() not in TIME_DEGREES:
+        return part
+    head = re.sub(r"\s+nào\b(?=[^,;:]*$)", "", part[:found.start()]).rstrip()  # "tỉnh nào": the chooser of its clause
+    return f"{head} vào ngày nào{part[found.end():]}"
 
 
 def part_question(question: str, labels: list[str], label: str) -> str:

@@ -199,8 +199,6 @@ def misattributed_parts(prediction: str, gold: str, question: str = "") -> list[
     return wrong
 
 
-# A comparison the question asks ("văn bản của tỉnh nào ban hành sớm hơn?"): a word of degree and "hơn".
-_COMPARATIVE = re.compile(r"\b(?:sớm|muộn|trễ|nhiều|ít|cao|thấp|lớn|nhỏ|dài|ngắn|mới) hơn\b")
 _STATEMENT_BREAK = re.compile(r"(?<=[.;!?:])\s+|\n+|,\s+(?=(?:còn|trong khi)\s)")
 
 
@@ -234,7 +232,7 @@ def comparison_agrees(prediction: str, gold: str, question: str = "") -> bool | 
     that of the one the gold names, and of no other. Having both dates is not the answer: "Chỉ thị ngày 12/01/2023
     ban hành sớm hơn" beside the other's 03/01/2023 names the wrong one. None when the question asks no comparison,
     or its alternatives (two provinces, or two quoted names) or the gold's choice cannot be read."""
-    asked = _COMPARATIVE.search(normalize(question))
+    asked = vn.COMPARATIVE_RE.search(normalize(question))
     alternatives = _alternatives(question) if asked else []
     if not alternatives:
         return None

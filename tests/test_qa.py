@@ -525,6 +525,30 @@ def test_each_thing_a_question_asks_gets_a_model_call_over_the_same_passages(qa_
     assert len(model.prompts) == 1
 
 
+def test_which_of_two_plans_is_earlier_is_computed_from_the_dates_each_part_reads(qa_settings):
+    """"Kế hoạch của tỉnh nào ban hành sớm hơn?": each province is asked its plan's date (one province alone has no
+    "sớm hơn"), and the answer compares the two dates in code — the date said after "ban hành", not the first date
+    of the reply. The small model, asked the comparison, had called the later plan the earlier one."""
+    plans = TWO_PLANS + [Chunk("nghean::0", "nghean.txt", "Kế hoạch thi đua số 982/KH-UBND của tỉnh Nghệ An được ban "
+                               "hành ngày 20 tháng 11 năm 2025.", "", None, 0, NGHEAN)]
+    question = "Kế hoạch thi đua của tỉnh Nghệ An và của tỉnh Đắk Lắk, kế hoạch của tỉnh nào ban hành sớm hơn?"
+    probe, _ = chain_with([], qa_settings, FakeLibrary(plans))
+    scope, hits = probe.retrieve(question)
+    parts = probe.prompt_parts(question, scope, hits)
+    number = {p.hit.chunk.chunk_id: p.n for passages, _ in parts for p in passages}
+    replies = [f"Đợt thi đua của tỉnh Nghệ An được triển khai từ ngày 19/11/2025 [{number['nghean::4']}]. Kế hoạch "
+               f"của tỉnh Nghệ An ban hành ngày 20 tháng 11 năm 2025 [{number['nghean::0']}].",
+               f"Kế hoạch của tỉnh Đắk Lắk ban hành ngày 18 tháng 11 năm 2025 [{number['daklak::0']}]."]
+    chain, model = chain_with(replies, qa_settings, FakeLibrary(plans))
+    answer = chain.ask(question)
+    assert [str(m[1].content).rsplit("Câu hỏi: ", 1)[1].strip() for m in model.prompts] == [
+        "Kế hoạch thi đua của tỉnh Nghệ An, kế hoạch của tỉnh ban hành vào ngày nào?",
+        "Kế hoạch thi đua của tỉnh Đắk Lắk, kế hoạch của tỉnh ban hành vào ngày nào?"]
+    said = answer.answer.split("\n\n")[0]
+    assert "Đắk Lắk (ngày 18 tháng 11 năm 2025) sớm hơn Nghệ An (ngày 20 tháng 11 năm 2025)" in said
+    assert said.count("sớm hơn") == 1 and {c.source for c in answer.citations} == {"daklak.txt", "nghean.txt"}
+
+
 def test_each_thing_asked_of_each_target_gets_a_call_over_that_targets_passages(qa_settings):
     """Two plans, two things asked of each: four calls, the second of each plan reading the same passages as the
     first; the replies are checked as one answer."""
