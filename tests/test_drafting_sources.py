@@ -257,6 +257,25 @@ def test_a_sources_enacting_clauses_are_no_lines_of_the_plan(settings, tmp_path)
     assert [row.placed for row in draft.coverage if row.item.kind == "enactment"] == [False] * 4
 
 
+def test_a_recipients_list_that_lost_its_heading_is_no_duty(settings, tmp_path):
+    """A Nghị định converted without its "Nơi nhận:" heading: the recipients ("- Văn phòng Quốc hội;") and the
+    signature after "- Lưu: VT, …" were read as duties of its last article. The list that ends with the archive mark
+    is no task; the article's own duty is kept."""
+    library = _library_with(
+        settings, tmp_path / "nghi-dinh.txt",
+        "CHÍNH PHỦ\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 25/2025/NĐ-CP\nHà Nội, ngày 21 tháng 02 năm 2025\n"
+        "NGHỊ ĐỊNH\nQuy định chức năng, nhiệm vụ của Bộ Nội vụ\nĐiều 1. Nhiệm vụ\n"
+        "1. Hướng dẫn, kiểm tra công tác thi đua, khen thưởng trong cả nước.\nĐiều 2. Trách nhiệm thi hành\n"
+        "Bộ trưởng Bộ Nội vụ, Chủ tịch Ủy ban nhân dân tỉnh tổ chức thực hiện các nhiệm vụ thi đua, khen thưởng.\n"
+        "- Thủ tướng, các Phó Thủ tướng Chính phủ;\n- Văn phòng Quốc hội;\n- VPCP:\n"
+        "BTCN, các PCN, Trợ lý TTg, Công báo;\n- Lưu:\nVT, TCCV (02b).\nKT.\nTHỦ TƯỚNG PHÓ THỦ TƯỚNG Nguyễn Văn A\n")
+    texts = [item.text for item in _sheet(library, "25/2025/NĐ-CP").items]
+    assert any("tổ chức thực hiện các nhiệm vụ thi đua" in text for text in texts)
+    assert any("Hướng dẫn, kiểm tra công tác thi đua" in text for text in texts)
+    assert not any(name in text for text in texts for name in ("Phó Thủ tướng Chính", "Văn phòng Quốc hội", "BTCN",
+                                                                "TCCV", "Nguyễn Văn A"))
+
+
 def test_duties_of_a_ministrys_own_units_are_not_passed_on_by_a_province_body(settings, tmp_path):
     """A circular gives the ministry and its own departments their part ("Vụ Tổ chức cán bộ là cơ quan thường
     trực"): a Sở's công văn carried it to the province's bodies, which have no such unit. It is left out and listed as

@@ -285,8 +285,12 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
                                      doc.doc_number, line.section, line.page, **extra))
 
     appendix = False
-    for line in source_lines(library, doc.source):
+    lines = source_lines(library, doc.source)
+    closing = _closing_block(lines)
+    for n, line in enumerate(lines):
         text = line.text
+        if n in closing:
+            continue
         appendix = appendix or bool(re.match(r"(?i)^\(kèm theo|^phụ lục\b", text)) or line.section.startswith("PHỤ LỤC")
         if appendix or sum(ch.isalpha() for ch in text) < 5 or (text.isupper() and line.section != OPENING):
             continue  # tables of appendices, cells, titles in capitals
@@ -372,6 +376,26 @@ def _named_itself(text: str, doc: SourceDoc) -> str:
     kind = match.group("kind")
     own = DOC_TYPE_LABELS.get(doc.doc_type, "").casefold() == kind.casefold() and doc.doc_number
     return f"{kind} số {doc.doc_number}" + text[match.end():] if own else kind + text[match.end():]
+
+
+# The archive mark that ends a recipients list ("- Lưu: VT, TCCV (02b).", "- Lưu: VT, …").
+_ARCHIVE = re.compile(r"^(?:[-+•]\s*)?Lưu\s*:")
+
+
+def _closing_block(lines: list[Line]) -> set[int]:
+    """Indexes of a recipients list that ends with the archive mark — where the "Nơi nhận:" heading that files it
+    apart was lost in conversion (a Nghị định's "- Thủ tướng, các Phó Thủ tướng Chính phủ;" had been read as duties of
+    its last article) — and of the short lines after the mark (its codes, the signer's post and name)."""
+    block: set[int] = set()
+    for at, line in enumerate(lines):
+        if not _ARCHIVE.match(line.text):
+            continue
+        first = at
+        while first > 0 and len(lines[first - 1].text) <= 150 and lines[first - 1].text.endswith((";", ":")):
+            first -= 1  # "- Văn phòng Quốc hội;", "- VPCP:": recipients and their groups end so, a task's last line not
+        block.update(range(first, at + 1))
+        block.update(n for n in range(at + 1, min(at + 4, len(lines))) if len(lines[n].text) <= 60)
+    return block
 
 
 def _deadline_text(text: str) -> str:
