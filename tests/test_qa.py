@@ -94,6 +94,18 @@ def chain_with(replies: list[str], settings: Settings, library=None) -> tuple[QA
     return QAChain(library or FakeLibrary(), model, settings), model
 
 
+def passage_numbers(question: str, settings: Settings, library) -> dict[str, int]:
+    """The number each chunk gets in the prompts of `question` (to script replies that cite them)."""
+    probe, _ = chain_with([], settings, library)
+    scope, hits = probe.retrieve(question)
+    return {p.hit.chunk.chunk_id: p.n for passages, _ in probe.prompt_parts(question, scope, hits) for p in passages}
+
+
+def asked(model: ScriptedChat) -> list[str]:
+    """The question each model call was asked."""
+    return [str(messages[1].content).rsplit("Câu hỏi: ", 1)[1].strip() for messages in model.prompts]
+
+
 def test_cited_answer_maps_markers_to_documents(qa_settings):
     chain, _ = chain_with(["Kế hoạch số 0125/KH-UBND, ban hành ngày 18/11/2025 [1]."], qa_settings)
     events = list(chain.stream("Kế hoạch thi đua bầu cử của tỉnh Đắk Lắk có số hiệu và ngày ban hành nào?"))
@@ -460,12 +472,12 @@ def test_two_document_question_is_answered_one_document_at_a_time_and_cites_both
     assert [{p.hit.chunk.source for p in passages} for passages, _ in parts] == [{"daklak.txt"}, {"nghean.txt"}]
     numbers = [[p.n for p in passages] for passages, _ in parts]
     assert numbers[1][0] == numbers[0][-1] + 1
-    timing = {p.hit.chunk.chunk_id: p.n for passages, _ in parts for p in passages}
+    timing = passage_numbers(question, qa_settings, FakeLibrary(TWO_PLANS))
     replies = [f"Đắk Lắk triển khai từ tháng 10 năm 2025 đến tháng 3 năm 2026 [{timing['daklak::9']}].",
                f"Nghệ An triển khai từ ngày 19/11/2025 đến hết tháng 02 năm 2026 [{timing['nghean::4']}]."]
     chain, model = chain_with(replies, qa_settings, FakeLibrary(TWO_PLANS))
     answer = chain.ask(question)
-    assert [str(m[1].content).rsplit("Câu hỏi: ", 1)[1].strip() for m in model.prompts] == [
+    assert asked(model) == [
         "Thời gian đợt thi đua của tỉnh Đắk Lắk khác nhau thế nào?",
         "Thời gian đợt thi đua của tỉnh Nghệ An khác nhau thế nào?"]
     assert "19/11/2025" not in str(model.prompts[0][1].content)  # the first call reads Đắk Lắk's plan alone
@@ -513,8 +525,7 @@ def test_each_thing_a_question_asks_gets_a_model_call_over_the_same_passages(qa_
     replies = ["Phong trào cao điểm triển khai từ tháng 10 năm 2025 [2].", "Phong trào tổng kết vào tháng 4 năm 2026 [2]."]
     chain, model = chain_with(replies, qa_settings)
     answer = chain.ask(question)
-    asked = [str(m[1].content).rsplit("Câu hỏi: ", 1)[1].strip() for m in model.prompts]
-    assert asked == ["Theo kế hoạch thi đua bầu cử của tỉnh Đắk Lắk, phong trào cao điểm triển khai từ khi nào?",
+    assert asked(model) == ["Theo kế hoạch thi đua bầu cử của tỉnh Đắk Lắk, phong trào cao điểm triển khai từ khi nào?",
                      "Theo kế hoạch thi đua bầu cử của tỉnh Đắk Lắk, tổng kết vào tháng nào?"]
     passages = [str(m[1].content).rsplit("Câu hỏi: ", 1)[0] for m in model.prompts]
     assert passages[0] == passages[1] and "tháng 4 năm 2026" in passages[0]
@@ -532,16 +543,13 @@ def test_which_of_two_plans_is_earlier_is_computed_from_the_dates_each_part_read
     plans = TWO_PLANS + [Chunk("nghean::0", "nghean.txt", "Kế hoạch thi đua số 982/KH-UBND của tỉnh Nghệ An được ban "
                                "hành ngày 20 tháng 11 năm 2025.", "", None, 0, NGHEAN)]
     question = "Kế hoạch thi đua của tỉnh Nghệ An và của tỉnh Đắk Lắk, kế hoạch của tỉnh nào ban hành sớm hơn?"
-    probe, _ = chain_with([], qa_settings, FakeLibrary(plans))
-    scope, hits = probe.retrieve(question)
-    parts = probe.prompt_parts(question, scope, hits)
-    number = {p.hit.chunk.chunk_id: p.n for passages, _ in parts for p in passages}
+    number = passage_numbers(question, qa_settings, FakeLibrary(plans))
     replies = [f"Đợt thi đua của tỉnh Nghệ An được triển khai từ ngày 19/11/2025 [{number['nghean::4']}]. Kế hoạch "
                f"của tỉnh Nghệ An ban hành ngày 20 tháng 11 năm 2025 [{number['nghean::0']}].",
                f"Kế hoạch của tỉnh Đắk Lắk ban hành ngày 18 tháng 11 năm 2025 [{number['daklak::0']}]."]
     chain, model = chain_with(replies, qa_settings, FakeLibrary(plans))
     answer = chain.ask(question)
-    assert [str(m[1].content).rsplit("Câu hỏi: ", 1)[1].strip() for m in model.prompts] == [
+    assert asked(model) == [
         "Kế hoạch thi đua của tỉnh Nghệ An, kế hoạch của tỉnh ban hành vào ngày nào?",
         "Kế hoạch thi đua của tỉnh Đắk Lắk, kế hoạch của tỉnh ban hành vào ngày nào?"]
     said = answer.answer.split("\n\n")[0]
@@ -557,8 +565,7 @@ def test_each_thing_asked_of_each_target_gets_a_call_over_that_targets_passages(
                "Đợt thi đua bắt đầu từ ngày 19/11/2025 [2].", "Đợt thi đua kết thúc vào hết tháng 02 năm 2026 [2]."]
     chain, model = chain_with(replies, qa_settings, FakeLibrary(TWO_PLANS))
     answer = chain.ask(question)
-    asked = [str(m[1].content).rsplit("Câu hỏi: ", 1)[1].strip() for m in model.prompts]
-    assert asked == ["Thời gian đợt thi đua của tỉnh Đắk Lắk bắt đầu khi nào?",
+    assert asked(model) == ["Thời gian đợt thi đua của tỉnh Đắk Lắk bắt đầu khi nào?",
                      "Thời gian đợt thi đua của tỉnh Đắk Lắk, kết thúc khi nào?",
                      "Thời gian đợt thi đua của tỉnh Nghệ An bắt đầu khi nào?",
                      "Thời gian đợt thi đua của tỉnh Nghệ An, kết thúc khi nào?"]
