@@ -577,6 +577,7 @@ class QAChain:
 
 
 def _in_question_order(targets: list, question: str) -> list:
+    """The targets in the order the question names them."""
     lowered = question.casefold()
     return sorted(targets, key=lambda t: lowered.find(t.label.casefold()) % (len(lowered) + 1))
 
@@ -796,7 +797,8 @@ def _compared_in_time(claims: list[cit.Claim], passages: list[Passage], scope: Q
                       for match, _ in find_dates(claim.text[claim.text.casefold().find(verb):])[:1]), None)
         if found is None:
             return claims
-        dated.append((date_of(found[2])[::-1], target.label, found[2].group(), found[0], found[1]))
+        claim, n, match = found
+        dated.append((date_of(match)[::-1], target.label, match.group(), claim, n))
     if len({day for day, *_ in dated}) < len(dated):
         return claims
     dated.sort(key=lambda entry: entry[0], reverse=degree != "sớm")

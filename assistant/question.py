@@ -33,7 +33,7 @@ _ASKS_NUMBER = re.compile(
 _ASKS_IDENTITY = re.compile(
     r"\b(?:ai ký|người ký|do ai|ký thay|ký ban hành|ban hành ngày|ngày ban hành|ban hành khi nào|ký ngày|ký khi nào"
     r"|số hiệu|số ký hiệu|cơ quan nào ban hành|ai ban hành|đăng ngày|ngày đăng|tác giả"
-    r"|ban hành (?:sớm|muộn|trễ) hơn)\b",  # which was issued earlier: each one's issue date
+    rf"|ban hành (?:{'|'.join(TIME_DEGREES)}) hơn)\b",  # which was issued earlier: each one's issue date
     re.IGNORECASE,
 )
 # Questions whose answer is a person: the answer must name one.
@@ -399,11 +399,12 @@ def dated_part(part: str) -> str:
     """A part of a time comparison, asked of one target, as the date it compares: "… Tây Ninh, văn bản của tỉnh nào
     ban hành sớm hơn?" -> "… Tây Ninh, văn bản của tỉnh ban hành vào ngày nào?" (one target has no "sớm hơn"; the
     dates are compared in code)."""
-    found = COMPARATIVE_RE.search(part)
-    if not found or found.group("degree").casefold() not in TIME_DEGREES:
+    if not time_comparison(part):
         return part
-    head = re.sub(r"\s+nào\b(?=[^,;:]*$)", "", part[:found.start()]).rstrip()  # "tỉnh nào": the chooser of its clause
-    return f"{head} vào ngày nào{part[found.end():]}"
+    text = nfc(part)
+    found = COMPARATIVE_RE.search(text)
+    head = re.sub(r"\s+nào\b(?=[^,;:]*$)", "", text[:found.start()]).rstrip()  # "tỉnh nào": the chooser of its clause
+    return f"{head} vào ngày nào{text[found.end():]}"
 
 
 def part_question(question: str, labels: list[str], label: str) -> str:

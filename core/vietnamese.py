@@ -358,10 +358,10 @@ IN_FORCE_FROM_SIGNING = re.compile(
 # g, …, o, ô, ơ, p, …, u, ư, v, x, y).
 POINT_MARK = r"[a-zđăâêôơư]\)"
 
-# Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 # A comparison asked or stated: a word of degree and "hơn" ("ban hành sớm hơn", "nhiều hơn").
 COMPARATIVE_RE = re.compile(r"(?i)\b(?P<degree>sớm|muộn|trễ|nhiều|ít|cao|thấp|lớn|nhỏ|dài|ngắn|mới) hơn\b")
 TIME_DEGREES = ("sớm", "muộn", "trễ")  # the degrees that compare dates: earlier, later
+# Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)
 # A count written in words before what it counts ("hai lần liên tục", "ba năm"): an answer to "mấy / bao nhiêu".
 COUNT_IN_WORDS_RE = re.compile(

@@ -199,9 +199,6 @@ def misattributed_parts(prediction: str, gold: str, question: str = "") -> list[
     return wrong
 
 
-_STATEMENT_BREAK = re.compile(r"(?<=[.;!?:])\s+|\n+|,\s+(?=(?:còn|trong khi)\s)")
-
-
 def _alternatives(question: str) -> list[str]:
     """What a comparison question sets side by side, normalised: the provinces it names, else its quoted names."""
     provinces = list(dict.fromkeys(normalize(name) for name in vn.find_provinces(question)))
@@ -215,7 +212,7 @@ def _winners(text: str, comparative: str, alternatives: list[str]) -> set[str]:
     """The alternatives `text` says are "<comparative>": in each statement holding it, the one named last before
     it ("kế hoạch của Đắk Lắk ban hành sớm hơn kế hoạch của Nghệ An" -> Đắk Lắk)."""
     winners = set()
-    for statement in _STATEMENT_BREAK.split(strip_citation_markers(text)):
+    for statement in _CLAUSE_BREAK.split(strip_citation_markers(text)):
         said = f" {normalize(statement)} "
         at = said.find(f" {comparative} ")
         if at < 0:

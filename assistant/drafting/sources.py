@@ -392,7 +392,7 @@ def _closing_block(lines: list[Line]) -> set[int]:
             continue
         first = at
         while first > 0 and len(lines[first - 1].text) <= 150 and lines[first - 1].text.endswith((";", ":")):
-            first -= 1  # "- Văn phòng Quốc hội;", "- VPCP:": recipients and their groups end so, a task's last line not
+            first -= 1  # "- Văn phòng Quốc hội;", "- VPCP:" end so; the last line of a task does not
         block.update(range(first, at + 1))
         block.update(n for n in range(at + 1, min(at + 4, len(lines))) if len(lines[n].text) <= 60)
     return block
