@@ -404,7 +404,8 @@ def dated_part(part: str) -> str:
     text = nfc(part)
     found = COMPARATIVE_RE.search(text)
     head = re.sub(r"\s+nào\b(?=[^,;:]*$)", "", text[:found.start()]).rstrip()  # "tỉnh nào": the chooser of its clause
-    return f"{head} vào ngày nào{text[found.end():]}"
+    rest = re.sub(r"^[^,;?]*", "", text[found.end():])  # "… sớm hơn kế hoạch của Nghệ An không?": the other side
+    return f"{head} vào ngày nào{rest}"
 
 
 def part_question(question: str, labels: list[str], label: str) -> str:

@@ -557,6 +557,18 @@ def test_which_of_two_plans_is_earlier_is_computed_from_the_dates_each_part_read
     assert said.count("sớm hơn") == 1 and {c.source for c in answer.citations} == {"daklak.txt", "nghean.txt"}
 
 
+def test_a_time_comparison_asked_of_one_target_asks_its_date():
+    from assistant.question import dated_part
+
+    assert dated_part("Đắk Lắk, kế hoạch của tỉnh nào được ban hành sớm hơn?") == \
+        "Đắk Lắk, kế hoạch của tỉnh được ban hành vào ngày nào?"
+    assert dated_part("Kế hoạch của Đắk Lắk có được ban hành sớm hơn kế hoạch của Nghệ An không?") == \
+        "Kế hoạch của Đắk Lắk có được ban hành vào ngày nào?"
+    assert dated_part("Theo quyết định nào, kế hoạch nào có hiệu lực muộn hơn, và do ai ký?") == \
+        "Theo quyết định nào, kế hoạch có hiệu lực vào ngày nào, và do ai ký?"
+    assert dated_part("Kế hoạch nào có nhiều chỉ tiêu hơn?") == "Kế hoạch nào có nhiều chỉ tiêu hơn?"
+
+
 def test_each_thing_asked_of_each_target_gets_a_call_over_that_targets_passages(qa_settings):
     """Two plans, two things asked of each: four calls, the second of each plan reading the same passages as the
     first; the replies are checked as one answer."""
