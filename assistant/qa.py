@@ -785,19 +785,20 @@ def _compared_in_time(claims: list[cit.Claim], passages: list[Passage], scope: Q
     The small model reads two dates right and then calls the later one earlier. Each target's date is the first one
     its claims state after the words compared ("ban hành … ngày 18/11/2025", not the date of the decision the plan
     implements). Unchanged unless every target has one and no two are the same day."""
-    degree = time_comparison(question)
-    if not degree or not scope or len(scope.targets) < 2:
+    found = time_comparison(question)
+    if not found or not scope or len(scope.targets) < 2:
         return claims
+    degree = found.group("degree").casefold()
     # what is compared: the two words before "sớm hơn" ("ban hành", "hiệu lực"); a date said after them answers it
-    verb = " ".join(nfc(question)[:COMPARATIVE_RE.search(nfc(question)).start()].split()[-2:]).casefold()
+    verb = " ".join(nfc(question)[:found.start()].split()[-2:]).casefold()
     dated = []
     for target in _in_question_order(scope.targets, question):
-        found = next(((claim, n, match) for claim in claims if not claim.meta and verb in claim.text.casefold()
-                      for n in claim.cited if passages[n - 1].hit.chunk.source in target.sources
-                      for match, _ in find_dates(claim.text[claim.text.casefold().find(verb):])[:1]), None)
-        if found is None:
+        stated = next(((claim, n, match) for claim in claims if not claim.meta and verb in claim.text.casefold()
+                       for n in claim.cited if passages[n - 1].hit.chunk.source in target.sources
+                       for match, _ in find_dates(claim.text[claim.text.casefold().find(verb):])[:1]), None)
+        if stated is None:
             return claims
-        claim, n, match = found
+        claim, n, match = stated
         dated.append((date_of(match)[::-1], target.label, match.group(), claim, n))
     if len({day for day, *_ in dated}) < len(dated):
         return claims

@@ -387,22 +387,21 @@ def _predicate_start(text: str) -> int:
     return 0
 
 
-def time_comparison(question: str) -> str:
-    """"sớm" or "muộn" when the question asks which of the things it names is earlier or later ("văn bản của tỉnh nào
-    ban hành sớm hơn?"), else ""."""
+def time_comparison(question: str) -> re.Match | None:
+    """Where the question (in NFC) asks which of the things it names is earlier or later ("văn bản của tỉnh nào ban
+    hành sớm hơn?"): its "sớm hơn" / "muộn hơn", the degree in group "degree"; None when it compares no dates."""
     found = COMPARATIVE_RE.search(nfc(question))
-    degree = found.group("degree").casefold() if found else ""
-    return degree if degree in TIME_DEGREES else ""
+    return found if found and found.group("degree").casefold() in TIME_DEGREES else None
 
 
 def dated_part(part: str) -> str:
     """A part of a time comparison, asked of one target, as the date it compares: "… Tây Ninh, văn bản của tỉnh nào
     ban hành sớm hơn?" -> "… Tây Ninh, văn bản của tỉnh ban hành vào ngày nào?" (one target has no "sớm hơn"; the
     dates are compared in code)."""
-    if not time_comparison(part):
+    found = time_comparison(part)
+    if not found:
         return part
     text = nfc(part)
-    found = COMPARATIVE_RE.search(text)
     head = re.sub(r"\s+nào\b(?=[^,;:]*$)", "", text[:found.start()]).rstrip()  # "tỉnh nào": the chooser of its clause
     rest = re.sub(r"^[^,;?]*", "", text[found.end():])  # "… sớm hơn kế hoạch của Nghệ An không?": the other side
     return f"{head} vào ngày nào{rest}"
