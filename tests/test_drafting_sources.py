@@ -257,6 +257,34 @@ def test_a_sources_enacting_clauses_are_no_lines_of_the_plan(settings, tmp_path)
     assert [row.placed for row in draft.coverage if row.item.kind == "enactment"] == [False] * 4
 
 
+def test_the_members_of_the_sources_own_council_are_no_lines_of_a_lower_plan(settings, tmp_path):
+    """A province's regulation lists who sits on the provincial council ("Chủ tịch Hội đồng là Chủ tịch Ủy ban nhân
+    dân tỉnh"); a ministry's circular, who sits on its council ("Lãnh đạo Cục Thú y: Uỷ viên Hội đồng"). Both were
+    carried into lower bodies' plans as reward lines. A Sở does not sit on that council: its members are listed as
+    not placed. The council every body forms ("… cấp cơ sở gồm:") is the lower body's to form: carried."""
+    library = _library_with(
+        settings, tmp_path / "quy-dinh.txt",
+        "ỦY BAN NHÂN DÂN TỈNH BẮC NINH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 86/2025/QĐ-UBND\n"
+        "Bắc Ninh, ngày 05 tháng 12 năm 2025\nQUYẾT ĐỊNH\nBan hành Quy định về công tác thi đua, khen thưởng\n"
+        "Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh\n1. Hội đồng tham mưu cho Ủy ban nhân dân tỉnh về thi đua.\n"
+        "2. Thành phần Hội đồng Thi đua - Khen thưởng tỉnh gồm:\n"
+        "a) Chủ tịch Hội đồng là Chủ tịch Ủy ban nhân dân tỉnh;\n"
+        "b) Trưởng phòng Thi đua, khen thưởng, Sở Nội vụ là Ủy viên kiêm thư ký Hội đồng.\n"
+        "Điều 9. Hội đồng Thi đua - Khen thưởng các cơ quan, đơn vị\n"
+        "1. Thành phần Hội đồng Thi đua - Khen thưởng cấp cơ sở gồm:\n"
+        "a) Chủ tịch Hội đồng là Thủ trưởng cơ quan, đơn vị;\nb) Các Ủy viên là đại diện tổ chức công đoàn.\n")
+    sheet = _sheet(library, "86/2025/QĐ-UBND")
+    assert [item.text[:22] for item in sheet.of("council")] == ["Chủ tịch Hội đồng là C", "Trưởng phòng Thi đua, "]
+    drafter = PlanDrafter(library, PassageEchoChat(), settings)
+    draft = drafter.draft(DraftRequest(province="Bắc Ninh", period="năm 2026", issuer="Sở Y tế tỉnh Bắc Ninh",
+                                       theme="triển khai công tác thi đua, khen thưởng",
+                                       sources=["86/2025/QĐ-UBND"]))
+    text = "\n".join(section.text for section in draft.sections)
+    assert "Thủ trưởng cơ quan, đơn vị" in text and "đại diện tổ chức công đoàn" in text
+    assert "Chủ tịch Ủy ban nhân dân tỉnh;" not in text and "kiêm thư ký" not in text
+    assert [row.placed for row in draft.coverage if row.item.kind == "council"] == [False] * 2
+
+
 def test_a_recipients_list_that_lost_its_heading_is_no_duty(settings, tmp_path):
     """A Nghị định converted without its "Nơi nhận:" heading: the recipients ("- Văn phòng Quốc hội;") and the
     signature after "- Lưu: VT, …" were read as duties of its last article. The list that ends with the archive mark

@@ -131,9 +131,11 @@ class SheetItem:
 
 KIND_LABELS = {"basis": "Căn cứ", "content": "Nội dung", "target": "Chỉ tiêu", "time": "Thời gian",
                "report": "Báo cáo", "duty": "Nhiệm vụ", "reward": "Khen thưởng", "funding": "Kinh phí",
-               "subject": "Đối tượng", "enactment": "Điều khoản thi hành"}
-# What a source says of itself, not of the work (its bases, its enacting clauses): never a line to carry or copy.
-OF_ITSELF = ("basis", "enactment")
+               "subject": "Đối tượng", "enactment": "Điều khoản thi hành",
+               "council": "Thành phần Hội đồng cấp ban hành"}
+# What a source says of itself, not of the work (its bases, its enacting clauses, its own council's members): never a
+# line to carry or copy.
+OF_ITSELF = ("basis", "enactment", "council")
 
 
 @dataclass

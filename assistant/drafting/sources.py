@@ -326,8 +326,11 @@ def _extract(library, doc: SourceDoc, sheet: TaskSheet) -> None:
             continue
         lead_ins = [part for part in line.section.split(" > ") if not text.startswith(part.rstrip("…"))
                     and not part.endswith(".")]  # headings above the line that introduce it ("…, gồm:")
-        if any(_ENACTMENT.match(strip_bullet(said)) for said in (text, lead, *lead_ins)):
+        said = [strip_bullet(part) for part in (text, lead, *lead_ins)]
+        if any(_ENACTMENT.match(part) for part in said):
             kind = "enactment"  # the line, or the lead-in it completes ("… này thay thế …, gồm:")
+        elif any(_own_council(part, doc.level) for part in said):
+            kind = "council"
         body = _named_itself(strip_bullet(text), doc)
         if kind == "purpose":
             below = line.section.split(" > ")[1:]  # under "I. MỤC ĐÍCH, YÊU CẦU": "1. Mục đích" or "2. Yêu cầu"
@@ -357,6 +360,25 @@ _SELF_REFERENCE = re.compile(rf"(?i)^(?P<kind>{_OWN_KINDS})\s+này\b")
 _ENACTMENT = re.compile(rf"(?i)^(?:Điều\s+\d+\w?\.\s*)?(?:Ban hành kèm theo\s+(?:{_OWN_KINDS})\s+này\b|"
                         rf"(?:{_OWN_KINDS})(?:\s+này)?\s+(?:có hiệu lực|thay thế|bãi bỏ)\b|"
                         rf".*\bchịu trách nhiệm thi hành\s+(?:{_OWN_KINDS})\s+này\b)")
+# The members of a council ("2. Thành phần Hội đồng Thi đua - Khen thưởng tỉnh gồm:", "1. Thành viên Hội đồng xét
+# tặng Giải thưởng cấp Bộ bao gồm:") and, by level, the words that end the name of a council of that level.
+_COUNCIL_MEMBERS = re.compile(r"(?i)^(?:\d+\.\s*)?(?:thành phần|thành viên)\s+(?P<council>hội đồng\b.*?),?\s+"
+                              r"(?:bao\s+)?gồm\b")
+_COUNCIL_OF_LEVEL = {"trung-uong": r"(?:bộ|trung ương)", "tinh": r"(?:tỉnh|thành phố)",
+                     "huyen": r"(?:huyện|quận|thị xã)", "xa": r"(?:xã|phường|thị trấn)"}
+
+
+def _own_council(text: str, level: str) -> bool:
+    """The members of the source level's own council ("… Hội đồng Thi đua - Khen thưởng tỉnh gồm:" in a province's
+    regulation, "… Hội đồng xét tặng Giải thưởng cấp Bộ bao gồm:" in a ministry's circular): no line of a lower body's
+    plan, which does not sit on it ("Lãnh đạo Cục Thú y: Uỷ viên Hội đồng" in a province's công văn). A council each
+    lower body forms ("… cấp cơ sở gồm:") is its content."""
+    members = _COUNCIL_MEMBERS.match(text)
+    ending = _COUNCIL_OF_LEVEL.get(level)
+    return bool(members and ending and re.search(rf"(?i)\b(?:cấp\s+)?{ending}(?:\s+(?-i:[A-ZĐ])\w*)*$",
+                                                 members.group("council")))
+
+
 # A chapter, section or part heading with no title of its own ("Chương I"): the short line under it is that title.
 _UNTITLED_HEADING = re.compile(r"(?i)^(?:chương|mục|phần)\s+[ivxlc\d]+[.:]?$")
 
