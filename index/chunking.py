@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from core import vietnamese as vn
-from core.models import OCR_SECTION_SUFFIX, Chunk, LoadedDocument, PageText
+from core.models import OCR_SECTION_SUFFIX, Chunk, DocumentMetadata, LoadedDocument, PageText
+from index.metadata import states_header
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
 # bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
-CHUNKING_VERSION = "14"
+CHUNKING_VERSION = "15"
 _CARD_HEAD_CHARS = 400
 _CARD_TAIL_CHARS = 250
 _CARD_TAIL_LINE_CHARS = 160  # a longer closing line is body text, not a signature
@@ -219,7 +220,22 @@ def identity_card(doc: LoadedDocument) -> str:
         head.append(line)
         size += len(line)
     signature = _signature(lines[len(head):])
-    return "\n".join(head + (["…"] + signature if signature else []))
+    opening = "\n".join(head)
+    dated = any(vn.iso_date(*day) == doc.metadata.date for _, day in vn.find_dates(opening))
+    known = [] if dated or states_header(opening) else _known_identity(doc.metadata)
+    return "\n".join(known + head + (["…"] + signature if signature else []))
+
+
+def _known_identity(meta: DocumentMetadata) -> list[str]:
+    """The number, date and issuer the library holds for a text that lost its header (a copy opening at its title,
+    its date read from an appendix's "Kèm theo Nghị quyết số … ngày …" line), as one line: without it, a question
+    on the day the text was issued read only the deadlines in it. Empty when neither number nor date is known."""
+    parts = [f"số {meta.doc_number}" if meta.doc_number else "",
+             f"ngày {vn.short_date(meta.date)}" if vn.short_date(meta.date) else ""]
+    if not any(parts):
+        return []
+    issuer = f" của {meta.issuer}" if meta.issuer else ""
+    return [f"Thông tin văn bản: {', '.join(part for part in parts if part)}{issuer}."]
 
 
 def _signature(lines: list[str]) -> list[str]:
@@ -234,7 +250,8 @@ def _signature(lines: list[str]) -> list[str]:
         first = lines[at][_AUTHORITY.search(lines[at]).start():]
         block = [re.sub(r"\s*[|\[\]]\s*", " ", first).strip()[:_CARD_TAIL_CHARS]]
         for line in lines[at + 1: at + 5]:
-            if len(line) > _CARD_NAME_LINE_CHARS or _RECIPIENT_LINE.match(line) or line.startswith("|"):
+            if len(line) > _CARD_NAME_LINE_CHARS or _RECIPIENT_LINE.match(line) or line.startswith("|") \
+                    or heading_level(line) is not None:  # "PHỤ LỤC" after the name opens the appendix
                 break
             block.append(line)
         return block

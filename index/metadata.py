@@ -96,6 +96,12 @@ SIDECAR_COLUMNS: dict[str, tuple[str, ...]] = {
 _NOTE = re.compile(r"\s*\([^()]*\)\s*$")  # a curator's remark after a name: "Quốc hội khóa XI (… ký)"
 
 
+def states_header(text: str) -> bool:
+    """Whether `text` holds a header's number line ("Số: 982/KH-UBND") or its place-and-date line ("Hà Nội, ngày 05
+    tháng 3 năm 2020")."""
+    return bool(_NUMBER_LINE.search(text) or _DATE_LINE.search(text))
+
+
 def read_sidecar(folder: Path) -> dict[str, dict]:
     """Rows of `folder/SOURCES.tsv` keyed by file name (empty when there is none or it cannot be read), each field
     under its first name in `SIDECAR_COLUMNS` whichever of its names the catalogue uses. A date is kept only when the

@@ -709,6 +709,31 @@ def test_identity_card_joins_header_and_signature_and_stays_out_of_running_text(
     assert library.search("Ai ký kế hoạch phát động phong trào thi đua năm 2026 của Lâm Đồng?", k=1)[0].chunk.card
 
 
+def test_a_text_that_lost_its_header_has_a_card_stating_the_number_and_date_the_library_holds(settings, tmp_path):
+    """A copy that opens at its title has no "Số: …" and no "Hà Nội, ngày …" line; its number and date are read from
+    its appendix's "(Kèm theo Nghị quyết số … ngày …)". Its card said neither, so asked the day the resolution was
+    issued, the model gave a deadline from its text. The card now opens with what the library holds; a card whose
+    text has its header is left as it is."""
+    body = "\n".join(f"{n}. Các bộ, ngành triển khai nhiệm vụ bảo vệ môi trường số {n}." for n in range(1, 30))
+    path = tmp_path / "nghi-quyet.txt"
+    path.write_text(
+        "NGHỊ QUYẾT\nVỀ PHÁT ĐỘNG PHONG TRÀO TOÀN DÂN THAM GIA BẢO VỆ MÔI TRƯỜNG\nCHÍNH PHỦ\n"
+        "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;\nQUYẾT NGHỊ:\n"
+        f"I. NHIỆM VỤ\n{body}\nc) Trước ngày 31 tháng 12 năm 2025, ban hành kế hoạch hành động.\n"
+        "TM. CHÍNH PHỦ\nTHỦ TƯỚNG\nPhạm Minh Chính\nPHỤ LỤC\n"
+        "(Kèm theo Nghị quyết số 394/NQ-CP ngày 03 tháng 12 năm 2025 của Chính phủ)\n", encoding="utf-8")
+    library = Library.open(settings)
+    library.ingest_file(path)
+    card = library.card("nghi-quyet.txt").text
+    assert card.split("\n")[:2] == ["Thông tin văn bản: số 394/NQ-CP, ngày 03/12/2025 của CHÍNH PHỦ.", "NGHỊ QUYẾT"]
+    assert card.endswith("TM. CHÍNH PHỦ\nTHỦ TƯỚNG\nPhạm Minh Chính")  # the appendix's heading is not signed
+    headed = tmp_path / "ke-hoach.txt"
+    headed.write_text("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nSố: 12/KH-UBND\nLâm Đồng, ngày 05 tháng 01 năm 2026\nKẾ HOẠCH\n"
+                      f"Phát động phong trào thi đua năm 2026\nI. MỤC ĐÍCH, YÊU CẦU\n{body}\n", encoding="utf-8")
+    library.ingest_file(headed)
+    assert library.card("ke-hoach.txt").text.startswith("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nSố: 12/KH-UBND")
+
+
 def test_a_library_chunked_by_an_older_chunker_rechunks_unchanged_files(settings, tmp_path):
     library = Library.open(settings)
     path = _small_doc(tmp_path, "lamdong.txt", "Thi đua chuyển đổi số trong cơ quan hành chính.")
