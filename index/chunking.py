@@ -230,12 +230,13 @@ def _known_identity(meta: DocumentMetadata) -> list[str]:
     """The number, date and issuer the library holds for a text that lost its header (a copy opening at its title,
     its date read from an appendix's "Kèm theo Nghị quyết số … ngày …" line), as one line: without it, a question
     on the day the text was issued read only the deadlines in it. Empty when neither number nor date is known."""
-    parts = [f"số {meta.doc_number}" if meta.doc_number else "",
-             f"ngày {vn.short_date(meta.date)}" if vn.short_date(meta.date) else ""]
-    if not any(parts):
+    day = vn.short_date(meta.date)
+    parts = [part for part in (f"số {meta.doc_number}" if meta.doc_number else "", f"ngày {day}" if day else "")
+             if part]
+    if not parts:
         return []
     issuer = f" của {meta.issuer}" if meta.issuer else ""
-    return [f"Thông tin văn bản: {', '.join(part for part in parts if part)}{issuer}."]
+    return [f"Thông tin văn bản: {', '.join(parts)}{issuer}."]
 
 
 def _signature(lines: list[str]) -> list[str]:

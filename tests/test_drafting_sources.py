@@ -224,6 +224,14 @@ def test_a_regulation_is_named_where_it_spoke_of_itself_and_its_chapter_titles_a
     assert not any("này" in text or text in ("Quy định chung", "Điều khoản thi hành") for text in texts)
 
 
+def _drafted_from_regulation(library, settings, province: str, issuer: str):
+    """A 2026 plan on the regulation 86/2025/QĐ-UBND (fake model), and the text of its sections."""
+    draft = PlanDrafter(library, PassageEchoChat(), settings).draft(DraftRequest(
+        province=province, period="năm 2026", issuer=issuer, theme="triển khai công tác thi đua, khen thưởng",
+        sources=["86/2025/QĐ-UBND"]))
+    return draft, "\n".join(section.text for section in draft.sections)
+
+
 def test_a_sources_enacting_clauses_are_no_lines_of_the_plan(settings, tmp_path):
     """A Quyết định's "Điều 1. Ban hành kèm theo Quyết định này Quy định … tỉnh Bắc Ninh", "Điều 2. Quyết định này
     có hiệu lực …" and "Điều 3. Chánh Văn phòng … chịu trách nhiệm thi hành Quyết định này" were carried as contents
@@ -246,11 +254,7 @@ def test_a_sources_enacting_clauses_are_no_lines_of_the_plan(settings, tmp_path)
     enacting = [item.text for item in _sheet(library, "86/2025/QĐ-UBND").of("enactment")]
     assert [text[:20] for text in enacting] == ["Điều 1. Ban hành kèm", "Điều 2. Quyết định n",
                                                 "Quy chế thi đua theo", "Điều 4. Chánh Văn ph"]
-    drafter = PlanDrafter(library, PassageEchoChat(), settings)
-    draft = drafter.draft(DraftRequest(province="Lào Cai", period="năm 2026", issuer="Ủy ban nhân dân tỉnh Lào Cai",
-                                       theme="triển khai công tác thi đua, khen thưởng",
-                                       sources=["86/2025/QĐ-UBND"]))
-    text = "\n".join(section.text for section in draft.sections)
+    draft, text = _drafted_from_regulation(library, settings, "Lào Cai", "Ủy ban nhân dân tỉnh Lào Cai")
     assert "gắn với nhiệm vụ chính trị của từng cơ quan" in text and "hướng dẫn, kiểm tra việc thực hiện" in text
     assert not any(words in text for words in ("Ban hành kèm theo", "có hiệu lực kể từ", "13/2024/QĐ-UBND",
                                                "thi hành Quyết định"))
@@ -275,11 +279,7 @@ def test_the_members_of_the_sources_own_council_are_no_lines_of_a_lower_plan(set
         "a) Chủ tịch Hội đồng là Thủ trưởng cơ quan, đơn vị;\nb) Các Ủy viên là đại diện tổ chức công đoàn.\n")
     sheet = _sheet(library, "86/2025/QĐ-UBND")
     assert [item.text[:22] for item in sheet.of("council")] == ["Chủ tịch Hội đồng là C", "Trưởng phòng Thi đua, "]
-    drafter = PlanDrafter(library, PassageEchoChat(), settings)
-    draft = drafter.draft(DraftRequest(province="Bắc Ninh", period="năm 2026", issuer="Sở Y tế tỉnh Bắc Ninh",
-                                       theme="triển khai công tác thi đua, khen thưởng",
-                                       sources=["86/2025/QĐ-UBND"]))
-    text = "\n".join(section.text for section in draft.sections)
+    draft, text = _drafted_from_regulation(library, settings, "Bắc Ninh", "Sở Y tế tỉnh Bắc Ninh")
     assert "Thủ trưởng cơ quan, đơn vị" in text and "đại diện tổ chức công đoàn" in text
     assert "Chủ tịch Ủy ban nhân dân tỉnh;" not in text and "kiêm thư ký" not in text
     assert [row.placed for row in draft.coverage if row.item.kind == "council"] == [False] * 2
