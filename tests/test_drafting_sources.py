@@ -263,9 +263,10 @@ def test_a_sources_enacting_clauses_are_no_lines_of_the_plan(settings, tmp_path)
 
 def test_the_members_of_the_sources_own_council_are_no_lines_of_a_lower_plan(settings, tmp_path):
     """A province's regulation lists who sits on the provincial council ("Chủ tịch Hội đồng là Chủ tịch Ủy ban nhân
-    dân tỉnh"); a ministry's circular, who sits on its council ("Lãnh đạo Cục Thú y: Uỷ viên Hội đồng"). Both were
-    carried into lower bodies' plans as reward lines. A Sở does not sit on that council: its members are listed as
-    not placed. The council every body forms ("… cấp cơ sở gồm:") is the lower body's to form: carried."""
+    dân tỉnh") and what it does in an article of its own; a ministry's circular, who sits on its council ("Lãnh đạo
+    Cục Thú y: Uỷ viên Hội đồng"). Both were carried into lower bodies' plans as reward lines. A Sở does not sit on
+    that council: its article and its members are listed as not placed. The council every body forms ("… cấp cơ sở
+    gồm:", "Điều 9. Hội đồng Thi đua - Khen thưởng các cơ quan, đơn vị") is the lower body's to form: carried."""
     library = _library_with(
         settings, tmp_path / "quy-dinh.txt",
         "ỦY BAN NHÂN DÂN TỈNH BẮC NINH\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 86/2025/QĐ-UBND\n"
@@ -278,11 +279,12 @@ def test_the_members_of_the_sources_own_council_are_no_lines_of_a_lower_plan(set
         "1. Thành phần Hội đồng Thi đua - Khen thưởng cấp cơ sở gồm:\n"
         "a) Chủ tịch Hội đồng là Thủ trưởng cơ quan, đơn vị;\nb) Các Ủy viên là đại diện tổ chức công đoàn.\n")
     sheet = _sheet(library, "86/2025/QĐ-UBND")
-    assert [item.text[:22] for item in sheet.of("council")] == ["Chủ tịch Hội đồng là C", "Trưởng phòng Thi đua, "]
+    assert [item.text[:22] for item in sheet.of("council")] == ["Hội đồng tham mưu cho ", "Chủ tịch Hội đồng là C",
+                                                               "Trưởng phòng Thi đua, "]
     draft, text = _drafted_from_regulation(library, settings, "Bắc Ninh", "Sở Y tế tỉnh Bắc Ninh")
     assert "Thủ trưởng cơ quan, đơn vị" in text and "đại diện tổ chức công đoàn" in text
-    assert "Chủ tịch Ủy ban nhân dân tỉnh;" not in text and "kiêm thư ký" not in text
-    assert [row.placed for row in draft.coverage if row.item.kind == "council"] == [False] * 2
+    assert not any(words in text for words in ("Chủ tịch Ủy ban nhân dân tỉnh;", "kiêm thư ký", "Hội đồng tham mưu"))
+    assert [row.placed for row in draft.coverage if row.item.kind == "council"] == [False] * 3
 
 
 def test_a_recipients_list_that_lost_its_heading_is_no_duty(settings, tmp_path):

@@ -360,10 +360,11 @@ _SELF_REFERENCE = re.compile(rf"(?i)^(?P<kind>{_OWN_KINDS})\s+này\b")
 _ENACTMENT = re.compile(rf"(?i)^(?:Điều\s+\d+\w?\.\s*)?(?:Ban hành kèm theo\s+(?:{_OWN_KINDS})\s+này\b|"
                         rf"(?:{_OWN_KINDS})(?:\s+này)?\s+(?:có hiệu lực|thay thế|bãi bỏ)\b|"
                         rf".*\bchịu trách nhiệm thi hành\s+(?:{_OWN_KINDS})\s+này\b)")
-# The members of a council ("2. Thành phần Hội đồng Thi đua - Khen thưởng tỉnh gồm:", "1. Thành viên Hội đồng xét
-# tặng Giải thưởng cấp Bộ bao gồm:") and, by level, the words that end the name of a council of that level.
+# A council's members ("2. Thành phần Hội đồng Thi đua - Khen thưởng tỉnh gồm:", "1. Thành viên Hội đồng xét tặng
+# Giải thưởng cấp Bộ bao gồm:") or an article on the council ("Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh"), and, by
+# level, the words that end the name of a council of that level.
 _COUNCIL_MEMBERS = re.compile(r"(?i)^(?:\d+\.\s*)?(?:thành phần|thành viên)\s+(?P<council>hội đồng\b.*?),?\s+"
-                              r"(?:bao\s+)?gồm\b")
+                              r"(?:bao\s+)?gồm\b|^Điều\s+\d+\w?\.\s*(?P<article>Hội đồng\b[^.;:]*)$")
 _COUNCIL_OF_LEVEL = {"trung-uong": r"(?:bộ|trung ương)", "tinh": r"(?:tỉnh|thành phố)",
                      "huyen": r"(?:huyện|quận|thị xã)", "xa": r"(?:xã|phường|thị trấn)"}
 
@@ -373,10 +374,10 @@ def _own_council(text: str, level: str) -> bool:
     regulation, "… Hội đồng xét tặng Giải thưởng cấp Bộ bao gồm:" in a ministry's circular): no line of a lower body's
     plan, which does not sit on it ("Lãnh đạo Cục Thú y: Uỷ viên Hội đồng" in a province's công văn). A council each
     lower body forms ("… cấp cơ sở gồm:") is its content."""
-    members = _COUNCIL_MEMBERS.match(text)
+    found = _COUNCIL_MEMBERS.match(text)
     ending = _COUNCIL_OF_LEVEL.get(level)
-    return bool(members and ending and re.search(rf"(?i)\b(?:cấp\s+)?{ending}(?:\s+(?-i:[A-ZĐ])\w*)*$",
-                                                 members.group("council")))
+    return bool(found and ending and re.search(rf"(?i)\b(?:cấp\s+)?{ending}(?:\s+(?-i:[A-ZĐ])\w*)*$",
+                                               found.group("council") or found.group("article")))
 
 
 # A chapter, section or part heading with no title of its own ("Chương I"): the short line under it is that title.
