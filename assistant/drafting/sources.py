@@ -363,18 +363,19 @@ _ENACTMENT = re.compile(rf"(?i)^(?:Điều\s+\d+\w?\.\s*)?(?:Ban hành kèm theo
 # A council's members ("2. Thành phần Hội đồng Thi đua - Khen thưởng tỉnh gồm:", "1. Thành viên Hội đồng xét tặng
 # Giải thưởng cấp Bộ bao gồm:") or an article on the council ("Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh"), and, by
 # level, the words that end the name of a council of that level.
-_COUNCIL_MEMBERS = re.compile(r"(?i)^(?:\d+\.\s*)?(?:thành phần|thành viên)\s+(?P<council>hội đồng\b.*?),?\s+"
-                              r"(?:bao\s+)?gồm\b|^Điều\s+\d+\w?\.\s*(?P<article>Hội đồng\b[^.;:]*)$")
+_COUNCIL_HEAD = re.compile(r"(?i)^(?:\d+\.\s*)?(?:thành phần|thành viên)\s+(?P<council>hội đồng\b.*?),?\s+"
+                           r"(?:bao\s+)?gồm\b|^Điều\s+\d+\w?\.\s*(?P<article>Hội đồng\b[^.;:]*)$")
 _COUNCIL_OF_LEVEL = {"trung-uong": r"(?:bộ|trung ương)", "tinh": r"(?:tỉnh|thành phố)",
                      "huyen": r"(?:huyện|quận|thị xã)", "xa": r"(?:xã|phường|thị trấn)"}
 
 
 def _own_council(text: str, level: str) -> bool:
-    """The members of the source level's own council ("… Hội đồng Thi đua - Khen thưởng tỉnh gồm:" in a province's
-    regulation, "… Hội đồng xét tặng Giải thưởng cấp Bộ bao gồm:" in a ministry's circular): no line of a lower body's
-    plan, which does not sit on it ("Lãnh đạo Cục Thú y: Uỷ viên Hội đồng" in a province's công văn). A council each
-    lower body forms ("… cấp cơ sở gồm:") is its content."""
-    found = _COUNCIL_MEMBERS.match(text)
+    """Whether `text` opens the members or the article of the source level's own council ("… Hội đồng Thi đua - Khen
+    thưởng tỉnh gồm:", "Điều 8. Hội đồng Thi đua - Khen thưởng tỉnh" in a province's regulation, "… Hội đồng xét tặng
+    Giải thưởng cấp Bộ bao gồm:" in a ministry's circular): no line under it is a lower body's, which does not sit on
+    that council ("Lãnh đạo Cục Thú y: Uỷ viên Hội đồng" in a province's công văn). A council each lower body forms
+    ("… cấp cơ sở gồm:") is its content."""
+    found = _COUNCIL_HEAD.match(text)
     ending = _COUNCIL_OF_LEVEL.get(level)
     return bool(found and ending and re.search(rf"(?i)\b(?:cấp\s+)?{ending}(?:\s+(?-i:[A-ZĐ])\w*)*$",
                                                found.group("council") or found.group("article")))
