@@ -22,11 +22,14 @@ from core.vietnamese import (
     YEAR_RE,
     canonical_spelling,
     deputy_posts,
+    find_dates,
+    find_doc_numbers,
     find_provinces,
     is_vietnamese_syllable,
     leading_posts,
     nfc,
     number_key,
+    number_keys,
     quoted_spans,
     same_place,
     vietnamese_word_share,
@@ -464,6 +467,36 @@ def _about_elsewhere(source: SourceText, places: list[str]) -> bool:
 _NO_DATE = re.compile(r"(?i)\bngày\s+\d{1,2}/\d{4}\b(?!/)")
 
 
+# What may stand between a số ký hiệu and the date that is its own: "Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008".
+_NUMBER_TO_DATE = re.compile(r"(?i)\s*,?\s*(?:ban hành\s+)?(?:ngày\s*)?")
+
+
+def _date_owners(text: str, date: tuple[int, int, int]) -> list[str]:
+    """For each place `text` states `date`: the key of the số ký hiệu written right before it (whose date it is), or
+    "" when none is."""
+    numbers = find_doc_numbers(text)
+    owners = []
+    for match, value in find_dates(text):
+        if value != date:
+            continue
+        before = [n for n in numbers if n.end() <= match.start()
+                  and _NUMBER_TO_DATE.fullmatch(text[n.end():match.start()])]
+        owners.append(number_key(before[-1].group(0)) if before else "")
+    return owners
+
+
+def _date_of_another_document(body: str, chosen: list[SourceText], question: str) -> str:
+    """A date the claim states that the chosen passages give only as the date of another document than the one the
+    claim or question names or the passage belongs to ("Căn cứ Nghị định số 01/2008/NĐ-CP ngày 03/01/2008" dates that
+    decree, not the circular citing it): "" when none is."""
+    named = number_keys(body) | number_keys(question) | {""}
+    for _, date in find_dates(body):
+        owners = [(owner, source) for source in chosen for owner in _date_owners(source.everything, date)]
+        if owners and not any(owner in named | number_keys(source.record) for owner, source in owners):
+            return f"date {date[0]:02d}/{date[1]:02d}/{date[2]} is the date of «{owners[0][0]}»"
+    return ""
+
+
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
               rules: SupportRules, stats: LibraryStats | None) -> str:
     """"" when the chosen passages support the claim, else why not."""
@@ -481,6 +514,8 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
     if other_unit:
         figure, unit = sorted(other_unit)[0]
         return f"figure «{figure} {unit}» not stated in that unit there"
+    if other_document := _date_of_another_document(body, chosen, question):
+        return other_document
     plain = _plain_numbers(body)
     for fact in facts:
         sources = chosen

@@ -694,6 +694,28 @@ def test_a_day_and_year_taken_from_a_document_number_is_no_date():
     assert claims[0].reason == "«ngày 30/2020» is no date"
 
 
+def test_the_date_of_a_document_a_passage_cites_is_no_date_of_another_document():
+    """Unseen-fresh 013, tune v2-001: "Căn cứ Nghị định số 01/2008/NĐ-CP ngày 03/01/2008" dates that decree, so it
+    does not support "the circular was signed on 03/01/2008", though the circular's title stands near every word of
+    its passages. The same date said of the decree it belongs to, a date no số ký hiệu owns, and the passage's own
+    document's date (its record) still pass."""
+    title = "Thông tư quy định xét tặng Giải thưởng Bông lúa vàng Việt Nam"
+    basis = cit.SourceText("Căn cứ Nghị định số 01/2008/NĐ-CP, ngày 03/01/2008 của Chính phủ quy định chức năng, "
+                           "nhiệm vụ của Bộ Nông nghiệp;", "Phần mở đầu", title)
+    question = "Thông tư quy định xét tặng Giải thưởng Bông lúa vàng Việt Nam được ký ban hành ngày nào?"
+    signed = "Thông tư quy định xét tặng Giải thưởng Bông lúa vàng Việt Nam được ký ban hành ngày 03/01/2008 [1]."
+    [claim] = cit.attribute(signed, [basis], question)
+    assert not claim.supported and claim.reason == "date 03/01/2008 is the date of «1/2008/ND-CP»"
+    [claim] = cit.attribute("Nghị định 01/2008/NĐ-CP quy định chức năng của Bộ Nông nghiệp ngày 03/01/2008 [1].",
+                            [basis], "Nghị định 01/2008/NĐ-CP quy định chức năng của Bộ Nông nghiệp ban hành ngày nào?")
+    assert claim.supported, claim.reason
+    own = replace(basis, record="số 03/2008/TT-BNN ban hành ngày 03/01/2008")
+    unowned = replace(basis, text="Thông tư này được ký ngày 03/01/2008.")
+    for passage in (own, unowned):
+        [claim] = cit.attribute(signed, [passage], question)
+        assert claim.supported, claim.reason
+
+
 def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
     """An assignment table lists each person's or body's duties under a heading that names them ("5. Bà … -
     Chuyên viên", "3. Sở Khoa học và Công nghệ"): the name answers who does what the text says, with the focus words
