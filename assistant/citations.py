@@ -16,6 +16,7 @@ from core.vietnamese import (
     ASKING_PHRASES,
     DOC_NUMBER_RE,
     DOC_TYPE_NAMES,
+    IN_FORCE_FROM_SIGNING,
     PERSON_TITLES,
     POINT_MARK,
     QUESTION_WORDS,
@@ -497,6 +498,40 @@ def _date_of_another_document(body: str, chosen: list[SourceText], question: str
     return ""
 
 
+# What a date is the day of, by the words just before it in its clause: a text's coming into force, or its signing,
+# issuing or passing ("thông qua ngày 27/11/2025" is no day of coming into force).
+_DATE_ROLE = re.compile(r"(?i)(?P<force>hiệu lực)|(?P<made>ban hành|\bký\b|thông qua)")
+_ROLE_WORDS = {"force": "comes into force", "made": "is signed or passed"}
+_DATE_ROLE_REACH = 30  # characters between the role's words and the date, within one line and sentence
+
+
+def _date_roles(text: str, date: tuple[int, int, int]) -> list[str]:
+    """For each place `text` states `date`: "force", "made", or "" when no role word stands just before it."""
+    roles = []
+    for match, value in find_dates(text):
+        if value != date:
+            continue
+        lead = re.sub(r":\s*\n", ": ", text[max(0, match.start() - _DATE_ROLE_REACH):match.start()])
+        lead = re.split(r"[.;\n]", lead)[-1]  # a label's value may stand on the line below it ("Ngày ban hành :\n…")
+        found = list(_DATE_ROLE.finditer(lead))
+        roles.append(found[-1].lastgroup if found else "")
+    return roles
+
+
+def _date_in_another_role(body: str, chosen: list[SourceText]) -> str:
+    """A date the claim gives as the day a text comes into force that the passages give only as the day one was
+    signed or passed, or the other way round: "" when none is. A text in force from its signing ("có hiệu lực kể từ
+    ngày ký") has both on one day."""
+    if any(IN_FORCE_FROM_SIGNING.search(source.text) for source in chosen):
+        return ""
+    for _, date in find_dates(body):
+        claimed = _date_roles(body, date)
+        roles = [role for source in chosen for role in _date_roles(source.everything, date)]
+        if claimed and claimed[0] and roles and "" not in roles and claimed[0] not in roles:
+            return f"date {date[0]:02d}/{date[1]:02d}/{date[2]} is no day a text {_ROLE_WORDS[claimed[0]]} there"
+    return ""
+
+
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
               rules: SupportRules, stats: LibraryStats | None) -> str:
     """"" when the chosen passages support the claim, else why not."""
@@ -514,8 +549,8 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
     if other_unit:
         figure, unit = sorted(other_unit)[0]
         return f"figure «{figure} {unit}» not stated in that unit there"
-    if other_document := _date_of_another_document(body, chosen, question):
-        return other_document
+    if misdated := _date_of_another_document(body, chosen, question) or _date_in_another_role(body, chosen):
+        return misdated
     plain = _plain_numbers(body)
     for fact in facts:
         sources = chosen

@@ -716,6 +716,32 @@ def test_the_date_of_a_document_a_passage_cites_is_no_date_of_another_document()
         assert claim.supported, claim.reason
 
 
+def test_a_day_of_signing_or_passing_is_no_day_of_coming_into_force():
+    """Unseen 001, validation v2-070 (found there; no tune answer gives a date in another role): "có hiệu lực thi hành
+    từ ngày 10/12/2003" rests on "Ngày ban hành :\n10/12/2003" while the same passage gives "Ngày hiệu lực :
+    01/07/2004". A date said in the role the passage gives it passes, and a text in force from its signing ("có hiệu
+    lực kể từ ngày ký") has both roles on one day."""
+    question = "Luật Thi đua, khen thưởng năm 2003 được thông qua ngày nào và có hiệu lực từ ngày nào?"
+    law = cit.SourceText("Luật này đã được Quốc hội khoá XI, kỳ họp thứ 4 thông qua ngày 26 tháng 11 năm 2003.\n"
+                         "Ngày ban hành :\n10/12/2003\nNgày hiệu lực :\n01/07/2004", "Điều 103",
+                         "Luật Thi đua, khen thưởng số 15/2003/QH11")
+
+    def reason(claim: str, passage: cit.SourceText = law) -> str:
+        [checked] = cit.attribute(claim + " [1].", [passage], question)
+        return checked.reason
+
+    assert reason("Luật Thi đua, khen thưởng có hiệu lực thi hành từ ngày 10/12/2003") == (
+        "date 10/12/2003 is no day a text comes into force there")
+    assert reason("Luật Thi đua, khen thưởng được Quốc hội thông qua, có hiệu lực từ ngày 26/11/2003").startswith(
+        "date 26/11/2003")
+    assert reason("Luật Thi đua, khen thưởng có hiệu lực thi hành từ ngày 01/7/2004") == ""
+    assert reason("Luật Thi đua, khen thưởng được Quốc hội thông qua ngày 26 tháng 11 năm 2003") == ""
+    assert reason("Luật Thi đua, khen thưởng được ban hành ngày 10/12/2003") == ""
+    on_signing = replace(law, text="Luật này đã được Quốc hội thông qua ngày 26 tháng 11 năm 2003 và có hiệu lực kể "
+                                   "từ ngày ký.")
+    assert reason("Luật Thi đua, khen thưởng có hiệu lực từ ngày 26/11/2003", on_signing) == ""
+
+
 def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
     """An assignment table lists each person's or body's duties under a heading that names them ("5. Bà … -
     Chuyên viên", "3. Sở Khoa học và Công nghệ"): the name answers who does what the text says, with the focus words
