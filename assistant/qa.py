@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 import time
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from assistant.question import (NamingRules, PassageWords, QuestionScope, analys
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import SearchHit
-from index.chunking import OPENING_SECTION
+from index.chunking import OPENING_SECTION, RECORD_LINE_LABEL
 from core.vietnamese import (COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE,
                              LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens, find_dates,
                              letter_codes, nfc, roman_numerals, same_place, short_date)
@@ -736,17 +737,26 @@ def replaced_notes(cited: list[Citation], settings: Settings) -> str:
     return "\n".join(notes)
 
 
+RECORD_NOTE = "(thư viện ghi nhận, không phải lời văn bản):"
+# A line of `evidence_quotes`: "[1] «sentence»", or "[1] (thư viện ghi nhận, …): số …" for the library's record.
+EVIDENCE_LINE = re.compile(rf"(?m)^\[\d+\]\s*(?:«|{re.escape(RECORD_NOTE)}).*$\n?")
+
+
 def evidence_quotes(claims: list[cit.Claim], passages: list[Passage], renumber: dict[int, int],
                     settings: Settings) -> str:
     """Under the answer, the passage sentences its claims rest on, verbatim, one line each ("[1] «…»"): staff cite
     the document's own words, and the model's short paraphrase often leaves out a condition or a second figure that
-    the sentence states. At most `qa_evidence_quotes` lines; none that repeat a claim."""
+    the sentence states. A card's record line is the library's words, so it is marked as such, not quoted. At most
+    `qa_evidence_quotes` lines; none that repeat a claim."""
     lines: list[str] = []
     limit = settings.qa_evidence_quotes
     for claim, n in ((claim, n) for claim in claims for n in claim.cited):
         for quote in cit.evidence_sentences(claim, passages[n - 1].source_text(), settings.qa_evidence_quote_chars,
                                             limit - len(lines)):
-            line = f"[{renumber[n]}] «{quote}»"
+            if quote.startswith(RECORD_LINE_LABEL):  # a card's record line: the library's words, no quote
+                line = f"[{renumber[n]}] {RECORD_NOTE} {quote[len(RECORD_LINE_LABEL):].strip()}"
+            else:
+                line = f"[{renumber[n]}] «{quote}»"
             if line not in lines:
                 lines.append(line)
         if len(lines) >= limit:

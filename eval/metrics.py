@@ -12,6 +12,7 @@ import statistics
 from collections.abc import Iterable
 from pathlib import PurePath
 
+from assistant.qa import EVIDENCE_LINE
 from core import vietnamese as vn
 
 # --------------------------------------------------------------------------------------------- normalisation
@@ -109,14 +110,11 @@ def strip_citation_markers(text: str) -> str:
     return _MARKERS.sub(" ", text or "")
 
 
-# The evidence quotes the assistant prints under an answer ("[1] «…»", one passage sentence a line).
-_EVIDENCE_QUOTE = re.compile(r"(?m)^\[\d+\]\s*«.*$\n?")
-
-
 def without_evidence_quotes(text: str) -> str:
-    """The answer's own statements: the passage sentences quoted under it are the documents' words, not its claims
-    (a second score shows how many answers are right only through them)."""
-    return _EVIDENCE_QUOTE.sub("", text or "")
+    """The answer's own statements: the evidence lines under it (`EVIDENCE_LINE`: passage sentences, the library's
+    record) are the documents' words, not its claims (a second score shows how many answers are right only through
+    them)."""
+    return EVIDENCE_LINE.sub("", text or "")
 
 
 _OPENERS, _CLOSERS = "“([", "”)]"

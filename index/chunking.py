@@ -23,6 +23,8 @@ from index.metadata import states_header
 
 OPENING_SECTION = "Phần mở đầu"
 IDENTITY_SECTION = "Thông tin văn bản: số, ngày ban hành, cơ quan ban hành, người ký"
+# Opens the line a card states the library's record with (`_known_identity`): the library's words, not the text's.
+RECORD_LINE_LABEL = "Thông tin văn bản:"
 # bumped when chunks or their metadata change: a library re-reads unchanged files of an older version
 CHUNKING_VERSION = "15"
 _CARD_HEAD_CHARS = 400
@@ -236,7 +238,7 @@ def _known_identity(meta: DocumentMetadata) -> list[str]:
     if not parts:
         return []
     issuer = f" của {meta.issuer}" if meta.issuer else ""
-    return [f"Thông tin văn bản: {', '.join(parts)}{issuer}."]
+    return [f"{RECORD_LINE_LABEL} {', '.join(parts)}{issuer}."]
 
 
 def _signature(lines: list[str]) -> list[str]:

@@ -13,6 +13,7 @@ from assistant.qa import (REFUSAL, QAChain, assess_evidence, build_passages, pas
                           validate_question)
 from assistant.question import asked_parts, expected_facts
 from core.settings import Settings
+from eval import metrics
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
 from core.vietnamese import COUNT_IN_WORDS_RE, quoted_spans, roman_numerals
@@ -1123,6 +1124,24 @@ def test_the_sentence_a_claim_rests_on_is_quoted_under_the_answer(qa_settings):
     source = cit.SourceText("Mở đầu dài " * 40 + "hạn nộp là ngày 10/12 hằng năm " + "phần còn lại " * 40)
     [cut] = cit.evidence_sentences(cit.Claim("Hạn nộp là ngày 10/12."), source, 120, limit=3)
     assert len(cut) <= 122 and cut.startswith("…") and cut.endswith("…") and "10/12 hằng năm" in cut
+
+
+def test_a_cards_record_line_under_an_answer_is_marked_as_the_librarys_not_quoted(qa_settings):
+    """A text that lost its header has a card opening with the library's record ("Thông tin văn bản: số …, ngày …"):
+    under an answer resting on it, that line is marked as the library's record, not set in «…» as the text's own
+    words; the scorer leaves it out of the answer's statements like any evidence line."""
+    record = "Thông tin văn bản: số 394/NQ-CP, ngày 03/12/2025 của Chính phủ."
+    meta = DocumentMetadata(title="Nghị quyết phát động phong trào toàn dân tham gia bảo vệ môi trường",
+                            doc_number="394/NQ-CP", date="2025-12-03", issuer="Chính phủ", doc_type="nghi-quyet")
+    card = Chunk("nq394::0", "nq394.txt", f"{record}\nNGHỊ QUYẾT\nPhát động phong trào toàn dân tham gia bảo vệ môi "
+                 "trường", "Thông tin văn bản", 1, 0, meta, card=True)
+    chain, _ = chain_with(["Nghị quyết 394/NQ-CP được ban hành ngày 03/12/2025 [1]."], qa_settings,
+                          FakeLibrary([card]))
+    answer = chain.ask("Nghị quyết 394/NQ-CP được ban hành ngày nào?")
+    claim, evidence = answer.answer.split("\n\n")
+    assert evidence == "[1] (thư viện ghi nhận, không phải lời văn bản): số 394/NQ-CP, ngày 03/12/2025 của Chính phủ."
+    assert "«" not in answer.answer
+    assert metrics.without_evidence_quotes(answer.answer).strip() == claim
 
 
 def test_each_fact_of_a_claim_gets_the_sentence_that_states_it():
