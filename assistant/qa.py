@@ -737,8 +737,8 @@ def replaced_notes(cited: list[Citation], settings: Settings) -> str:
     return "\n".join(notes)
 
 
-RECORD_NOTE = "(thư viện ghi nhận, không phải lời văn bản):"
-# A line of `evidence_quotes`: "[1] «sentence»", or "[1] (thư viện ghi nhận, …): số …" for the library's record.
+RECORD_NOTE = "(theo hồ sơ của thư viện):"
+# A line of `evidence_quotes`: "[1] «sentence»", or "[1] (theo hồ sơ của thư viện): số …" for the library's record.
 EVIDENCE_LINE = re.compile(rf"(?m)^\[\d+\]\s*(?:«|{re.escape(RECORD_NOTE)}).*$\n?")
 
 

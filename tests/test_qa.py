@@ -1139,9 +1139,10 @@ def test_a_cards_record_line_under_an_answer_is_marked_as_the_librarys_not_quote
                           FakeLibrary([card]))
     answer = chain.ask("Nghị quyết 394/NQ-CP được ban hành ngày nào?")
     claim, evidence = answer.answer.split("\n\n")
-    assert evidence == "[1] (thư viện ghi nhận, không phải lời văn bản): số 394/NQ-CP, ngày 03/12/2025 của Chính phủ."
+    assert evidence == "[1] (theo hồ sơ của thư viện): số 394/NQ-CP, ngày 03/12/2025 của Chính phủ."
     assert "«" not in answer.answer
     assert metrics.without_evidence_quotes(answer.answer).strip() == claim
+    assert metrics.answer_correctness(answer.answer, "Ngày 03/12/2025.")["correct"]  # the label negates nothing
 
 
 def test_each_fact_of_a_claim_gets_the_sentence_that_states_it():
