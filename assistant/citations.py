@@ -532,6 +532,19 @@ def _date_in_another_role(body: str, chosen: list[SourceText]) -> str:
     return ""
 
 
+_DAY_AND_MONTH = re.compile(r"(?i)(?<![\d/])(\d{1,2})\s*(?:/|-|\s+tháng\s+)\s*(\d{1,2})(?![\d])")
+
+
+def _date_not_stated(body: str, chosen: list[SourceText]) -> str:
+    """A full date the claim states whose day and month the chosen passages never state together: its figures found
+    apart ("kỳ họp thứ 10", "tháng 12 năm 2001") date nothing. "" when every date stands there."""
+    stated = {(int(day), int(month)) for source in chosen for day, month in _DAY_AND_MONTH.findall(source.everything)}
+    for _, (day, month, year) in find_dates(body):
+        if (day, month) not in stated:
+            return f"date {day:02d}/{month:02d}/{year} not stated there"
+    return ""
+
+
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
               rules: SupportRules, stats: LibraryStats | None) -> str:
     """"" when the chosen passages support the claim, else why not."""
@@ -549,7 +562,8 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
     if other_unit:
         figure, unit = sorted(other_unit)[0]
         return f"figure «{figure} {unit}» not stated in that unit there"
-    if misdated := _date_of_another_document(body, chosen, question) or _date_in_another_role(body, chosen):
+    if misdated := (_date_not_stated(body, chosen) or _date_of_another_document(body, chosen, question)
+                    or _date_in_another_role(body, chosen)):
         return misdated
     plain = _plain_numbers(body)
     for fact in facts:

@@ -743,6 +743,24 @@ def test_a_day_of_signing_or_passing_is_no_day_of_coming_into_force():
     assert reason("Luật Thi đua, khen thưởng có hiệu lực từ ngày 26/11/2003", on_signing) == ""
 
 
+def test_a_dates_day_and_month_must_stand_together_in_the_passage():
+    """Unseen 001 (found there; no tune answer changes): "có hiệu lực thi hành từ ngày 10/12/2003" rested on a law's
+    header, whose "kỳ họp thứ 10" and "tháng 12 năm 2001" hold the figures apart. A date the passage states, in
+    either spelling, still passes."""
+    question = "Luật Thi đua, khen thưởng năm 2003 có hiệu lực thi hành từ ngày nào?"
+    header = cit.SourceText("LUẬT THI ĐUA, KHEN THƯỞNG\nCăn cứ Hiến pháp năm 1992 đã được sửa đổi, bổ sung theo Nghị "
+                            "quyết số 51/2001/QH10 ngày 25 tháng 12 năm 2001 của Quốc hội khoá X, kỳ họp thứ 10;\n"
+                            "Luật này quy định về thi đua, khen thưởng và hiệu lực thi hành.", "Phần mở đầu",
+                            "Luật Thi đua, khen thưởng số 15/2003/QH11")
+    [claim] = cit.attribute("Luật Thi đua, khen thưởng có hiệu lực thi hành từ ngày 10/12/2003 [1].", [header],
+                            question)
+    assert not claim.supported and claim.reason == "date 10/12/2003 not stated there"
+    stated = replace(header, text=header.text + "\nLuật này có hiệu lực thi hành từ ngày 10 tháng 12 năm 2003.")
+    [claim] = cit.attribute("Luật Thi đua, khen thưởng có hiệu lực thi hành từ ngày 10/12/2003 [1].", [stated],
+                            question)
+    assert claim.supported, claim.reason
+
+
 def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
     """An assignment table lists each person's or body's duties under a heading that names them ("5. Bà … -
     Chuyên viên", "3. Sở Khoa học và Công nghệ"): the name answers who does what the text says, with the focus words
