@@ -187,6 +187,21 @@ def test_a_source_uploaded_without_a_catalogue_is_cited_in_full(settings, tmp_pa
     assert contents and all(re.match(r"\d+\. \S", line) for line in contents)
 
 
+def test_a_plan_on_a_directive_of_its_own_level_reports_upwards_not_to_that_directives_issuer(settings, tmp_path):
+    """A district's plan on the district's own chỉ thị (unseen task 07) had "Ủy ban nhân dân quận … (để báo cáo)" in
+    Nơi nhận: it reported to itself. It reports to the city. (A plan on a directive from above still reports to that
+    directive's issuer by name: `test_a_source_uploaded_without_a_catalogue_is_cited_in_full`.)"""
+    library = _library_with(
+        settings, tmp_path / "ct-quan-binh-thanh.txt",
+        "ỦY BAN NHÂN DÂN\nQUẬN BÌNH THẠNH -------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: 05/CT-UBND\n"
+        "Bình Thạnh, ngày 02 tháng 12 năm 2025\nCHỈ THỊ\nVỀ TĂNG CƯỜNG PHÒNG, CHỐNG TÁC HẠI THUỐC LÁ\n"
+        "1. Phòng Y tế chủ trì tổ chức mít tinh hưởng ứng Ngày Thế giới không thuốc lá 31 tháng 5.\n")
+    request = DraftRequest(province="TP. Hồ Chí Minh", period="năm 2026", theme="phòng, chống tác hại thuốc lá",
+                           issuer="Ủy ban nhân dân quận Bình Thạnh, Thành phố Hồ Chí Minh", sources=["05/CT-UBND"])
+    recipients = PlanDrafter(library, PassageEchoChat(), settings).draft(request).recipients
+    assert recipients[0] == "UBND thành phố Hồ Chí Minh (để báo cáo);", recipients
+
+
 def test_a_directives_closing_request_is_not_carried_as_a_duty(settings, tmp_path):
     """A directive ends by asking everyone to carry it out ("… nghiêm túc thực hiện Chỉ thị này"); that is its own
     closing, not a duty of the plan implementing it (which ends with its own), whatever the spelling of "Ủy"."""

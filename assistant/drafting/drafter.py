@@ -45,8 +45,8 @@ from assistant.drafting.legal import (
     theme_share,
     theme_words,
 )
-from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, internal_units, issuer_level, make_adapter,
-                                      receiver, unit_phrase, without_province)
+from assistant.drafting.levels import (LEVEL_RANK, NO_ADAPTATION, UBND, award_forms, internal_units, issuer_level,
+                                      make_adapter, receiver, unit_phrase, without_province)
 from assistant.drafting.models import (
     OF_ITSELF,
     SECTION_TITLES,
@@ -187,6 +187,12 @@ def ended_before(text: str, first_year: int | None) -> bool:
     until = _LAST_UNTIL.search(text)
     end = YEAR_RE.search(until.group(1)) if until else None
     return bool(first_year and end and int(end.group()) < first_year)
+
+
+def _reports_to(directive, level: str) -> bool:
+    """Whether the drafter reports to the directive's issuer ("… (để báo cáo)" in Nơi nhận): a body above it, or one
+    of unknown level. A body's plan on its own directive (a district's on the district's chỉ thị) reports upwards."""
+    return bool(directive) and (not directive.level or LEVEL_RANK.get(directive.level, 9) < LEVEL_RANK.get(level, 9))
 
 
 @dataclass
@@ -367,8 +373,8 @@ class PlanDrafter:
         places = frozenset(places_named(self.library, sheet.sources)) if sheet else frozenset()
         context = _Context(sheet if sheet and sheet.items else None, adapter, own_adapter, level,
                            unit_phrase(request.issuer, level),
-                           above, display_name(directive.issuer) if directive else "", known, allowed, places, laws,
-                           law_items)
+                           above, display_name(directive.issuer) if _reports_to(directive, level) else "", known,
+                           allowed, places, laws, law_items)
         # a regulation's duties to its own issuing body ("Bộ … đăng ký Giải thưởng …") are that body's: a plan's are
         # re-assigned one level down by the adapter ("Bộ Y tế" -> "Sở Y tế")
         itself = body_of(directive.issuer) if directive and states_rules(directive) else ""
