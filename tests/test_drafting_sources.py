@@ -20,7 +20,7 @@ from assistant.docx_writer import write_docx
 from assistant.drafting import DraftRequest, PlanDrafter, summary_line
 from assistant.drafting.checks import accept_rewrite, line_facts
 from assistant.drafting.cleaning import drop_repeated_phrases, repeats_itself
-from assistant.drafting.compose import earlier, pieces
+from assistant.drafting.compose import earlier, pieces, same_body
 from assistant.drafting.levels import NO_ADAPTATION, award_forms, issuer_level, make_adapter
 from assistant.drafting.models import SheetItem, SourceDoc
 from assistant.drafting.sources import extract_sheet, places_named, resolve_sources, states_rules
@@ -200,6 +200,11 @@ def test_a_plan_on_a_directive_of_its_own_level_reports_upwards_not_to_that_dire
                            issuer="Ủy ban nhân dân quận Bình Thạnh, Thành phố Hồ Chí Minh", sources=["05/CT-UBND"])
     recipients = PlanDrafter(library, PassageEchoChat(), settings).draft(request).recipients
     assert recipients[0] == "UBND thành phố Hồ Chí Minh (để báo cáo);", recipients
+    # a Sở's công văn on its own Phòng's paper (unseen task 08) reports upwards too: the Phòng is part of the Sở,
+    # whatever remark the issuer's name carries in brackets
+    assert same_body("Phòng Thi đua, Khen thưởng – Sở Nội vụ tỉnh Quảng Bình",
+                     "Sở Nội vụ tỉnh Quảng Bình (Phòng Thi đua, Khen thưởng tham mưu)")
+    assert not same_body("Ủy ban nhân dân tỉnh Quảng Bình", "Sở Nội vụ tỉnh Quảng Bình")
 
 
 def test_a_directives_closing_request_is_not_carried_as_a_duty(settings, tmp_path):

@@ -148,8 +148,7 @@ def superior(sheet: TaskSheet, target_level: str, issuer: str) -> bool:
     for doc in sheet.sources:
         if doc.role != "directive":
             continue
-        same_body = _same_body(doc.issuer, issuer)
-        if not same_body and not below(doc.level, target_level):
+        if not same_body(doc.issuer, issuer) and not below(doc.level, target_level):
             return True
     return False
 
@@ -193,7 +192,7 @@ def own_share(sheet: TaskSheet, issuer: str, level: str,
         departments = bool(_DEPARTMENTS.match(agency))
         to_provinces = bool(provinces and provinces.match(agency))
         if own_kind and own_kind.match(agency) or to_provinces and kind != "report" \
-                or level == "so" and (departments or _same_body(agency, issuer)):
+                or level == "so" and (departments or same_body(agency, issuer)):
             own.append(item)
         elif not (departments or to_provinces or ONE_BODY.match(agency)) \
                 or kinds and re.search(r"(?i)mặt trận", agency):
@@ -208,7 +207,9 @@ def _local_government(kinds: list[str]) -> re.Pattern:
                       rf"các cấp)\b")
 
 
-def _same_body(a: str, b: str) -> bool:
-    norm = [re.sub(rf"(?i)^{UBND}\s+", "ubnd ", re.sub(r"\s+", " ", x).strip()).casefold()
+def same_body(a: str, b: str) -> bool:
+    """Whether two names are one body or one holds the other ("UBND tỉnh X" / "Ủy ban nhân dân tỉnh X"; "Phòng …
+    – Sở Nội vụ tỉnh X" / "Sở Nội vụ tỉnh X (Phòng … tham mưu)"): a remark in brackets is no part of the name."""
+    norm = [re.sub(rf"(?i)^{UBND}\s+", "ubnd ", re.sub(r"\s+", " ", re.sub(r"\([^()]*\)", " ", x)).strip()).casefold()
             for x in (a, b)]
     return bool(norm[0]) and (norm[0] == norm[1] or norm[0] in norm[1] or norm[1] in norm[0])

@@ -28,7 +28,7 @@ from assistant.drafting.cleaning import (
     trim,
     words,
 )
-from assistant.drafting.compose import Piece, earlier, own_share, pieces, superior
+from assistant.drafting.compose import Piece, earlier, own_share, pieces, same_body, superior
 from assistant.drafting.legal import (
     RELEVANT_SCORE,
     Basis,
@@ -189,10 +189,12 @@ def ended_before(text: str, first_year: int | None) -> bool:
     return bool(first_year and end and int(end.group()) < first_year)
 
 
-def _reports_to(directive, level: str) -> bool:
+def _reports_to(directive, level: str, issuer: str) -> bool:
     """Whether the drafter reports to the directive's issuer ("… (để báo cáo)" in Nơi nhận): a body above it, or one
-    of unknown level. A body's plan on its own directive (a district's on the district's chỉ thị) reports upwards."""
-    return bool(directive) and (not directive.level or LEVEL_RANK.get(directive.level, 9) < LEVEL_RANK.get(level, 9))
+    of unknown level, that is not the drafter or part of it. A body's plan on its own directive (a district's on the
+    district's chỉ thị) or on its own unit's paper (a Sở's on its Phòng's) reports upwards."""
+    return bool(directive) and not same_body(directive.issuer, issuer) and (
+        not directive.level or LEVEL_RANK.get(directive.level, 9) < LEVEL_RANK.get(level, 9))
 
 
 @dataclass
@@ -371,10 +373,10 @@ class PlanDrafter:
                     "topics": f"; trọng tâm là các quy định về {'; '.join(topics)}" if topics else "",
                     "law_name": name, "field": name[5:6].lower() + name[6:] if name.startswith("Luật ") else name})
         places = frozenset(places_named(self.library, sheet.sources)) if sheet else frozenset()
+        superior_name = display_name(directive.issuer) if _reports_to(directive, level, request.issuer) else ""
         context = _Context(sheet if sheet and sheet.items else None, adapter, own_adapter, level,
                            unit_phrase(request.issuer, level),
-                           above, display_name(directive.issuer) if _reports_to(directive, level) else "", known,
-                           allowed, places, laws, law_items)
+                           above, superior_name, known, allowed, places, laws, law_items)
         # a regulation's duties to its own issuing body ("Bộ … đăng ký Giải thưởng …") are that body's: a plan's are
         # re-assigned one level down by the adapter ("Bộ Y tế" -> "Sở Y tế")
         itself = body_of(directive.issuer) if directive and states_rules(directive) else ""
