@@ -55,6 +55,7 @@ from assistant.drafting.models import (
     DraftRequest,
     DraftSection,
     SheetItem,
+    SourceDoc,
     TaskSheet,
     clean_field,
 )
@@ -189,7 +190,7 @@ def ended_before(text: str, first_year: int | None) -> bool:
     return bool(first_year and end and int(end.group()) < first_year)
 
 
-def _reports_to(directive, level: str, issuer: str) -> bool:
+def _reports_to(directive: SourceDoc | None, level: str, issuer: str) -> bool:
     """Whether the drafter reports to the directive's issuer ("… (để báo cáo)" in Nơi nhận): a body above it, or one
     of unknown level, that is not the drafter or part of it. A body's plan on its own directive (a district's on the
     district's chỉ thị) or on its own unit's paper (a Sở's on its Phòng's) reports upwards."""
