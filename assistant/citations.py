@@ -654,7 +654,17 @@ def evidence_sentences(claim: Claim, source: SourceText, max_chars: int, limit: 
         remaining -= best_facts
         if not remaining:
             break
-    return [_cut_around(sentence, figures, max_chars) for sentence in chosen]
+    return [_cut_around(_with_what_follows(sentence, sentences), figures, max_chars) for sentence in chosen]
+
+
+def _with_what_follows(sentence: str, sentences: list[str]) -> str:
+    """A lead-in ending with ":" ("2.1 Phòng Y tế:") quoted with the sentence under it, which says what it leads to;
+    not with another lead-in ("a) Chủ tịch Hội đồng:") or a bare mark ("A.")."""
+    at = sentences.index(sentence)
+    after = sentences[at + 1] if at + 1 < len(sentences) else ""
+    if sentence.endswith(":") and not after.endswith(":") and len(words(after)) >= 3:
+        return f"{sentence} {after}"
+    return sentence
 
 
 def _cut_around(sentence: str, figures: set[str], max_chars: int) -> str:

@@ -1163,6 +1163,25 @@ def test_a_cards_record_line_under_an_answer_is_marked_as_the_librarys_not_quote
     assert metrics.answer_correctness(answer.answer, "Ngày 03/12/2025.")["correct"]  # the label negates nothing
 
 
+def test_a_lead_in_is_quoted_with_the_sentence_under_it():
+    """Unseen 026 (found there; no tune quote changes): the name a claim adds stands in a label line ("2.1 Phòng Y
+    tế:"), which alone quotes nothing of what the claim says the body does; it is quoted with the line under it. Not
+    with another lead-in under it ("a) Chủ tịch Hội đồng:") nor a bare mark."""
+    passage = cit.SourceText("2.1 Phòng Y tế:\n- Chủ trì phối hợp với Uỷ ban nhân dân 11 phường xây dựng kế hoạch và "
+                             "báo cáo Uỷ ban nhân dân quận.\n- Tổ chức mít - tinh, hội thảo.")
+    claim = "Phòng Y tế chủ trì xây dựng kế hoạch và báo cáo UBND quận [1]."
+    checked = cit.Claim(claim, [1], facts=cit.claim_facts(claim, "Phòng nào chủ trì xây dựng kế hoạch?"))
+    assert cit.evidence_sentences(checked, passage, 300, limit=1) == [
+        "2.1 Phòng Y tế: - Chủ trì phối hợp với Uỷ ban nhân dân 11 phường xây dựng kế hoạch và báo cáo Uỷ ban nhân dân "
+        "quận."]
+    council = cit.SourceText("Thành viên Hội đồng xét tặng Giải thưởng cấp Bộ bao gồm:\na) Chủ tịch Hội đồng:\n"
+                             "Thứ trưởng Bộ Nông nghiệp.")
+    claim = "Hội đồng xét tặng cấp Bộ có các thành viên [1]."
+    checked = cit.Claim(claim, [1], facts=cit.claim_facts(claim, "Hội đồng cấp Bộ gồm những ai?"))
+    assert cit.evidence_sentences(checked, council, 300, limit=1) == [
+        "Thành viên Hội đồng xét tặng Giải thưởng cấp Bộ bao gồm:"]
+
+
 def test_each_fact_of_a_claim_gets_the_sentence_that_states_it():
     """A claim stating two figures that the passage gives in two sentences gets both sentences quoted, in the order
     of how much they hold; a claim naming a person gets the line with the name, not one that merely shares words."""
