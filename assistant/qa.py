@@ -23,7 +23,7 @@ from assistant.question import (NamingRules, PassageWords, QuestionScope, analys
                                 part_question, time_comparison)
 from assistant.superseded import successor_by, successors
 from core.settings import Settings
-from core.models import SearchHit
+from core.models import Chunk, SearchHit
 from index.chunking import OPENING_SECTION, RECORD_LINE_LABEL
 from core.vietnamese import (COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE,
                              LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens, find_dates,
@@ -442,9 +442,13 @@ class QAChain:
 
     def _search(self, question: str, scope: QuestionScope, k: int, filters: dict | None = None) -> list[SearchHit]:
         """Hybrid search. Identity cards only answer who signed, when and which number: for any other question
-        their issue date and title read like an answer (an effective date answered with the issue date)."""
+        their issue date and title read like an answer (an effective date answered with the issue date). A "Nơi
+        nhận" list only answers whom the document goes to."""
         hits = self.library.search(question, k=k if scope.identity else 2 * k, mode="hybrid", filters=filters)
-        return hits if scope.identity else [hit for hit in hits if not hit.chunk.card][:k]
+        if scope.identity:
+            return hits
+        recipients = _ASKS_RECIPIENTS.search(question)
+        return [hit for hit in hits if not hit.chunk.card and (recipients or not _recipients_list(hit.chunk))][:k]
 
     def _with_cards(self, scope: QuestionScope, hits: list[SearchHit]) -> list[SearchHit]:
         """For a question on who signed a document, when or under which number: the identity cards of the first
@@ -596,6 +600,17 @@ def _since(start: float) -> float:
 def _passages_prompt(scope: QuestionScope) -> str:
     """A question about several documents asks for each one's facts; any other keeps the one-sentence answer."""
     return "qa_passages_multi" if scope.multi else "qa_passages"
+
+
+# A question on whom a document goes to ("nơi nhận", "được gửi tới …", "gửi cho những cơ quan nào").
+_ASKS_RECIPIENTS = re.compile(
+    r"(?i)nơi nhận|được gửi (?:đến|tới|cho)|gửi (?:đến|tới|cho) (?:những )?(?:ai|cơ quan nào|đơn vị nào)")
+
+
+def _recipients_list(chunk: Chunk) -> bool:
+    """A passage of a document's "Nơi nhận" block (the chunker files it under that heading): it names bodies, the
+    province and "Thủ tướng" in every line, so it matches the words naming a document, and answers only who gets it."""
+    return chunk.section.split(" > ")[-1].casefold().startswith("nơi nhận")
 
 
 def _round_robin(pools: list[list[SearchHit]], k: int) -> list[SearchHit]:

@@ -1122,6 +1122,31 @@ def test_a_colon_inside_an_answer_line_keeps_its_claim_whole(qa_settings):
     assert chain.ask(question).refused
 
 
+def test_a_recipients_list_is_read_only_for_a_question_on_whom_the_document_goes_to(qa_settings):
+    """Validation v2-029 (found there; no tune answer changes): inside the plan a question names, its "Nơi nhận" lists
+    hold the question's naming words (the province, "Ủy ban nhân dân", "Thủ tướng") and filled the prompt, while the
+    sentence that answers ("Thực hiện Quyết định số 2437/QĐ-TTg …") was not read. A recipients list answers only a
+    question on whom the document goes to."""
+    chunks = [
+        Chunk("daklak::0", "daklak.txt", "Nơi nhận:\n- Thủ tướng Chính phủ (b/c);\n- Ủy ban nhân dân tỉnh Đắk Lắk;\n"
+              "- Ban Thi đua - Khen thưởng Trung ương;", "Nơi nhận: - Thủ tướng Chính phủ (b/c); - Ủy ban nhân…", None,
+              30, DAKLAK),
+        Chunk("daklak::1", "daklak.txt", "- Các sở, ban, ngành tỉnh Đắk Lắk;\n- Lưu: VT, NV.", "Nơi nhận: - Thủ tướng "
+              "Chính phủ (b/c); - Ủy ban nhân…", None, 31, DAKLAK),
+        Chunk("daklak::2", "daklak.txt", "Thực hiện Quyết định số 2437/QĐ-TTg ngày 04/11/2025 của Thủ tướng Chính phủ "
+              "về Đợt thi đua chào mừng Đại hội XIV.", "Phần mở đầu", None, 2, DAKLAK),
+        Chunk("daklak::3", "daklak.txt", "Các sở, ngành báo cáo kết quả trước ngày 15/12/2025.", "V. TỔ CHỨC THỰC HIỆN",
+              None, 20, DAKLAK),
+    ]
+    library = FakeLibrary(chunks)
+    chain, _ = chain_with([], qa_settings, library)
+    _, hits = chain.retrieve("Kế hoạch 0125/KH-UBND của tỉnh Đắk Lắk thực hiện văn bản nào của Thủ tướng Chính phủ?")
+    assert "daklak::2" in [hit.chunk.chunk_id for hit in hits]
+    assert not any(hit.chunk.section.startswith("Nơi nhận") for hit in hits)
+    _, hits = chain.retrieve("Kế hoạch 0125/KH-UBND của tỉnh Đắk Lắk được gửi tới những cơ quan nào?")
+    assert "daklak::0" in [hit.chunk.chunk_id for hit in hits]
+
+
 def test_the_sentence_a_claim_rests_on_is_quoted_under_the_answer(qa_settings):
     """The model's paraphrase drops the second figure and the deadline's subject; the quote gives the passage's own
     words. A planted instruction in the passage is never quoted, and a quote is cut around its figure."""
