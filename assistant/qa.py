@@ -25,7 +25,7 @@ from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import Chunk, SearchHit
 from index.chunking import OPENING_SECTION, RECORD_LINE_LABEL
-from core.vietnamese import (COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, IN_FORCE_FROM_SIGNING, LETTER_CODE_RE,
+from core.vietnamese import (COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, FROM_ISSUE_DAY, LETTER_CODE_RE,
                              LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens, find_dates,
                              letter_codes, nfc, roman_numerals, same_place, short_date)
 
@@ -792,11 +792,11 @@ def _about_other_places(claims: list[cit.Claim], passages: list[Passage], scope:
 
 
 def _signing_dated(claim: cit.Claim, passages: list[Passage], question: str) -> cit.Claim:
-    """"… có hiệu lực kể từ ngày ký" with the day the cited document was signed: "… kể từ ngày ký (05/3/2020)" — the
-    day asked for, which the sentence in force names only by reference. Unchanged when the cited passages come from
-    documents of different dates or of none."""
+    """"… có hiệu lực kể từ ngày ký", "… triển khai từ ngày ban hành Kế hoạch" with the day the cited document was
+    signed: "… kể từ ngày ký (05/3/2020)" — the day asked for, which the sentence names only by reference. Unchanged
+    when the cited passages come from documents of different dates or of none."""
     dates = {passages[n - 1].hit.chunk.metadata.date for n in claim.cited}
-    found = IN_FORCE_FROM_SIGNING.search(claim.text)
+    found = FROM_ISSUE_DAY.search(claim.text)
     if not found or len(dates) != 1 or not (day := short_date(dates.pop())):
         return claim
     text = f"{claim.text[:found.end()]} ({day}){claim.text[found.end():]}"

@@ -16,7 +16,7 @@ from core.settings import Settings
 from eval import metrics
 from fakes import TextReplyChat
 from core.models import Chunk, DocumentMetadata, DocumentRecord, SearchHit
-from core.vietnamese import COUNT_IN_WORDS_RE, quoted_spans, roman_numerals
+from core.vietnamese import COUNT_IN_WORDS_RE, FROM_ISSUE_DAY, quoted_spans, roman_numerals
 
 DAKLAK = DocumentMetadata(
     title="Kế hoạch phát động phong trào thi đua thực hiện thành công cuộc bầu cử đại biểu Quốc hội khóa XVI",
@@ -1429,3 +1429,20 @@ def test_in_force_from_signing_gets_the_day_the_document_was_signed(qa_settings)
     answer = chain.ask("Nghị định về công tác văn thư có hiệu lực thi hành từ ngày nào?")
     assert not answer.refused
     assert answer.answer.startswith("Nghị định có hiệu lực thi hành kể từ ngày ký (05/3/2020) [1].")
+
+
+def test_a_time_counted_from_the_plans_issue_gets_the_day_it_was_issued(qa_settings):
+    """Validation v2-032 (found there; tune v2-140 gains the date too and was right already): "từ ngày ban hành Kế
+    hoạch" names the day only by reference, as "kể từ ngày ký" does; the answer adds the cited plan's date. A date
+    already written, or another document's issue ("từ ngày ban hành Quyết định số …"), is left alone."""
+    plan = DocumentMetadata(title="Kế hoạch Đợt thi đua chào mừng Đại hội XIV", doc_number="982/KH-UBND",
+                            date="2025-11-19", province="Nghệ An", doc_type="ke-hoach")
+    chunks = [Chunk("na::0", "nghean.txt", "Đợt thi đua được triển khai thực hiện từ ngày ban hành Kế hoạch đến khi tổ "
+                    "chức thành công Đại hội XIV của Đảng.", "I. MỤC ĐÍCH > 3. Thời gian", None, 0, plan)]
+    chain, _ = chain_with(["Đợt thi đua được triển khai từ ngày ban hành Kế hoạch đến khi tổ chức thành công Đại hội "
+                           "XIV [1]."], qa_settings, FakeLibrary(chunks))
+    answer = chain.ask("Đợt thi đua chào mừng Đại hội XIV của Nghệ An được triển khai trong thời gian nào?")
+    assert answer.answer.startswith("Đợt thi đua được triển khai từ ngày ban hành Kế hoạch (19/11/2025) đến khi tổ "
+                                    "chức thành công Đại hội XIV [1].")
+    assert not FROM_ISSUE_DAY.search("triển khai từ ngày ban hành Kế hoạch (19/11/2025)")
+    assert not FROM_ISSUE_DAY.search("thực hiện từ ngày ban hành Quyết định số 2437/QĐ-TTg")
