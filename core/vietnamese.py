@@ -354,10 +354,11 @@ IN_FORCE_FROM = r"có hiệu lực(?: thi hành)?(?: kể)? từ"
 IN_FORCE_FROM_SIGNING = re.compile(
     rf"(?i)\b{IN_FORCE_FROM} ngày (?:ký(?: ban hành)?|ban hành)\b(?!\s*(?:[,(]\s*)?(?:tức|là)?\s*(?:ngày\s*)?\d)")
 # A time counted from the day a text is signed or issued, its date not stated: "(kể) từ ngày ký", "từ ngày ban hành
-# Kế hoạch (này)". A number after it names another document ("từ ngày ban hành Quyết định số …"): not this one.
-FROM_ISSUE_DAY = re.compile(  # atomic: the words after "ngày" are all read before the date is looked for
-    rf"(?i)\btừ ngày (?>ký(?: ban hành)?|ban hành)(?>(?:\s+(?:{doc_kind_pattern()})(?:\s+này)?)?)\b"
-    rf"(?!\s*(?:[,(]\s*)?(?:tức|là)?\s*(?:ngày\s*)?\d)(?!\s+(?:số\b|\d))")
+# Kế hoạch (này) đến …". Its clause ends there: "từ ngày ký hợp đồng", "từ ngày ban hành Quyết định số …" or
+# "… Quyết định khen thưởng" count from another paper's day.
+FROM_ISSUE_DAY = re.compile(  # atomic: the words after "ngày" are all read before what follows is looked at
+    rf"(?i)\btừ ngày (?>ký(?: ban hành)?|ban hành)(?>(?:\s+(?:{doc_kind_pattern()})(?:\s+này)?)?)"
+    rf"(?=\s*(?:[.,;:)]|$|(?:đến|tới|cho đến|và)\b))")
 
 # The mark of a point of a clause: a letter in Vietnamese alphabetical order and ")" (Nghị định 30: a, b, c, d, đ, e,
 # g, …, o, ô, ơ, p, …, u, ư, v, x, y).

@@ -1434,7 +1434,8 @@ def test_in_force_from_signing_gets_the_day_the_document_was_signed(qa_settings)
 def test_a_time_counted_from_the_plans_issue_gets_the_day_it_was_issued(qa_settings):
     """Validation v2-032 (found there; tune v2-140 gains the date too and was right already): "từ ngày ban hành Kế
     hoạch" names the day only by reference, as "kể từ ngày ký" does; the answer adds the cited plan's date. A date
-    already written, or another document's issue ("từ ngày ban hành Quyết định số …"), is left alone."""
+    already written, or another paper's day ("từ ngày ban hành Quyết định số …", "kể từ ngày ký quyết định khen
+    thưởng"), is left alone."""
     plan = DocumentMetadata(title="Kế hoạch Đợt thi đua chào mừng Đại hội XIV", doc_number="982/KH-UBND",
                             date="2025-11-19", province="Nghệ An", doc_type="ke-hoach")
     chunks = [Chunk("na::0", "nghean.txt", "Đợt thi đua được triển khai thực hiện từ ngày ban hành Kế hoạch đến khi tổ "
@@ -1446,3 +1447,4 @@ def test_a_time_counted_from_the_plans_issue_gets_the_day_it_was_issued(qa_setti
                                     "chức thành công Đại hội XIV [1].")
     assert not FROM_ISSUE_DAY.search("triển khai từ ngày ban hành Kế hoạch (19/11/2025)")
     assert not FROM_ISSUE_DAY.search("thực hiện từ ngày ban hành Quyết định số 2437/QĐ-TTg")
+    assert not FROM_ISSUE_DAY.search("trong 05 ngày làm việc kể từ ngày ký quyết định khen thưởng")
