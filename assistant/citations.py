@@ -472,14 +472,17 @@ _NO_DATE = re.compile(r"(?i)\bngày\s+\d{1,2}/\d{4}\b(?!/)")
 _NUMBER_TO_DATE = re.compile(r"(?i)\s*,?\s*(?:ban hành\s+)?(?:ngày\s*)?")
 
 
+def _places(text: str, date: tuple[int, int, int]) -> list[re.Match]:
+    """Where `text` states `date`, in either spelling."""
+    return [match for match, value in find_dates(text) if value == date]
+
+
 def _date_owners(text: str, date: tuple[int, int, int]) -> list[str]:
     """For each place `text` states `date`: the key of the số ký hiệu written right before it (whose date it is), or
     "" when none is."""
     numbers = find_doc_numbers(text)
     owners = []
-    for match, value in find_dates(text):
-        if value != date:
-            continue
+    for match in _places(text, date):
         before = [n for n in numbers if n.end() <= match.start()
                   and _NUMBER_TO_DATE.fullmatch(text[n.end():match.start()])]
         owners.append(number_key(before[-1].group(0)) if before else "")
@@ -508,9 +511,7 @@ _DATE_ROLE_REACH = 30  # characters between the role's words and the date, withi
 def _date_roles(text: str, date: tuple[int, int, int]) -> list[str]:
     """For each place `text` states `date`: "force", "made", or "" when no role word stands just before it."""
     roles = []
-    for match, value in find_dates(text):
-        if value != date:
-            continue
+    for match in _places(text, date):
         lead = re.sub(r":\s*\n", ": ", text[max(0, match.start() - _DATE_ROLE_REACH):match.start()])
         lead = re.split(r"[.;\n]", lead)[-1]  # a label's value may stand on the line below it ("Ngày ban hành :\n…")
         found = list(_DATE_ROLE.finditer(lead))

@@ -45,7 +45,7 @@ from assistant.drafting.legal import (
     theme_share,
     theme_words,
 )
-from assistant.drafting.levels import (LEVEL_RANK, NO_ADAPTATION, UBND, award_forms, internal_units, issuer_level,
+from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, below, internal_units, issuer_level,
                                       make_adapter, receiver, unit_phrase, without_province)
 from assistant.drafting.models import (
     OF_ITSELF,
@@ -195,7 +195,7 @@ def _reports_to(directive: SourceDoc | None, level: str, issuer: str) -> bool:
     of unknown level, that is not the drafter or part of it. A body's plan on its own directive (a district's on the
     district's chỉ thị) or on its own unit's paper (a Sở's on its Phòng's) reports upwards."""
     return bool(directive) and not same_body(directive.issuer, issuer) and (
-        not directive.level or LEVEL_RANK.get(directive.level, 9) < LEVEL_RANK.get(level, 9))
+        not directive.level or below(level, directive.level))
 
 
 @dataclass
