@@ -368,6 +368,7 @@ class SupportRules:
     focus_share: float = 0.2  # share of the question's focus terms found near each fact
     focus_relative: float = 0.5  # share of the focus terms the passage holds that stand near the fact
     window: int = 20  # syllables on each side of a fact that count as "near"
+    sentence_margin: int = 3  # more syllable pairs shared with a claim that make another figure's sentence its own
     quote_match: float = 0.75  # a misquote at least this close to a passage run is replaced by it
     name_match: float = 0.5  # a misspelt syllable at least this close to a passage syllable is replaced by it
 
@@ -546,6 +547,49 @@ def _date_not_stated(body: str, chosen: list[SourceText]) -> str:
     return ""
 
 
+def _pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent syllable pairs without figures: the wording a sentence and a claim share, in its order."""
+    tokens = _tokens(text)
+    return {(a, b) for a, b in zip(tokens, tokens[1:]) if not a.isdigit() and not b.isdigit()}
+
+
+def _figures_stated(text: str) -> set[tuple[str, str]]:
+    """(kind, value) of each figure a text states: ("date", "15/8") for a day and month, ("year", "2025"), else the
+    syllable after the figure and the figure (("bộ", "2") for "02 bộ"). A heading's or list item's number states
+    nothing."""
+    dates = {("date", f"{int(day)}/{int(month)}") for day, month in _DAY_AND_MONTH.findall(text)}
+    for match, _ in reversed(find_dates(text)):
+        text = f"{text[:match.start()]} {text[match.end():]}"
+    rest = _HEADING_NUMBER.sub(" ", _DAY_MONTH.sub(" ", text))
+    tokens = _tokens(YEAR_RE.sub(" ", rest))
+    return (dates | {("year", year) for year in YEAR_RE.findall(rest)}
+            | {(after, figure) for figure, after in zip(tokens, tokens[1:]) if figure.isdigit() and not after.isdigit()})
+
+
+def _closer_sentence(body: str, question: str, sentences: list[str], margin: int) -> str:
+    """A sentence stating another figure of a kind the claim states (a date, a count of "bộ"), not the claim's, that
+    reads like the claim far more (`margin` more of its syllable pairs) than every sentence stating the claim's
+    figure: the model took the figure of the neighbouring row ("Đơn vị … gửi hồ sơ … về Hội đồng … ngày 30/9" for
+    "Cá nhân … gửi hồ sơ về đơn vị … ngày 15/8"). "" when there is none."""
+    claimed, wording = _figures_stated(body) - _figures_stated(question), _pairs(body)
+    stated = [(sentence, _figures_stated(sentence)) for sentence in sentences]
+    for kind, value in claimed:
+        own = max((len(wording & _pairs(s)) for s, figures in stated if (kind, value) in figures), default=0)
+        rivals = [s for s, figures in stated
+                  if any(k == kind for k, _ in figures - claimed) and not figures & claimed]
+        rival = max(rivals, key=lambda s: len(wording & _pairs(s)), default="")
+        if own and rival and len(wording & _pairs(rival)) >= own + margin:
+            return rival
+    return ""
+
+
+def _sentences(sources: list[SourceText]) -> list[str]:
+    return [sentence for source in sources for sentence in split_sentences(source.text)]
+
+
+ANOTHER_SENTENCE = "its figure stands in a sentence less like it than one stating another"
+
+
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
               rules: SupportRules, stats: LibraryStats | None) -> str:
     """"" when the chosen passages support the claim, else why not."""
@@ -566,6 +610,8 @@ def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: 
     if misdated := (_date_not_stated(body, chosen) or _date_of_another_document(body, chosen, question)
                     or _date_in_another_role(body, chosen)):
         return misdated
+    if _closer_sentence(body, question, _sentences(chosen), rules.sentence_margin):
+        return ANOTHER_SENTENCE
     plain = _plain_numbers(body)
     for fact in facts:
         sources = chosen
@@ -613,15 +659,33 @@ def attribute(answer: str, sources: list[SourceText], question: str = "",
         ranked = sorted(scores, key=scores.get, reverse=True)
         candidates = [cited] if cited else []
         candidates += [[n] for n in ranked] + ([sorted(ranked[:2])] if len(ranked) >= 2 else [])
-        reason = "no passage"
+        reasons = ["no passage"]
         for chosen in candidates:
-            reason = _supports(body, facts, [sources[n - 1] for n in chosen], question, focus, rules, stats)
-            if not reason:
+            reasons.append(_supports(body, facts, [sources[n - 1] for n in chosen], question, focus, rules, stats))
+            if not reasons[-1]:
                 claims.append(Claim(body, chosen, facts=facts))
                 break
         else:
-            claims.append(Claim(body, cited, supported=False, facts=facts, reason=reason))
+            claims.append(Claim(body, cited, supported=False, facts=facts, reason=reasons[-1]))
+            if ANOTHER_SENTENCE in reasons and (closer := _closer_claim(body, facts, sources, question, focus, rules,
+                                                                           stats)):
+                claims.append(closer)
     return claims
+
+
+def _closer_claim(body: str, facts: list[Fact], sources: list[SourceText], question: str, focus: set[str],
+                  rules: SupportRules, stats: LibraryStats | None) -> Claim | None:
+    """The passage's own sentence in place of a claim that took its figure from the wrong one, when that sentence
+    reads like the claim far more and answers what is asked: the model wrote the right statement with the
+    neighbouring row's figure."""
+    sentence = _closer_sentence(body, question, _sentences(sources), rules.sentence_margin)
+    for n, source in enumerate(sources, start=1):
+        if sentence and sentence in split_sentences(source.text):
+            text = sentence.rstrip(";,: ")
+            text_facts = claim_facts(text, question)
+            if not _supports(text, text_facts, [source], question, focus, rules, stats):
+                return Claim(text, [n], facts=text_facts)
+    return None
 
 
 def evidence_sentences(claim: Claim, source: SourceText, max_chars: int, limit: int) -> list[str]:

@@ -638,7 +638,7 @@ def support_rules(settings: Settings) -> cit.SupportRules:
     return cit.SupportRules(term_share=settings.qa_support_threshold, focus_share=settings.qa_focus_share,
                             focus_relative=settings.qa_focus_relative,
                             window=settings.qa_focus_window, quote_match=settings.qa_quote_match,
-                            name_match=settings.qa_name_match)
+                            name_match=settings.qa_name_match, sentence_margin=settings.qa_closer_sentence_margin)
 
 
 def _refusal(hits: Sequence[SearchHit], timings: dict, settings: Settings, *, reason: str, question: str,

@@ -199,6 +199,10 @@ class Settings(BaseSettings):
     qa_focus_relative: float = Field(
         default=0.5, description="Share of the focus words the passage holds at all that must stand near the fact.")
     qa_focus_window: int = Field(default=20, description="Syllables on each side of a fact that count as near it.")
+    qa_closer_sentence_margin: int = Field(
+        default=3, description="A claim's figure is the wrong one when a passage sentence stating another figure of "
+                               "its kind shares this many more syllable pairs with the claim than the figure's own "
+                               "sentence; that sentence is stated instead (tune: 0 to 5 choose the same two answers).")
     qa_quote_match: float = Field(
         default=0.75, description="A quoted title in an answer at least this similar to a passage run is replaced "
                                   "by the passage's words; a less similar quote drops its sentence.")

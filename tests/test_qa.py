@@ -761,6 +761,28 @@ def test_a_dates_day_and_month_must_stand_together_in_the_passage():
     assert claim.supported, claim.reason
 
 
+def test_a_figure_taken_from_the_neighbouring_row_gives_way_to_the_sentence_the_claim_reads_like():
+    """Tune v2-064, v2-162: a procedure's rows each give a step's deadline. The model wrote the step the question asks
+    about ("the person sends to the unit") with the next row's date ("the unit sends to the council"). That row reads
+    less like the claim than the asked one, which states another date: its sentence is stated instead, and the
+    model's sentence is kept as unsupported. A claim with its own row's figure stays; so does a count."""
+    question = "Phòng Nội vụ cấp xã phải gửi báo cáo kết quả thi đua về Sở Nội vụ chậm nhất ngày nào?"
+    rows = cit.SourceText("1. Phòng Nội vụ cấp xã gửi báo cáo kết quả thi đua về Sở Nội vụ chậm nhất là ngày 10 "
+                          "tháng 11 hằng năm.\n2. Sở Nội vụ tổng hợp báo cáo kết quả thi đua của các xã gửi Ủy ban "
+                          "nhân dân tỉnh chậm nhất là ngày 30 tháng 11 hằng năm.\n3. Hồ sơ gồm 02 bộ.")
+    wrong, closer = cit.attribute("Phòng Nội vụ cấp xã phải gửi báo cáo kết quả thi đua về Sở Nội vụ chậm nhất là "
+                                  "ngày 30 tháng 11 hằng năm [1].", [rows], question)
+    assert not wrong.supported and wrong.reason == cit.ANOTHER_SENTENCE
+    assert closer.supported and closer.cited == [1]
+    assert closer.text == ("Phòng Nội vụ cấp xã gửi báo cáo kết quả thi đua về Sở Nội vụ chậm nhất là ngày 10 tháng "
+                           "11 hằng năm.")
+    [right] = cit.attribute("Phòng Nội vụ cấp xã gửi báo cáo về Sở Nội vụ chậm nhất ngày 10 tháng 11 [1].", [rows],
+                            question)
+    assert right.supported, right.reason
+    [count] = cit.attribute("Hồ sơ gửi Sở Nội vụ gồm 02 bộ [1].", [rows], "Hồ sơ gửi Sở Nội vụ gồm mấy bộ?")
+    assert count.supported, count.reason
+
+
 def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
     """An assignment table lists each person's or body's duties under a heading that names them ("5. Bà … -
     Chuyên viên", "3. Sở Khoa học và Công nghệ"): the name answers who does what the text says, with the focus words
