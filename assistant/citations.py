@@ -563,7 +563,8 @@ def _figures_stated(text: str) -> set[tuple[str, str]]:
     rest = _HEADING_NUMBER.sub(" ", _DAY_MONTH.sub(" ", text))
     tokens = _tokens(YEAR_RE.sub(" ", rest))
     return (dates | {("year", year) for year in YEAR_RE.findall(rest)}
-            | {(after, figure) for figure, after in zip(tokens, tokens[1:]) if figure.isdigit() and not after.isdigit()})
+            | {(after, figure) for figure, after in zip(tokens, tokens[1:])
+               if figure.isdigit() and not after.isdigit()})
 
 
 def _closer_sentence(body: str, question: str, sentences: list[str], margin: int) -> str:
