@@ -55,10 +55,10 @@ _ORDINAL = re.compile(rf"(?m)^[ \t]*{_ORDINAL_NUMBER}(?=\s)")  # opening a line
 # The number a heading opens with ("Điều 3.", "Chương II", "Mục 1", "2.3.", "b)"): it numbers, it states no figure.
 _HEADING_NUMBER = re.compile(rf"(?im)^[ \t]*(?:(?:điều|chương|mục|phần|phụ lục)\s+[\divxlc]+[a-z]?[.:]?"
                              rf"|{_ORDINAL_NUMBER}|{POINT_MARK})(?=\s|$)")
-# A figure and the unit that says what it counts (money, share, multiple, length, type size): the same figure in
-# another unit is another fact ("10 đồng" is not "không quá 10 cá nhân"). Time units are left out: dates are written
-# too many ways ("15/8", "15 tháng 8").
-_UNITS = r"(%|phần trăm|đồng|triệu|tỷ|nghìn|ngàn|lần|mm|cm|pt)(?!\w)"
+# A figure and the unit that says what it counts (money, share, multiple, length, type size, sets or copies of a
+# file): the same figure in another unit is another fact ("10 đồng" is not "không quá 10 cá nhân", "nộp 2 bộ" is not
+# a table's row "2"). Time units are left out: dates are written too many ways ("15/8", "15 tháng 8").
+_UNITS = r"(%|phần trăm|đồng|triệu|tỷ|nghìn|ngàn|lần|mm|cm|pt|bộ|bản)(?!\w)"
 # The day and month of a date ("15/12", "01 tháng 01 năm 2027", "ngày 10"): a count or a number stated outside a
 # date ("số 1", "3 đợt") is not supported by them.
 _DAY_MONTH = re.compile(r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{2,4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"

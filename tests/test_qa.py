@@ -1098,6 +1098,18 @@ def test_a_figure_given_in_another_unit_than_the_passage_is_dropped(qa_settings)
     assert cit.measures("95% rác thải") == cit.measures("95 phần trăm rác thải") == {("95", "phần trăm")}
 
 
+def test_a_count_of_sets_of_a_file_must_be_stated_in_sets():
+    """Tune v2-068: "Hồ sơ … nộp 2 bộ" rested on a procedure table whose row number "2" stands alone on its line; a
+    passage giving the sets ("Hồ sơ gồm 02 bộ") still supports it."""
+    question = "Hồ sơ xét tặng giải thưởng nộp mấy bộ?"
+    table = cit.SourceText("Thành phần hồ sơ xét tặng giải thưởng\n2\nDanh sách đề nghị xét tặng giải thưởng\nX")
+    [claim] = cit.attribute("Hồ sơ xét tặng giải thưởng nộp 2 bộ [1].", [table], question)
+    assert not claim.supported and claim.reason == "figure «2 bộ» not stated in that unit there"
+    stated = replace(table, text=table.text + "\nHồ sơ xét tặng giải thưởng gồm 02 bộ.")
+    [claim] = cit.attribute("Hồ sơ xét tặng giải thưởng nộp 2 bộ [1].", [stated], question)
+    assert claim.supported, claim.reason
+
+
 def test_both_ends_of_a_range_carry_its_unit():
     """"30 - 35 mm" states 30 mm too: a claim of "30 mm" from it is in the passage's unit."""
     assert cit.measures("lề trái cách mép trái từ 30 - 35 mm") == {("30", "mm"), ("35", "mm")}
