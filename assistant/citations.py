@@ -585,6 +585,7 @@ def _closer_sentence(body: str, question: str, sentences: list[str], margin: int
 
 
 def _sentences(sources: list[SourceText]) -> list[str]:
+    """The sentences of the passages' own text (not their headings or titles), in order."""
     return [sentence for source in sources for sentence in split_sentences(source.text)]
 
 
@@ -668,14 +669,13 @@ def attribute(answer: str, sources: list[SourceText], question: str = "",
                 break
         else:
             claims.append(Claim(body, cited, supported=False, facts=facts, reason=reasons[-1]))
-            if ANOTHER_SENTENCE in reasons and (closer := _closer_claim(body, facts, sources, question, focus, rules,
-                                                                           stats)):
+            if ANOTHER_SENTENCE in reasons and (closer := _closer_claim(body, sources, question, focus, rules, stats)):
                 claims.append(closer)
     return claims
 
 
-def _closer_claim(body: str, facts: list[Fact], sources: list[SourceText], question: str, focus: set[str],
-                  rules: SupportRules, stats: LibraryStats | None) -> Claim | None:
+def _closer_claim(body: str, sources: list[SourceText], question: str, focus: set[str], rules: SupportRules,
+                  stats: LibraryStats | None) -> Claim | None:
     """The passage's own sentence in place of a claim that took its figure from the wrong one, when that sentence
     reads like the claim far more and answers what is asked: the model wrote the right statement with the
     neighbouring row's figure."""
