@@ -783,6 +783,29 @@ def test_a_figure_taken_from_the_neighbouring_row_gives_way_to_the_sentence_the_
     assert count.supported, count.reason
 
 
+def test_a_figure_of_the_models_own_gives_way_to_the_sentence_the_claim_reads_like_unless_it_names_another_body():
+    """Unseen-001 (found there; no tune answer changes): "… có hiệu lực thi hành từ ngày 10/12/2003", a date the
+    passage gives only as the day of issue, where "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2004" reads
+    like the claim: that sentence is stated. Tune v2-145 and v2-159 set the limits: not a sentence about a body the claim does not name (another
+    unit's quota), and not one whose figure the answer states already."""
+    question = "Luật Thi đua, khen thưởng được thông qua ngày nào và có hiệu lực thi hành từ ngày nào?"
+    law = cit.SourceText("Luật này đã được Quốc hội thông qua ngày 26 tháng 11 năm 2003.\n"
+                         "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2004.\nNgày ban hành : 10/12/2003",
+                         title="Luật Thi đua, khen thưởng số 15/2003/QH11")
+    answer = ("Luật được Quốc hội thông qua ngày 26 tháng 11 năm 2003 [1].\n"
+              "Luật Thi đua, khen thưởng có hiệu lực thi hành từ ngày 10/12/2003 [1].")
+    passed, invented, closer = cit.attribute(answer, [law], question)
+    assert passed.supported and not invented.supported and closer.supported
+    assert closer.text == "Luật này có hiệu lực thi hành từ ngày 01 tháng 7 năm 2004."
+    stated = "Luật có hiệu lực thi hành từ ngày 01/7/2004 [1].\n" + answer.splitlines()[1]
+    assert [claim.supported for claim in cit.attribute(stated, [law], question)] == [True, False]
+    quotas = cit.SourceText("Mỗi xã, phường chọn 02 trường hợp.\n"
+                            "Sở Văn hóa, Thể thao và Du lịch mỗi đơn vị đề nghị không quá 01 tập thể, 03 cá nhân.")
+    claims = cit.attribute("Công an tỉnh mỗi đơn vị đề nghị không quá 04 tập thể, 06 cá nhân [1].", [quotas],
+                           "Công an tỉnh được đề nghị bao nhiêu tập thể, cá nhân?")
+    assert [claim.supported for claim in claims] == [False]
+
+
 def test_a_name_in_a_whole_heading_label_is_what_the_text_under_it_is_about():
     """An assignment table lists each person's or body's duties under a heading that names them ("5. Bà … -
     Chuyên viên", "3. Sở Khoa học và Công nghệ"): the name answers who does what the text says, with the focus words
