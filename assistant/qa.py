@@ -25,8 +25,8 @@ from assistant.superseded import successor_by, successors
 from core.settings import Settings
 from core.models import Chunk, SearchHit
 from index.chunking import OPENING_SECTION, RECORD_LINE_LABEL
-from core.vietnamese import (COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, FROM_ISSUE_DAY, LETTER_CODE_RE,
-                             LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens, find_dates,
+from core.vietnamese import (BODY_NAME_RE, COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, FROM_ISSUE_DAY,
+                             LETTER_CODE_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens, find_dates,
                              letter_codes, nfc, roman_numerals, same_place, short_date)
 
 MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
@@ -696,9 +696,10 @@ def finalize(raw: str, passages: list[Passage], hits: Sequence[SearchHit], timin
     # a day or a count written in words ("thứ Bảy", "hai lần") answers "ngày nào / mấy" without a digit
     states_in_words = "number" in expects and any(WEEKDAY_RE.search(claim.text) or COUNT_IN_WORDS_RE.search(claim.text)
                                                   for claim in facts)
-    if facts and expects and not states_in_words and not any(("person" in expects and fact.person) or
-                                                             ("number" in expects and fact.kind == "number")
-                                                             for fact in stated):
+    names_body = "body" in expects and any(BODY_NAME_RE.search(claim.text) for claim in facts)
+    if facts and expects and not states_in_words and not names_body and not any(
+            ("person" in expects and fact.person) or ("number" in expects and fact.kind == "number")
+            for fact in stated):
         facts, reason = [], f"asked for a {' or '.join(sorted(expects))}, the answer states none"
     elif facts and scope and _about_other_places(facts, passages, scope):
         facts, reason = [], "the answer rests only on documents of other provinces than the question names"

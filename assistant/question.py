@@ -38,6 +38,8 @@ _ASKS_IDENTITY = re.compile(
 )
 # Questions whose answer is a person: the answer must name one.
 _ASKS_PERSON = re.compile(r"\b(?:họ tên|họ và tên|là ai|do ai|ai ký|ai là|người nào ký|người ký)\b", re.IGNORECASE)
+# Questions whose answer is a public body: the answer must name one (`core.vietnamese.BODY_NAME_RE`).
+_ASKS_BODY = re.compile(r"\b(?:cơ quan|đơn vị|bộ phận) nào\b", re.IGNORECASE)
 
 
 @dataclass
@@ -86,11 +88,11 @@ class NamingRules:
 
 
 def expected_facts(question: str) -> frozenset[str]:
-    """Kinds of fact the question asks for ("person", "number"); empty when any substantive answer will do. A
-    question asking two things at once is answered when either kind is stated."""
+    """Kinds of fact the question asks for ("person", "number", "body"); empty when any substantive answer will do.
+    A question asking two things at once is answered when either kind is stated."""
     text = nfc(question)
-    return frozenset(kind for kind, pattern in (("person", _ASKS_PERSON), ("number", _ASKS_NUMBER))
-                     if pattern.search(text))
+    return frozenset(kind for kind, pattern in (("person", _ASKS_PERSON), ("number", _ASKS_NUMBER),
+                                                ("body", _ASKS_BODY)) if pattern.search(text))
 
 
 def analyse(question: str, documents: list[DocumentRecord], words: PassageWords | None = None,

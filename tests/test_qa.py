@@ -924,6 +924,25 @@ def test_a_date_question_answered_without_a_date_is_refused(qa_settings):
     assert answer.refused and "number" in answer.reason
 
 
+def test_a_which_body_question_answered_without_naming_a_body_is_refused(qa_settings):
+    """Tune v2-166: "cơ quan nào tổng hợp …?" was answered "… là Tổng hợp danh sách các cơ quan …", a phrase from
+    another line that names no body; an answer naming one (a capitalised body word) is kept."""
+    meta = DocumentMetadata(title="Quy định về công tác thi đua, khen thưởng", doc_number="86/2025/QĐ-UBND",
+                            province="Bắc Ninh")
+    library = FakeLibrary([Chunk("bn::1", "bn.txt", "3. Sở Khoa học và Công nghệ tổng hợp kết quả thực hiện chuyển "
+                                 "đổi số của các cơ quan, đơn vị, địa phương trên địa bàn tỉnh.", "Điều 9", None, 1,
+                                 meta)])
+    question = "Ở Bắc Ninh, cơ quan nào tổng hợp kết quả thực hiện chuyển đổi số của các cơ quan, đơn vị?"
+    assert expected_facts(question) == {"body"}
+    chain, _ = chain_with(["Cơ quan tổng hợp kết quả chuyển đổi số là tổng hợp kết quả của các cơ quan, đơn vị, địa "
+                           "phương trên địa bàn tỉnh [1]."], qa_settings, library)
+    answer = chain.ask(question)
+    assert answer.refused and "body" in answer.reason
+    chain, _ = chain_with(["Sở Khoa học và Công nghệ tổng hợp kết quả thực hiện chuyển đổi số [1]."], qa_settings,
+                          library)
+    assert not chain.ask(question).refused
+
+
 def test_which_number_asks_for_a_number_the_question_does_not_hold():
     """"… căn cứ Luật … số nào?" was answered with the question's own "394/NQ-CP" as the law's number; "những chỉ số
     nào" (which indices) asks for names."""
