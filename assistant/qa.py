@@ -26,8 +26,8 @@ from core.settings import Settings
 from core.models import Chunk, SearchHit
 from index.chunking import OPENING_SECTION, RECORD_LINE_LABEL
 from core.vietnamese import (BODY_NAME_RE, COMPARATIVE_RE, COUNT_IN_WORDS_RE, DOC_NUMBER_RE, FROM_ISSUE_DAY,
-                             LETTER_CODE_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens, find_dates,
-                             letter_codes, nfc, roman_numerals, same_place, short_date)
+                             LETTER_CODE_RE, LLM_CHARS_PER_TOKEN, WEEKDAY_RE, date_of, doc_numbers, estimate_tokens,
+                             find_dates, letter_codes, nfc, roman_numerals, same_place, short_date)
 
 MIN_PASSAGE_TOKENS = 25  # a passage cut to less room than this for its text is not shown
 REFUSAL = "Không tìm thấy thông tin này trong thư viện tài liệu."
