@@ -567,12 +567,11 @@ def _figures_stated(text: str) -> set[tuple[str, str]]:
                if figure.isdigit() and not after.isdigit()})
 
 
-def _closer_sentence(body: str, question: str, sentences: list[str], margin: int, *, figure_stated: bool = True) -> str:
+def _closer_sentence(body: str, question: str, sentences: list[str], margin: int) -> str:
     """A sentence stating another figure of a kind the claim states (a date, a count of "bộ"), not the claim's, that
     reads like the claim far more (`margin` more of its syllable pairs) than every sentence stating the claim's
     figure: the model took the figure of the neighbouring row ("Đơn vị … gửi hồ sơ … về Hội đồng … ngày 30/9" for
-    "Cá nhân … gửi hồ sơ về đơn vị … ngày 15/8"). With `figure_stated` False, also when no sentence states the
-    claim's figure (the model wrote one of its own). "" when there is none."""
+    "Cá nhân … gửi hồ sơ về đơn vị … ngày 15/8"). "" when there is none."""
     claimed, wording = _figures_stated(body) - _figures_stated(question), _pairs(body)
     stated = [(sentence, _figures_stated(sentence)) for sentence in sentences]
     for kind, value in claimed:
@@ -580,7 +579,7 @@ def _closer_sentence(body: str, question: str, sentences: list[str], margin: int
         rivals = [s for s, figures in stated
                   if any(k == kind for k, _ in figures - claimed) and not figures & claimed]
         rival = max(rivals, key=lambda s: len(wording & _pairs(s)), default="")
-        if (own or not figure_stated) and rival and len(wording & _pairs(rival)) >= own + margin:
+        if own and rival and len(wording & _pairs(rival)) >= own + margin:
             return rival
     return ""
 
@@ -591,9 +590,6 @@ def _sentences(sources: list[SourceText]) -> list[str]:
 
 
 ANOTHER_SENTENCE = "figure stands in a sentence less like the claim than one stating another"
-# A support check that failed on the claim's figure (this one, or one the passages do not state, not about what is
-# asked, in another unit or role, or another document's date): a sentence reading like the claim may answer instead.
-_WRONG_FIGURE = re.compile(r"(?:number|date|figure) ")
 
 
 def _supports(body: str, facts: list[Fact], chosen: list[SourceText], question: str, focus: set[str],
@@ -673,7 +669,7 @@ def attribute(answer: str, sources: list[SourceText], question: str = "",
                 break
         else:
             claims.append(Claim(body, cited, supported=False, facts=facts, reason=reasons[-1]))
-            if any(_WRONG_FIGURE.match(reason) for reason in reasons) and (closer := _closer_claim(
+            if ANOTHER_SENTENCE in reasons and (closer := _closer_claim(
                     body, sources, question, focus, rules, stats, _figures_stated(answer.replace(sentence, " ")))):
                 claims.append(closer)
     return claims
@@ -681,12 +677,12 @@ def attribute(answer: str, sources: list[SourceText], question: str = "",
 
 def _closer_claim(body: str, sources: list[SourceText], question: str, focus: set[str], rules: SupportRules,
                   stats: LibraryStats | None, answered: set[tuple[str, str]]) -> Claim | None:
-    """The passage's own sentence in place of a claim whose figure failed the check, when it states another figure
-    of the claim's kind, reads like the claim far more (`_closer_sentence`) and answers what is asked: the model wrote
-    the right statement with the neighbouring row's figure, or with one of its own. Not a sentence naming a body or
-    person that neither the claim nor the question names (another unit's quota), nor one stating a figure the rest of
-    the answer (`answered`) states already (it would say it twice)."""
-    sentence = _closer_sentence(body, question, _sentences(sources), rules.sentence_margin, figure_stated=False)
+    """The passage's own sentence in place of a claim that took the neighbouring row's figure, when that sentence
+    reads like the claim far more (`_closer_sentence`) and answers what is asked: the model wrote the right statement
+    with the wrong row's figure. Not a sentence naming a body or person that neither the claim nor the question names
+    (another unit's quota), nor one stating a figure the rest of the answer (`answered`) states already (it would say
+    it twice)."""
+    sentence = _closer_sentence(body, question, _sentences(sources), rules.sentence_margin)
     if not sentence or _figures_stated(sentence) & answered or not all(
             phrase_present(phrase, f"{body} {question}") for phrase in named_phrases(sentence)):
         return None

@@ -202,8 +202,8 @@ class Settings(BaseSettings):
     qa_closer_sentence_margin: int = Field(
         default=3, description="A claim's figure is the wrong one when a passage sentence stating another figure of "
                                "its kind shares this many more syllable pairs with the claim than the figure's own "
-                               "sentence (or, for a figure no sentence states, this many); that sentence is stated "
-                               "instead (tune: 0 to 5 choose the same two answers).")
+                               "sentence; that sentence is stated instead (tune: 0 to 5 choose the same two "
+                               "answers).")
     qa_quote_match: float = Field(
         default=0.75, description="A quoted title in an answer at least this similar to a passage run is replaced "
                                   "by the passage's words; a less similar quote drops its sentence.")
