@@ -290,6 +290,26 @@ def test_full_draft_structure_and_verification(drafter):
     assert "- Hình thức khen thưởng: Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh; Giấy khen" in rewards
 
 
+def test_the_interior_unit_is_the_provinces_own_else_the_role_tables(tmp_path):
+    """The unit of the Sở Nội vụ named after it ("Sở Nội vụ (…)") is the one the province's documents or their issuers
+    name, in either word order ("Phòng Thi đua, Khen thưởng – Sở Nội vụ tỉnh Lâm Đồng", unseen task 08's issuer);
+    without one, the `noi_vu` unit of the role tables, which a user's own roles.toml overrides."""
+    plan = request(doc_type="ke-hoach")
+    default = PlanDrafter(FakeLibrary(), ScriptedChat(respond=planted_reply), Settings(home=tmp_path)).draft(plan)
+    assert "Sở Nội vụ (Ban Thi đua - Khen thưởng)" in default.section("III").text
+    own = tmp_path / "own"
+    own.mkdir()
+    (own / "roles.toml").write_text('[noi_vu]\nunit = "Phòng Thi đua - Khen thưởng"\n', encoding="utf-8")
+    drafter = PlanDrafter(FakeLibrary(), ScriptedChat(respond=planted_reply), Settings(home=own))
+    assert "Sở Nội vụ (Phòng Thi đua - Khen thưởng)" in drafter.draft(plan).section("III").text
+    assignment = ("Phân công nhiệm vụ các thành viên Phòng\n1. Ông Nguyễn Văn A - Trưởng phòng\n- Phụ trách chung.",
+                  DocumentMetadata(title="Phân công nhiệm vụ", province="Lâm Đồng",
+                                   issuer="Phòng Thi đua, Khen thưởng – Sở Nội vụ tỉnh Lâm Đồng"))
+    library = FakeLibrary({**DOCS, "phan-cong.txt": assignment})
+    drafter = PlanDrafter(library, ScriptedChat(respond=planted_reply), Settings(home=tmp_path))
+    assert "Sở Nội vụ (Phòng Thi đua, Khen thưởng)" in drafter.draft(plan).section("III").text
+
+
 def test_own_province_plan_becomes_a_legal_basis(tmp_path):
     drafter = PlanDrafter(FakeLibrary(), ScriptedChat(respond=planted_reply), Settings(home=tmp_path))
     draft = drafter.draft(request(province="Đắk Lắk", theme="Tiếp nối Đợt thi đua chào mừng Đại hội lần thứ XIV "

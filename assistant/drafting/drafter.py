@@ -45,8 +45,8 @@ from assistant.drafting.legal import (
     theme_share,
     theme_words,
 )
-from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, below, internal_units, issuer_level,
-                                      make_adapter, receiver, unit_phrase, without_province)
+from assistant.drafting.levels import (NO_ADAPTATION, UBND, award_forms, below, interior_unit, internal_units,
+                                      issuer_level, make_adapter, receiver, unit_phrase, without_province)
 from assistant.drafting.models import (
     OF_ITSELF,
     SECTION_TITLES,
@@ -174,6 +174,10 @@ _LAST_UNTIL = re.compile(r"(?i)\b(?:đến|hết|trước)\b(?!.*\b(?:đến|h�
 
 
 _LIST_MARK = re.compile(r"-\s+")  # the mark a carried paragraph opens with ("- …", `compose.pieces`)
+# How a province's documents name the Sở Nội vụ's unit for thi đua work: "Sở Nội vụ (qua Phòng Xây dựng chính quyền)",
+# or the unit first, "Phòng Thi đua, Khen thưởng Sở Nội vụ", "Ban Thi đua - Khen thưởng thuộc Sở Nội vụ".
+_INTERIOR_UNIT = re.compile(r"Sở Nội vụ \((?:qua )?((?:Phòng|Ban) [^)]{3,40})\)"
+                            r"|((?:Phòng|Ban) Thi đua\s*[,–-]?\s*[Kk]hen thưởng)\s*[,–-]?\s*(?:thuộc\s+)?Sở Nội vụ")
 
 
 def _split_mark(text: str) -> tuple[str, str]:
@@ -857,13 +861,15 @@ class PlanDrafter:
         return self._known[1]
 
     def _interior_unit(self, request: DraftRequest) -> str:
-        """"Sở Nội vụ (Phòng …)" as the province's own plans name it; the usual unit otherwise."""
+        """"Sở Nội vụ (Phòng …)" as the province's own documents or their issuers name it ("Sở Nội vụ (Phòng …)",
+        "Phòng Thi đua, Khen thưởng – Sở Nội vụ"); the unit of `roles.toml` otherwise."""
         names: Counter[str] = Counter()
         for record in self.library.documents():
             if same_place(record.metadata.province or "-", request.province):
-                for chunk in self.library.iter_chunks(record.source):
-                    names.update(re.findall(r"Sở Nội vụ \((?:qua )?((?:Phòng|Ban) [^)]{3,40})\)", chunk.text))
-        return f"Sở Nội vụ ({names.most_common(1)[0][0]})" if names else "Sở Nội vụ (Ban Thi đua - Khen thưởng)"
+                texts = [record.metadata.issuer] + [chunk.text for chunk in self.library.iter_chunks(record.source)]
+                names.update(a or b for text in texts for a, b in _INTERIOR_UNIT.findall(text))
+        unit = names.most_common(1)[0][0] if names else interior_unit((self.settings.home / "roles.toml",))
+        return f"Sở Nội vụ ({unit})"
 
     def _fixed(self, name: str, values: dict) -> list[str]:
         text = render_prompt(name, self.settings.prompts_dir, **values)

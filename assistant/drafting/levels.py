@@ -128,13 +128,14 @@ class RoleTables(NamedTuple):
     keep: list[str]  # patterns kept as written
     awards: dict[str, str]  # award forms by level
     internal: dict[str, list[str]]  # a level's own units by level
+    interior_unit: str  # the Sở Nội vụ's unit for thi đua work, when the province's documents name none
 
 
 @lru_cache(maxsize=8)
 def _load(paths: tuple[str, ...]) -> RoleTables:
-    """The role tables of `paths`, the first file's award form of a level winning; the internal units of all files
-    together."""
-    rules, keep, awards, internal = [], [], {}, {}
+    """The role tables of `paths`, the first file's award form of a level and interior unit winning; the internal
+    units of all files together."""
+    rules, keep, awards, internal, interior_unit = [], [], {}, {}, ""
     for path in paths:
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -146,7 +147,8 @@ def _load(paths: tuple[str, ...]) -> RoleTables:
         awards = {**data.get("awards", {}), **awards}
         for level, units in data.get("internal", {}).items():
             internal[level] = internal.get(level, []) + list(units)
-    return RoleTables(rules, keep, awards, internal)
+        interior_unit = interior_unit or data.get("noi_vu", {}).get("unit", "")
+    return RoleTables(rules, keep, awards, internal, interior_unit)
 
 
 def _tables(extra_files: tuple[Path, ...]) -> RoleTables:
@@ -209,6 +211,12 @@ def award_forms(level: str, *, province: str, issuer: str, extra_files: tuple[Pa
     sources name none still states who rewards, by law, instead of the model inventing it."""
     awards = _tables(extra_files).awards
     return _fill(awards.get(level) or awards["tinh"], _values(province, issuer, level))
+
+
+def interior_unit(extra_files: tuple[Path, ...] = ()) -> str:
+    """The Sở Nội vụ's unit for thi đua work (the `noi_vu` table of `roles.toml`), for a province whose documents in
+    the library name none."""
+    return _tables(extra_files).interior_unit
 
 
 def _fill(template: str, values: dict) -> str:
