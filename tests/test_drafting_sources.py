@@ -496,6 +496,19 @@ def test_a_law_cited_without_its_number_gets_it_when_known_and_is_flagged_when_n
     assert "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15 ngày 15/6/2022;" in draft.section("opening").text
 
 
+def test_the_sources_duties_of_the_so_noi_vu_stand_under_its_own_item_once(sample_library, settings):
+    """Validation task 05: a province plan on Đắk Lắk's plan listed "- Sở Nội vụ: chủ trì, …" three times among the
+    other bodies' duties, then "2. Sở Nội vụ (…)" again with its standing duties. They now stand under that item."""
+    draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
+        province="Lâm Đồng", period="năm 2026", theme="thi đua lập thành tích chào mừng Đại hội XIV",
+        sources=[DAI_HOI]))
+    lines = draft.section("III").text.split("\n")
+    assert not any(line.startswith("- Sở Nội vụ:") for line in lines)
+    item = next(i for i, line in enumerate(lines) if re.match(r"\d+\. Sở Nội vụ \(", line))
+    assert lines[item + 1].startswith("- Chủ trì, phối hợp với các cơ quan, đơn vị, địa phương")
+    assert sum(line.startswith("- Là cơ quan thường trực Hội đồng Thi đua - Khen thưởng") for line in lines) == 1
+
+
 def test_a_news_article_among_the_sources_informs_the_plan_but_is_not_cited_in_its_opening(sample_library, settings):
     draft = PlanDrafter(sample_library, PassageEchoChat(), settings).draft(DraftRequest(
         province="Bình Thuận", period="05 tháng cuối năm 2023", theme="thi đua nước rút 05 tháng cuối năm 2023",

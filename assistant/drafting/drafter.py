@@ -174,6 +174,7 @@ _LAST_UNTIL = re.compile(r"(?i)\b(?:đến|hết|trước)\b(?!.*\b(?:đến|h�
 
 
 _LIST_MARK = re.compile(r"-\s+")  # the mark a carried paragraph opens with ("- …", `compose.pieces`)
+_INTERIOR_DUTY = re.compile(r"-?\s*Sở Nội vụ\s*:\s*")  # a carried duty labelled "- Sở Nội vụ: …"
 # How a province's documents name the Sở Nội vụ's unit for thi đua work: "Sở Nội vụ (qua Phòng Xây dựng chính quyền)",
 # or the unit first, "Phòng Thi đua, Khen thưởng Sở Nội vụ", "Ban Thi đua - Khen thưởng thuộc Sở Nội vụ".
 _INTERIOR_UNIT = re.compile(r"Sở Nội vụ \((?:qua )?((?:Phòng|Ban) [^)]{3,40})\)"
@@ -632,13 +633,23 @@ class PlanDrafter:
                   "summary": summary_line(request)[:1].lower() + summary_line(request)[1:], "deadline": deadline}
         lines: list[str] = []
         number = 0
+        interior_item = context.level in ("tinh", "") and request.by_ubnd
+        carried, interior = [], []
+        for piece in self._keep(pieces(duties, context.adapter, labels=True, agency=True)):
+            label = _INTERIOR_DUTY.match(piece.text) if interior_item else None
+            if label:  # the Sở Nội vụ's duties go under its own item below, not a second time in the list
+                duty = piece.text[label.end():]
+                interior.append(f"- {duty[:1].upper()}{duty[1:]}")
+            else:
+                carried.append(piece.text)
         if own or duties:
-            number += 1
-            lines.append(f"{number}. Phân công thực hiện")
+            if own or carried:
+                number += 1
+                lines.append(f"{number}. Phân công thực hiện")
             if own:  # the issuer's own share, for its units to carry out
                 lines += [f"{self._units(request, context)}:",
                           *(p.text for p in self._keep(pieces(own, context.own_adapter)))]
-            lines += [p.text for p in self._keep(pieces(duties, context.adapter, labels=True, agency=True))]
+            lines += carried
         else:
             items, used, more = self._generate("trach_nhiem", request, instruction, context,
                                                said=self._carried(context))
@@ -651,9 +662,10 @@ class PlanDrafter:
                 number += 1
                 lines += [(f"{number}. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam {request.level} và các tổ chức "
                            f"chính trị - xã hội"), *self._fixed("draft_fixed_mttq", values)]
-        if context.level in ("tinh", "") and request.by_ubnd:
+        if interior_item:
             number += 1
-            lines += [f"{number}. {self._interior_unit(request)}", *self._fixed("draft_fixed_noi_vu", values)]
+            lines += [f"{number}. {self._interior_unit(request)}", *interior,
+                      *self._fixed("draft_fixed_noi_vu", values)]
         number += 1
         lines.append(f"{number}. Khen thưởng")
         if rewards:
