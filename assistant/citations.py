@@ -573,13 +573,16 @@ def _closer_sentence(body: str, question: str, sentences: list[str], margin: int
     figure: the model took the figure of the neighbouring row ("Đơn vị … gửi hồ sơ … về Hội đồng … ngày 30/9" for
     "Cá nhân … gửi hồ sơ về đơn vị … ngày 15/8"). "" when there is none."""
     claimed, wording = _figures_stated(body) - _figures_stated(question), _pairs(body)
-    stated = [(sentence, _figures_stated(sentence)) for sentence in sentences]
+    if not claimed:
+        return ""
+    # each sentence with its figures and how many of the claim's syllable pairs it shares
+    read = [(sentence, _figures_stated(sentence), len(wording & _pairs(sentence))) for sentence in sentences]
     for kind, value in claimed:
-        own = max((len(wording & _pairs(s)) for s, figures in stated if (kind, value) in figures), default=0)
-        rivals = [s for s, figures in stated
-                  if any(k == kind for k, _ in figures - claimed) and not figures & claimed]
-        rival = max(rivals, key=lambda s: len(wording & _pairs(s)), default="")
-        if own and rival and len(wording & _pairs(rival)) >= own + margin:
+        own = max((shared for _, figures, shared in read if (kind, value) in figures), default=0)
+        rival, most = max(((s, shared) for s, figures, shared in read
+                           if any(k == kind for k, _ in figures - claimed) and not figures & claimed),
+                          key=lambda pair: pair[1], default=("", 0))
+        if own and rival and most >= own + margin:
             return rival
     return ""
 

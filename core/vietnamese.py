@@ -367,13 +367,14 @@ POINT_MARK = r"[a-zđăâêôơư]\)"
 # A comparison asked or stated: a word of degree and "hơn" ("ban hành sớm hơn", "nhiều hơn").
 COMPARATIVE_RE = re.compile(r"(?i)\b(?P<degree>sớm|muộn|trễ|nhiều|ít|cao|thấp|lớn|nhỏ|dài|ngắn|mới) hơn\b")
 TIME_DEGREES = ("sớm", "muộn", "trễ")  # the degrees that compare dates: earlier, later
-# Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 # A public body named in an answer to "cơ quan nào / đơn vị nào": a capitalised body word ("Sở Nội vụ", "Ủy ban
-# nhân dân tỉnh", "UBND", "Hội đồng Thi đua - Khen thưởng") or bodies named as a class ("các sở, ban, ngành").
+# nhân dân tỉnh", "UBND", "Hội đồng Thi đua - Khen thưởng"); bodies named only in lower case ("các sở, ban, ngành")
+# do not count.
 BODY_NAME_RE = re.compile(
     r"\b(?:Sở|Ban|Phòng|Ủy ban|Uỷ ban|UBND|Bộ|Cục|Vụ|Hội đồng|HĐND|Trung tâm|Văn phòng|Chi cục|Tổng cục|Công an"
     r"|Mặt trận|MTTQ|Đài|Báo|Viện|Thanh tra|Chính phủ|Thủ tướng|Chủ tịch|Quốc hội|Hội|Đoàn|Tỉnh ủy|Tỉnh uỷ|Thành ủy"
     r"|Thành uỷ|Kho bạc|Ngân hàng|Tòa án|Toà án|Trường|Liên đoàn|Bảo hiểm|Bộ Chỉ huy)(?![\wÀ-ỹ])")
+# Days named rather than numbered ("vào thứ Bảy hoặc Chủ nhật hằng tuần"): an answer to "ngày nào / khi nào".
 WEEKDAY_RE = re.compile(r"\b(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b", re.IGNORECASE)
 # A count written in words before what it counts ("hai lần liên tục", "ba năm"): an answer to "mấy / bao nhiêu".
 COUNT_IN_WORDS_RE = re.compile(
